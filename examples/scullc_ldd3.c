@@ -1,0 +1,2 @@
+/* scullc_ldd3.c - NOT WRITTEN YET */
+int main(void) { return 1; }

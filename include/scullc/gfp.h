@@ -1,0 +1,100 @@
+/* gfp.h - allocation flags and the page allocator of libscullc */
+#ifndef SCULLC_GFP_H
+#define SCULLC_GFP_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * GFP ("get free pages") flags say how hard an allocation may try.  The
+ * values and meanings are the Linux kernel's:
+ *
+ *   __GFP_DMA             take the pages from the DMA zone (bounded at 16 MiB)
+ *   __GFP_HIGH            may dip into the emergency reserve
+ *   __GFP_IO, __GFP_FS    accepted for source compatibility; no effect here
+ *   __GFP_ZERO            return zeroed memory
+ *   __GFP_DIRECT_RECLAIM  may sleep and reclaim (drain per-thread caches,
+ *                         shrink every cache not marked SLAB_NO_REAP)
+ *   __GFP_KSWAPD_RECLAIM  accepted; there is no background reclaimer
+ *   __GFP_NOWARN          do not log the failure
+ *   __GFP_NORETRY         fail at once at the limit, without reclaiming
+ *   __GFP_NOFAIL          never fail: wait until memory is freed
+ */
+typedef unsigned int gfp_t;
+
+#define __GFP_DMA             ((gfp_t)0x01u)
+#define __GFP_HIGH            ((gfp_t)0x20u)
+#define __GFP_IO              ((gfp_t)0x40u)
+#define __GFP_FS              ((gfp_t)0x80u)
+#define __GFP_ZERO            ((gfp_t)0x100u)
+#define __GFP_DIRECT_RECLAIM  ((gfp_t)0x400u)
+#define __GFP_KSWAPD_RECLAIM  ((gfp_t)0x800u)
+#define __GFP_NOWARN          ((gfp_t)0x2000u)
+#define __GFP_NORETRY         ((gfp_t)0x10000u)
+#define __GFP_NOFAIL          ((gfp_t)0x8000u)
+#define __GFP_RECLAIM         (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+
+#define GFP_ATOMIC   (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL   (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_NOWAIT   (__GFP_KSWAPD_RECLAIM)
+#define GFP_NOIO     (__GFP_RECLAIM)
+#define GFP_NOFS     (__GFP_RECLAIM | __GFP_IO)
+#define GFP_USER     GFP_KERNEL
+#define GFP_DMA      __GFP_DMA
+
+/* True when an allocation with these flags may sleep. */
+static inline int gfpflags_allow_blocking(gfp_t gfp)
+{
+	return (gfp & __GFP_DIRECT_RECLAIM) != 0;
+}
+
+#define PAGE_SHIFT      12
+#define PAGE_SIZE       (1UL << PAGE_SHIFT)
+#define MAX_PAGE_ORDER  10              /* largest block: 4 MiB */
+
+/*
+ * __get_free_pages - allocate 2^order contiguous pages
+ * Returns the address of the first page, or 0 with errno ENOMEM (at the
+ * limit, or the operating system refused) or EINVAL (order > MAX_PAGE_ORDER).
+ * Blocks only when @gfp allows it; callable from any thread.
+ */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long get_zeroed_page(gfp_t gfp);
+#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+
+/* free_pages - give back what __get_free_pages(@order) returned; 0 is ignored. */
+void free_pages(unsigned long addr, unsigned int order);
+#define free_page(addr) free_pages((addr), 0)
+
+/*
+ * scullc_set_limit - cap the bytes of pages the Normal zone hands out
+ * @bytes: the new limit, a multiple of PAGE_SIZE is not required (rounded
+ *         down); SIZE_MAX means no limit (the default).
+ * Returns 0, or -EINVAL when @bytes is smaller than one page.  A limit below
+ * what is in use is allowed: allocations then fail until enough is freed.
+ * A small part of the limit (1/64, at most 4 MiB) is kept as the reserve
+ * that only __GFP_HIGH (GFP_ATOMIC) allocations may use.
+ */
+int scullc_set_limit(size_t bytes);
+size_t scullc_get_limit(void);
+
+/* A snapshot of the page allocator, for statfs, tests and reports. */
+struct scullc_meminfo {
+	size_t limit;           /* Normal zone limit, bytes (SIZE_MAX: none) */
+	size_t reserve;         /* of which only __GFP_HIGH may use, bytes */
+	size_t used;            /* Normal zone pages handed out, bytes */
+	size_t dma_limit;       /* DMA zone limit, bytes */
+	size_t dma_used;        /* DMA zone pages handed out, bytes */
+	size_t mapped;          /* bytes of chunks mapped from the OS, both zones */
+	unsigned long reclaims; /* direct reclaim runs so far */
+	unsigned long failures; /* page allocations that failed */
+};
+void scullc_meminfo(struct scullc_meminfo *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SCULLC_GFP_H */

@@ -1,0 +1,1 @@
+/* dir.c - NOT WRITTEN YET (placeholder) */

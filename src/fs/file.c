@@ -1,0 +1,1 @@
+/* file.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* fs.h - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* inode.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,3 @@
+/* main.c - NOT WRITTEN YET (placeholder) */
+#include <stdio.h>
+int main(void) { fputs("not written yet\n", stderr); return 1; }

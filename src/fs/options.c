@@ -1,0 +1,1 @@
+/* options.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* pseudo.c - NOT WRITTEN YET (placeholder) */

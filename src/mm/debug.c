@@ -1,0 +1,1 @@
+/* debug.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* failslab.c - NOT WRITTEN YET (placeholder) */

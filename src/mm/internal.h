@@ -1,0 +1,346 @@
+/* internal.h - libscullc's private types, invariants and cross-file API */
+#ifndef SCULLC_INTERNAL_H
+#define SCULLC_INTERNAL_H
+
+/*
+ * Glossary, bottom-up:
+ *
+ *   chunk       a CHUNK_SIZE (4 MiB) region mapped from the OS, aligned to
+ *               its size, with a struct page for each of its pages.
+ *   page        4 KiB.  Blocks of 2^order pages are handed out by a buddy
+ *               allocator per zone; the first page of a block is its head.
+ *   zone        Normal (bounded by scullc_set_limit) or DMA (16 MiB): free
+ *               lists per order, a byte limit and an emergency reserve.
+ *   slab        one block of 2^oo.order pages cut into oo.objects slots.
+ *   slot        [left red zone][object][right red zone][free pointer]
+ *               [alloc track][free track][padding] - only the object is
+ *               always there; the rest depends on flags (slab_debug=).
+ *   cache       struct kmem_cache: objects of one size, its slabs on
+ *               partial/full/free lists, a shared array, thread magazines.
+ *   magazine    struct array_cache: a thread's LIFO stack of free objects
+ *               of one cache (the SLAB allocator's per-cpu array_cache).
+ *   depot       the cache's shared array_cache, between magazines and slabs.
+ *
+ * Counting objects of a cache (protected by its list_lock):
+ *   total_objects == sum over its slabs of slab->objects
+ *   free_objects  == sum over its slabs of (objects - inuse)
+ *   active_objs   == total_objects - free_objects   (slabinfo's column;
+ *                    objects in magazines and the depot count as active,
+ *                    as they did under the kernel's SLAB)
+ *   objects the users hold == active_objs - sum(magazine avail) - depot avail
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <scullc/gfp.h>
+#include <scullc/slab.h>
+#include <scullc/mempool.h>
+
+#include "list.h"
+
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+# include <valgrind/memcheck.h>
+#else
+# define VALGRIND_MALLOCLIKE_BLOCK(addr, size, rz, zeroed) ((void)0)
+# define VALGRIND_FREELIKE_BLOCK(addr, rz) ((void)0)
+# define VALGRIND_MAKE_MEM_NOACCESS(addr, len) ((void)0)
+# define VALGRIND_MAKE_MEM_UNDEFINED(addr, len) ((void)0)
+# define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)0)
+# define VALGRIND_DISABLE_ERROR_REPORTING ((void)0)
+# define VALGRIND_ENABLE_ERROR_REPORTING ((void)0)
+# define RUNNING_ON_VALGRIND 0
+#endif
+
+#define SCULLC_API __attribute__((visibility("default")))
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define ALIGN(x, a)       (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a)  ((x) & ~((__typeof__(x))(a) - 1))
+#define MIN(a, b)         ((a) < (b) ? (a) : (b))
+#define MAX(a, b)         ((a) > (b) ? (a) : (b))
+
+#define CACHE_LINE_SIZE   64
+#define CHUNK_SHIFT       (PAGE_SHIFT + MAX_PAGE_ORDER)
+#define CHUNK_SIZE        (1UL << CHUNK_SHIFT)
+#define CHUNK_PAGES       (1UL << MAX_PAGE_ORDER)
+#define DMA_ZONE_LIMIT    (16UL << 20)
+
+/* SLUB's geometry limits */
+#define SLUB_MAX_ORDER    3           /* PAGE_ALLOC_COSTLY_ORDER */
+#define MIN_PARTIAL       5
+#define MAX_PARTIAL       10
+#define MAX_OBJS_PER_PAGE 32767
+
+/* Debug byte patterns, the kernel's (include/linux/poison.h) */
+#define SLUB_RED_INACTIVE 0xbb        /* red zone of a free object */
+#define SLUB_RED_ACTIVE   0xcc        /* red zone of an allocated object */
+#define POISON_INUSE      0x5a        /* slab padding */
+#define POISON_FREE       0x6b        /* a free object's bytes */
+#define POISON_END        0xa5        /* a free object's last byte */
+
+/* ------------------------------------------------------------------ */
+/* Pages, chunks, zones                                                */
+
+enum page_flags {
+	PG_buddy = 1u << 0,       /* head of a free block on a free list */
+	PG_head  = 1u << 1,       /* head of an allocated block */
+	PG_tail  = 1u << 2,       /* other page of an allocated block */
+	PG_slab  = 1u << 3,       /* the block is a slab */
+	PG_large = 1u << 4,       /* the block is a large kmalloc */
+};
+
+struct page {
+	unsigned int flags;          /* PG_* */
+	unsigned int order;          /* free block or head: the block's order */
+	struct page *compound_head;  /* PG_tail: the head page */
+	struct list_head lru;        /* PG_buddy: zone free list; PG_slab: the
+	                                cache's partial/full/free list */
+	/* PG_slab head pages, protected by slab_cache->list_lock: */
+	struct kmem_cache *slab_cache;
+	void *freelist;              /* first free object, NULL when full */
+	unsigned int inuse;          /* objects not on freelist */
+	unsigned int objects;        /* slots in this slab */
+	/* PG_large head pages: */
+	size_t large_size;           /* bytes asked of kmalloc */
+};
+
+struct zone;
+
+struct chunk {
+	void *base;                  /* CHUNK_SIZE aligned */
+	struct zone *zone;
+	struct list_head list;       /* zone->chunks, protected by zone->lock */
+	unsigned long free_pages;    /* pages of it on free lists */
+	struct page pages[CHUNK_PAGES];
+};
+
+struct zone {
+	const char *name;                          /* "Normal", "DMA" */
+	pthread_mutex_t lock;
+	pthread_cond_t freed;                      /* __GFP_NOFAIL waiters */
+	size_t limit;                              /* bytes; protected by lock */
+	size_t reserve;                            /* bytes only __GFP_HIGH gets */
+	size_t used;                               /* bytes handed out */
+	size_t mapped;                             /* bytes of chunks mapped */
+	struct list_head free_area[MAX_PAGE_ORDER + 1];
+	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks per list */
+	struct list_head chunks;
+	/* used + reserve <= limit for every allocation without __GFP_HIGH;
+	   used <= limit always. */
+};
+
+/* ------------------------------------------------------------------ */
+/* Caches and slabs                                                    */
+
+struct kmem_cache_order_objects {
+	unsigned int order;          /* slab is 2^order pages */
+	unsigned int objects;        /* slots per slab */
+};
+
+/* A magazine.  Only its owner thread touches avail and entry[]. */
+struct array_cache {
+	unsigned int avail;          /* objects in entry[], 0..limit */
+	unsigned int limit;          /* capacity of entry[] */
+	unsigned int batchcount;     /* objects moved per refill or flush */
+	unsigned int gen;            /* cache->gen when this was set up */
+	struct kmem_cache *cache;
+	struct list_head list;       /* cache->thread_acs; protected by slab_mutex */
+	struct array_cache **slot;   /* the owner's pointer to this magazine */
+	unsigned long alloc_hit, alloc_miss;  /* written by the owner only,   */
+	unsigned long free_hit, free_miss;    /* read by others with relaxed  */
+	                                      /* atomic loads                 */
+	void *entry[];               /* entry[avail - 1] is the hottest */
+};
+
+struct kmem_cache {
+	/* Set at creation, read-only afterwards */
+	unsigned int id;             /* index into each thread's magazines */
+	unsigned long flags;         /* SLAB_*, slab_debug= flags merged in */
+	unsigned int object_size;    /* size asked for */
+	unsigned int size;           /* slot size (slabinfo's objsize) */
+	unsigned int align;
+	unsigned int offset;         /* free pointer, from the object start */
+	unsigned int inuse;          /* object + right red zone: where the
+	                                free pointer (if outside) and tracks
+	                                begin, from the object start */
+	unsigned int red_left_pad;   /* left red zone, before each object */
+	struct kmem_cache_order_objects oo;   /* preferred slab geometry */
+	struct kmem_cache_order_objects min;  /* fallback when oo fails */
+	unsigned int min_partial;    /* empty slabs kept by frees */
+	void (*ctor)(void *);
+	void (*dtor)(void *);
+	char name[KMEM_CACHE_NAME_MAX + 1];
+
+	/* Tunables: written under slab_mutex and list_lock */
+	unsigned int limit, batchcount, shared;
+	_Atomic unsigned int gen;    /* bumped by tuning and reclaim: a
+	                                magazine with another gen is flushed
+	                                and set up again by its owner */
+
+	pthread_mutex_t list_lock;
+	/* protected by list_lock: */
+	struct list_head partial;    /* 0 < inuse < objects */
+	struct list_head full;       /* inuse == objects */
+	struct list_head free;       /* inuse == 0 */
+	unsigned long nr_partial, nr_full, nr_free;
+	unsigned long total_objects, free_objects;
+	struct array_cache *depot;   /* shared array; NULL when shared == 0 */
+	unsigned long alloc_slowpath, free_slowpath;
+	unsigned long slabs_allocated, slabs_freed, shrinks, alloc_failed;
+	unsigned long exited_alloc_hit, exited_free_hit; /* from gone threads */
+
+	/* protected by slab_mutex: */
+	struct list_head thread_acs; /* every thread's magazine of this cache */
+	struct list_head list;       /* slab_caches, newest first */
+};
+
+/* Debug owner tracking (SLAB_STORE_USER): two per slot, alloc then free */
+struct track {
+	unsigned long addr;          /* caller's return address */
+	unsigned long when;          /* ms since the library started */
+	int tid;                     /* thread id */
+	int cpu;                     /* cpu it ran on */
+};
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+/* Internal cache flag: free objects are poisoned (SLAB_POISON, no ctor) */
+#define __OBJECT_POISON 0x80000000UL
+
+static inline bool kmem_cache_debug(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_DEBUG_FLAGS) != 0;
+}
+
+/* Where the tracks (SLAB_STORE_USER) begin, from the object start. */
+static inline unsigned int slab_info_end(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse ? s->inuse + sizeof(void *) : s->inuse;
+}
+
+void *page_address(const struct page *page);
+
+/* Object @i of @slab (after its left red zone) */
+static inline void *slab_object(const struct kmem_cache *s,
+				const struct page *slab, unsigned int i)
+{
+	return (char *)page_address(slab) + (size_t)i * s->size +
+	       s->red_left_pad;
+}
+
+/* The free pointer of a free object, hidden from memcheck's eyes. */
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	void **fp = (void **)((char *)object + s->offset);
+	void *p;
+
+	VALGRIND_MAKE_MEM_DEFINED(fp, sizeof(*fp));
+	p = *fp;
+	VALGRIND_MAKE_MEM_NOACCESS(fp, sizeof(*fp));
+	return p;
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *object,
+				   void *next)
+{
+	void **fp = (void **)((char *)object + s->offset);
+
+	VALGRIND_MAKE_MEM_UNDEFINED(fp, sizeof(*fp));
+	*fp = next;
+	VALGRIND_MAKE_MEM_NOACCESS(fp, sizeof(*fp));
+}
+
+/* ------------------------------------------------------------------ */
+/* "os.c" - the only file that talks to the operating system           */
+
+void *os_map(size_t size, size_t align);       /* NULL, errno ENOMEM */
+void os_unmap(void *addr, size_t size);        /* keeps errno */
+void os_discard(void *addr, size_t size);      /* RSS drops, reads zero */
+unsigned int os_nr_cpus(void);
+size_t os_total_ram(void);
+unsigned long os_now_ms(void);                 /* since the library started */
+int os_tid(void);
+int os_cpu(void);
+
+/* "page_alloc.c" */
+void page_alloc_init(void);
+struct page *alloc_pages(gfp_t gfp, unsigned int order);  /* NULL, errno */
+void __free_pages(struct page *page, unsigned int order);
+void *page_address(const struct page *page);
+struct page *virt_to_page(const void *addr);   /* NULL if not ours */
+struct page *virt_to_head_page(const void *addr);
+/* fn frees what it can and returns the pages it gave back */
+void page_set_shrinker(unsigned long (*fn)(void));
+
+/* "slab.c" */
+extern pthread_mutex_t slab_mutex;
+extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
+void slab_init(void);
+/* slab_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
+   from its object_size, align, flags and ctor.  Returns 0 or -EINVAL. */
+int slab_calculate_sizes(struct kmem_cache *s);
+struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
+			       unsigned long flags, void (*ctor)(void *),
+			       void (*dtor)(void *));
+/* Move objects between a magazine and the slabs, taking list_lock. */
+unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
+			 gfp_t gfp);          /* 0 on failure, errno set */
+void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr);
+/* One object without touching any magazine (used for magazines themselves) */
+void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);
+struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
+void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
+			 void *arg);       /* newest first, under slab_mutex */
+unsigned long slab_reclaim(void);             /* the page shrinker */
+
+/* "magazine.c" - per-thread caches */
+void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */
+void mag_free(struct kmem_cache *s, void *obj);     /* fast path, or flush */
+void mag_drain_self(struct kmem_cache *s);   /* the calling thread's */
+void mag_drain_all(struct kmem_cache *s);    /* every thread's; quiescent */
+void mag_set_defaults(struct kmem_cache *s); /* limit/batchcount/shared */
+int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared);
+void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
+		  unsigned long *free_hit);
+
+/* "debug.c" - slab_debug= checks and SLUB-shaped reports */
+void debug_init_env(void);
+unsigned long debug_cache_flags(const char *name, unsigned long flags);
+void debug_setup_slab(struct kmem_cache *s, struct page *slab);
+void debug_init_object(struct kmem_cache *s, void *object, uint8_t val);
+bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
+			void *object, unsigned long caller);
+bool debug_free_checks(struct kmem_cache *s, struct page *slab,
+		       void *object, unsigned long caller);
+int debug_validate_slab(struct kmem_cache *s, struct page *slab);
+void debug_report_leak(struct kmem_cache *s, struct page *slab,
+		       void *object);
+void debug_report_wrong_cache(struct kmem_cache *s, const void *object,
+			      struct kmem_cache *actual);
+void debug_report_invalid_free(struct kmem_cache *s, const void *object);
+void slab_bug(struct kmem_cache *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void slab_debug_done(void);   /* after a report: abort, or go on */
+
+/* "failslab.c" */
+extern atomic_bool failslab_enabled;
+void failslab_init_env(void);
+bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
+
+/* "kmalloc.c" */
+void kmalloc_init(void);
+void *kmalloc_nomag(size_t size, gfp_t gfp);
+void kfree_nomag(const void *p);
+
+/* "mempool.c" has no private API; "slabinfo.c" neither. */
+
+#endif /* SCULLC_INTERNAL_H */

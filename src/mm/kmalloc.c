@@ -1,0 +1,1 @@
+/* kmalloc.c - NOT WRITTEN YET (placeholder) */

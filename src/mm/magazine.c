@@ -1,0 +1,1 @@
+/* magazine.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* mempool.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* os.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* page_alloc.c - NOT WRITTEN YET (placeholder) */

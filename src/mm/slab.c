@@ -1,0 +1,1 @@
+/* slab.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,1 @@
+/* slabinfo.c - NOT WRITTEN YET (placeholder) */

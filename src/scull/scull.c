@@ -1,0 +1,1 @@
+/* scull.c - NOT WRITTEN YET (placeholder) */

@@ -1,0 +1,3 @@
+/* check_options.c - NOT WRITTEN YET (placeholder: fails on purpose) */
+#include <stdio.h>
+int main(void) { fputs("check_options: not written yet\n", stderr); return 99; }

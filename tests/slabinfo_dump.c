@@ -1,0 +1,2 @@
+/* slabinfo_dump.c - NOT WRITTEN YET */
+int main(void) { return 99; }
