@@ -1,3 +1,799 @@
-/* check_page_alloc.c - NOT WRITTEN YET (placeholder: fails on purpose) */
+/* check_page_alloc.c - the page allocator: buddy orders, zones, GFP, RSS */
+
+/*
+ * The library's constructors (slab_init) may hold a few pages before any
+ * test starts, so every test measures from the meminfo it finds: deltas
+ * of used and mapped, never absolute values.  The DMA zone is assumed
+ * empty at start (nothing at start-up asks for DMA pages); the tests that
+ * depend on exact addresses there check that first.
+ *
+ * Tests that set a shrinker replace slab_reclaim for their own (forked)
+ * process and put the previous one back when done.  The tests that end
+ * in abort() ("Bad page state") need Check's fork mode: under CK_FORK=no
+ * run the other TCases one by one with CK_RUN_CASE.
+ */
+
+#include "mm/internal.h"
+#include "unit.h"
+
+#include <signal.h>
 #include <stdio.h>
-int main(void) { fputs("check_page_alloc: not written yet\n", stderr); return 99; }
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MiB (1UL << 20)
+
+static struct scullc_meminfo info(void)
+{
+	struct scullc_meminfo mi;
+
+	scullc_meminfo(&mi);
+	return mi;
+}
+
+static unsigned long ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Resident bytes of this process, from /proc/self/statm */
+static size_t rss(void)
+{
+	unsigned long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu %lu", &size, &resident), 2);
+	fclose(f);
+	return resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void touch(unsigned long addr, size_t bytes)
+{
+	memset((void *)addr, 0x5c, bytes);
+}
+
+static bool all_zero(unsigned long addr, size_t bytes)
+{
+	const unsigned char *p = (const unsigned char *)addr;
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* A shrinker that frees nothing, or the pages parked in hoard[] */
+static atomic_uint shrinker_calls;
+static unsigned long hoard[64];
+static unsigned int nr_hoard;
+
+static unsigned long count_shrinker(void)
+{
+	atomic_fetch_add(&shrinker_calls, 1);
+	return 0;
+}
+
+static unsigned long hoard_shrinker(void)
+{
+	unsigned long n = nr_hoard;
+
+	atomic_fetch_add(&shrinker_calls, 1);
+	while (nr_hoard)
+		free_page(hoard[--nr_hoard]);
+	return n;
+}
+
+static unsigned long (*saved_shrinker)(void);
+
+static void use_shrinker(unsigned long (*fn)(void))
+{
+	saved_shrinker = page_get_shrinker();
+	page_set_shrinker(fn);
+	atomic_store(&shrinker_calls, 0);
+}
+
+/* Set the Normal zone's limit to leave @room bytes above what is used. */
+static size_t limit_with_room(size_t room)
+{
+	size_t limit = ALIGN(info().used, PAGE_SIZE) + room;
+
+	ck_assert_int_eq(scullc_set_limit(limit), 0);
+	return limit;
+}
+
+static void unlimit(void)
+{
+	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
+	page_set_shrinker(saved_shrinker);
+}
+
+/* Allocate order-0 pages into @pages until @gfp fails; returns how many. */
+static unsigned int fill(unsigned long *pages, unsigned int max, gfp_t gfp)
+{
+	unsigned int n = 0;
+
+	while (n < max && (pages[n] = __get_free_page(gfp)) != 0)
+		n++;
+	return n;
+}
+
+static void free_all(unsigned long *pages, unsigned int n)
+{
+	while (n)
+		free_page(pages[--n]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Core                                                                */
+
+START_TEST(every_order_allocates_an_aligned_block_and_frees_it)
+{
+	struct scullc_meminfo before = info(), mi;
+	unsigned int order;
+
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		size_t bytes = PAGE_SIZE << order;
+		unsigned long addr = __get_free_pages(GFP_KERNEL, order);
+
+		ck_assert_msg(addr != 0, "order %u failed", order);
+		ck_assert_uint_eq(addr & (bytes - 1), 0);
+		touch(addr, bytes);
+		mi = info();
+		ck_assert_uint_eq(mi.used, before.used + bytes);
+		free_pages(addr, order);
+		mi = info();
+		ck_assert_uint_eq(mi.used, before.used);
+		ck_assert_uint_eq(mi.mapped, before.mapped);
+	}
+}
+END_TEST
+
+START_TEST(order_above_max_fails_with_einval)
+{
+	struct scullc_meminfo before = info();
+
+	errno = 0;
+	ck_assert_ptr_null(alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_uint_eq(__get_free_pages(GFP_ATOMIC, 31), 0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_uint_eq(info().used, before.used);
+}
+END_TEST
+
+START_TEST(gfp_zero_returns_zeroed_memory)
+{
+	unsigned long a, b, z;
+	unsigned int order;
+
+	/* Dirty pages, free them, and ask again: likely the same pages */
+	for (order = 0; order <= 4; order++) {
+		a = __get_free_pages(GFP_KERNEL, order);
+		ck_assert_uint_ne(a, 0);
+		touch(a, PAGE_SIZE << order);
+		free_pages(a, order);
+		b = __get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+		ck_assert_uint_ne(b, 0);
+		ck_assert(all_zero(b, PAGE_SIZE << order));
+		free_pages(b, order);
+	}
+	z = get_zeroed_page(GFP_ATOMIC);
+	ck_assert_uint_ne(z, 0);
+	ck_assert(all_zero(z, PAGE_SIZE));
+	free_page(z);
+}
+END_TEST
+
+START_TEST(free_pages_of_zero_is_ignored)
+{
+	struct scullc_meminfo before = info();
+
+	free_pages(0, 0);
+	free_pages(0, MAX_PAGE_ORDER);
+	ck_assert_uint_eq(info().used, before.used);
+}
+END_TEST
+
+START_TEST(freeing_with_the_wrong_order_aborts)
+{
+	unsigned long a = __get_free_pages(GFP_KERNEL, 2);
+
+	ck_assert_uint_ne(a, 0);
+	free_pages(a, 1);       /* "BUG: Bad page state", abort() */
+}
+END_TEST
+
+START_TEST(double_free_aborts)
+{
+	unsigned long keep = __get_free_page(GFP_KERNEL);
+	unsigned long a = __get_free_page(GFP_KERNEL);
+
+	ck_assert_uint_ne(keep, 0);
+	ck_assert_uint_ne(a, 0);
+	free_page(a);
+	free_page(a);           /* the page is no longer a block's head */
+}
+END_TEST
+
+START_TEST(freeing_a_foreign_address_aborts)
+{
+	static char not_ours[2 * PAGE_SIZE];
+
+	free_pages(ALIGN((unsigned long)not_ours, PAGE_SIZE), 0);
+}
+END_TEST
+
+START_TEST(virt_to_page_maps_heads_tails_and_foreign_addresses)
+{
+	unsigned int order = 3;
+	unsigned long keep = __get_free_page(GFP_KERNEL);
+	unsigned long a = __get_free_pages(GFP_KERNEL, order);
+	struct page *head, *tail;
+	int on_stack;
+	void *heap = malloc(64);
+
+	ck_assert_uint_ne(a, 0);
+	head = virt_to_page((void *)a);
+	ck_assert_ptr_nonnull(head);
+	ck_assert_uint_eq(head->flags & (PG_head | PG_tail | PG_buddy),
+			  PG_head);
+	ck_assert_uint_eq(head->order, order);
+	ck_assert_ptr_eq(page_address(head), (void *)a);
+	ck_assert_ptr_eq(virt_to_head_page((void *)(a + 100)), head);
+
+	tail = virt_to_page((void *)(a + 5 * PAGE_SIZE + 17));
+	ck_assert_ptr_eq(tail, head + 5);
+	ck_assert_uint_eq(tail->flags, PG_tail);
+	ck_assert_ptr_eq(tail->compound_head, head);
+	ck_assert_ptr_eq(page_address(tail), (void *)(a + 5 * PAGE_SIZE));
+	ck_assert_ptr_eq(virt_to_head_page((void *)(a + 8 * PAGE_SIZE - 1)),
+			 head);
+
+	ck_assert_ptr_null(virt_to_page(&on_stack));
+	ck_assert_ptr_null(virt_to_head_page(&on_stack));
+	ck_assert_ptr_null(virt_to_page(heap));
+	ck_assert_ptr_null(virt_to_page(NULL));
+	ck_assert_ptr_null(virt_to_page((void *)~0UL));
+	free(heap);
+
+	/* keep holds the chunk (and its descriptor) in place */
+	free_pages(a, order);
+	ck_assert_uint_eq(head->flags & (PG_head | PG_tail), 0);
+	ck_assert_uint_eq(tail->flags, 0);
+	free_page(keep);
+}
+END_TEST
+
+START_TEST(a_chunk_given_back_is_no_longer_ours)
+{
+	struct scullc_meminfo before = info();
+	unsigned long a = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+
+	/* A whole free chunk is never kept: this one is new */
+	ck_assert_uint_ne(a, 0);
+	ck_assert_uint_eq(a & (CHUNK_SIZE - 1), 0);
+	ck_assert_uint_eq(info().mapped, before.mapped + CHUNK_SIZE);
+	ck_assert_ptr_nonnull(virt_to_page((void *)(a + CHUNK_SIZE - 1)));
+	free_pages(a, MAX_PAGE_ORDER);
+	ck_assert_uint_eq(info().mapped, before.mapped);
+	ck_assert_ptr_null(virt_to_page((void *)a));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Buddy                                                               */
+
+START_TEST(allocation_splits_the_smallest_block_that_fits)
+{
+	unsigned long p, q, r, s, t;
+
+	/* An empty DMA zone: the first page comes from a new chunk */
+	ck_assert_uint_eq(info().dma_used, 0);
+	p = __get_free_pages(GFP_DMA | GFP_KERNEL, 0);
+	ck_assert_uint_eq(p & (CHUNK_SIZE - 1), 0);
+	q = __get_free_pages(GFP_DMA | GFP_KERNEL, 0);
+	r = __get_free_pages(GFP_DMA | GFP_KERNEL, 1);
+	s = __get_free_pages(GFP_DMA | GFP_KERNEL, 2);
+	t = __get_free_pages(GFP_DMA | GFP_KERNEL, 0);
+	/* Splitting 1024 pages left free blocks at 1, 2, 4, 8, ... pages */
+	ck_assert_uint_eq(q, p + PAGE_SIZE);
+	ck_assert_uint_eq(r, p + 2 * PAGE_SIZE);
+	ck_assert_uint_eq(s, p + 4 * PAGE_SIZE);
+	ck_assert_uint_eq(t, p + 8 * PAGE_SIZE);
+	ck_assert_uint_eq(info().dma_used, 9 * PAGE_SIZE);
+	free_pages(t, 0);
+	free_pages(s, 2);
+	free_pages(r, 1);
+	free_pages(q, 0);
+	free_pages(p, 0);
+	ck_assert_uint_eq(info().dma_used, 0);
+}
+END_TEST
+
+START_TEST(free_merges_buddies_into_the_block_they_split_from)
+{
+	unsigned long p, q, r, s, m;
+
+	ck_assert_uint_eq(info().dma_used, 0);
+	p = __get_free_pages(GFP_DMA | GFP_KERNEL, 0);
+	q = __get_free_pages(GFP_DMA | GFP_KERNEL, 0);
+	r = __get_free_pages(GFP_DMA | GFP_KERNEL, 1);
+	s = __get_free_pages(GFP_DMA | GFP_KERNEL, 2);
+	ck_assert_uint_eq(s, p + 4 * PAGE_SIZE);
+	/* p+q merge to order 1, then with r to order 2; s stops it there */
+	free_pages(q, 0);
+	free_pages(p, 0);
+	free_pages(r, 1);
+	m = __get_free_pages(GFP_DMA | GFP_KERNEL, 2);
+	ck_assert_uint_eq(m, p);
+	free_pages(m, 2);
+	free_pages(s, 2);
+	ck_assert_uint_eq(info().dma_used, 0);
+}
+END_TEST
+
+START_TEST(freeing_everything_in_any_order_gives_every_chunk_back)
+{
+	enum { N = 3 * CHUNK_PAGES };
+	struct scullc_meminfo before = info(), mi;
+	unsigned long *pages = malloc(N * sizeof(*pages));
+	unsigned int i, seed = 7;
+
+	ck_assert_ptr_nonnull(pages);
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+	}
+	mi = info();
+	ck_assert_uint_eq(mi.used, before.used + N * PAGE_SIZE);
+	ck_assert_uint_ge(mi.mapped, before.mapped + 3 * CHUNK_SIZE);
+	for (i = N - 1; i > 0; i--) {         /* shuffle */
+		unsigned int j = (unsigned int)rand_r(&seed) % (i + 1);
+		unsigned long t = pages[i];
+
+		pages[i] = pages[j];
+		pages[j] = t;
+	}
+	for (i = 0; i < N; i++)
+		free_page(pages[i]);
+	mi = info();
+	ck_assert_uint_eq(mi.used, before.used);
+	ck_assert_uint_eq(mi.mapped, before.mapped);
+	free(pages);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+
+START_TEST(set_limit_rounds_down_and_sizes_the_reserve)
+{
+	struct scullc_meminfo mi;
+
+	ck_assert_uint_eq(scullc_get_limit(), SIZE_MAX);
+	ck_assert_uint_eq(info().reserve, 0);
+	ck_assert_int_eq(scullc_set_limit(PAGE_SIZE - 1), -EINVAL);
+	ck_assert_int_eq(scullc_set_limit(0), -EINVAL);
+	ck_assert_int_eq(scullc_set_limit(64 * MiB + 123), 0);
+	mi = info();
+	ck_assert_uint_eq(mi.limit, 64 * MiB);
+	ck_assert_uint_eq(scullc_get_limit(), 64 * MiB);
+	ck_assert_uint_eq(mi.reserve, 1 * MiB);
+	ck_assert_int_eq(scullc_set_limit(1024 * MiB), 0);
+	ck_assert_uint_eq(info().reserve, 4 * MiB);   /* capped */
+	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
+	mi = info();
+	ck_assert_uint_eq(mi.limit, SIZE_MAX);
+	ck_assert_uint_eq(mi.reserve, 0);
+	ck_assert_uint_eq(mi.dma_limit, DMA_ZONE_LIMIT);
+}
+END_TEST
+
+START_TEST(gfp_kernel_fails_with_enomem_at_the_limit_and_atomic_gets_the_reserve)
+{
+	static unsigned long pages[2048];
+	struct scullc_meminfo before, mi;
+	unsigned int n, m;
+	size_t limit;
+
+	use_shrinker(count_shrinker);
+	limit = limit_with_room(4 * MiB);
+	before = info();
+	n = fill(pages, 2048, GFP_KERNEL);
+	ck_assert_int_eq(errno, ENOMEM);
+	mi = info();
+	/* It stopped exactly at limit - reserve */
+	ck_assert_uint_le(mi.used, limit - mi.reserve);
+	ck_assert_uint_gt(mi.used + PAGE_SIZE, limit - mi.reserve);
+	ck_assert_uint_eq(mi.failures, before.failures + 1);
+	ck_assert_uint_eq(mi.reclaims, before.reclaims + 1);
+	ck_assert_uint_eq(atomic_load(&shrinker_calls), 1);
+
+	/* GFP_ATOMIC may use the reserve, and no more; it never reclaims */
+	m = fill(pages + n, 2048 - n, GFP_ATOMIC);
+	ck_assert_uint_gt(m, 0);
+	ck_assert_int_eq(errno, ENOMEM);
+	mi = info();
+	ck_assert_uint_eq(mi.used, limit);
+	ck_assert_uint_eq(m * PAGE_SIZE, mi.reserve);
+	ck_assert_uint_eq(atomic_load(&shrinker_calls), 1);
+	ck_assert_uint_eq(__get_free_page(GFP_KERNEL), 0);
+
+	free_all(pages, n + m);
+	ck_assert_uint_ne(__get_free_page(GFP_KERNEL), 0);
+	unlimit();
+}
+END_TEST
+
+START_TEST(noretry_and_nowait_fail_without_calling_the_shrinker)
+{
+	static unsigned long pages[1024];
+	struct scullc_meminfo before;
+	unsigned int n;
+
+	use_shrinker(count_shrinker);
+	limit_with_room(2 * MiB);
+	n = fill(pages, 1024, GFP_KERNEL | __GFP_NORETRY);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(errno, ENOMEM);
+	before = info();
+	errno = 0;
+	ck_assert_uint_eq(__get_free_page(GFP_KERNEL | __GFP_NORETRY), 0);
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_uint_eq(__get_free_page(GFP_NOWAIT), 0);
+	ck_assert_uint_eq(atomic_load(&shrinker_calls), 0);
+	ck_assert_uint_eq(info().reclaims, before.reclaims);
+	ck_assert_uint_eq(info().failures, before.failures + 2);
+	free_all(pages, n);
+	unlimit();
+}
+END_TEST
+
+START_TEST(reclaim_runs_the_shrinker_and_the_retry_succeeds)
+{
+	static unsigned long pages[1024];
+	unsigned long got;
+	unsigned int n;
+
+	use_shrinker(hoard_shrinker);
+	limit_with_room(2 * MiB);
+	n = fill(pages, 1024, GFP_NOWAIT);
+	/* Park some of them where the shrinker will find them */
+	while (nr_hoard < 8)
+		hoard[nr_hoard++] = pages[--n];
+	ck_assert_uint_eq(__get_free_page(GFP_NOWAIT), 0);
+	got = __get_free_page(GFP_KERNEL);
+	ck_assert_uint_ne(got, 0);
+	ck_assert_uint_eq(atomic_load(&shrinker_calls), 1);
+	ck_assert_uint_eq(nr_hoard, 0);
+	free_page(got);
+	free_all(pages, n);
+	unlimit();
+}
+END_TEST
+
+START_TEST(a_limit_below_usage_blocks_until_enough_is_freed)
+{
+	unsigned long a = __get_free_pages(GFP_KERNEL, 8);
+	struct scullc_meminfo mi;
+
+	use_shrinker(count_shrinker);
+	ck_assert_uint_ne(a, 0);
+	ck_assert_int_eq(scullc_set_limit(PAGE_SIZE), 0);
+	mi = info();
+	ck_assert_uint_gt(mi.used, mi.limit);
+	ck_assert_uint_eq(__get_free_page(GFP_ATOMIC), 0);
+	ck_assert_int_eq(errno, ENOMEM);
+	free_pages(a, 8);
+	ck_assert_uint_lt(info().used, mi.used);
+	unlimit();
+}
+END_TEST
+
+START_TEST(dma_zone_is_exhausted_at_16_mib_while_normal_still_works)
+{
+	unsigned long big[4], extra, normal;
+	struct scullc_meminfo mi;
+	int i;
+
+	ck_assert_uint_eq(info().dma_used, 0);
+	/* 16 MiB less a 256 KiB reserve holds three 4 MiB blocks */
+	for (i = 0; i < 3; i++) {
+		big[i] = __get_free_pages(GFP_KERNEL | GFP_DMA, MAX_PAGE_ORDER);
+		ck_assert_uint_ne(big[i], 0);
+	}
+	errno = 0;
+	ck_assert_uint_eq(__get_free_pages(GFP_KERNEL | GFP_DMA,
+					   MAX_PAGE_ORDER), 0);
+	ck_assert_int_eq(errno, ENOMEM);
+	/* ... and the reserve lets an atomic allocation fill it exactly */
+	big[3] = __get_free_pages(GFP_ATOMIC | GFP_DMA, MAX_PAGE_ORDER);
+	ck_assert_uint_ne(big[3], 0);
+	mi = info();
+	ck_assert_uint_eq(mi.dma_used, DMA_ZONE_LIMIT);
+	ck_assert_uint_eq(__get_free_page(GFP_ATOMIC | GFP_DMA), 0);
+
+	normal = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	ck_assert_uint_ne(normal, 0);
+	ck_assert_uint_eq(info().used, mi.used + CHUNK_SIZE);
+	free_pages(normal, MAX_PAGE_ORDER);
+
+	free_pages(big[0], MAX_PAGE_ORDER);
+	extra = __get_free_page(GFP_KERNEL | GFP_DMA);
+	ck_assert_uint_ne(extra, 0);
+	free_page(extra);
+	for (i = 1; i < 4; i++)
+		free_pages(big[i], MAX_PAGE_ORDER);
+	ck_assert_uint_eq(info().dma_used, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Reclaim: __GFP_NOFAIL                                               */
+
+static atomic_bool freed_by_helper;
+
+static void *free_later(void *arg)
+{
+	usleep(200 * 1000);
+	atomic_store(&freed_by_helper, true);
+	free_page((unsigned long)arg);
+	return NULL;
+}
+
+START_TEST(nofail_waits_until_another_thread_frees)
+{
+	static unsigned long pages[1024];
+	unsigned long start, got;
+	pthread_t helper;
+	unsigned int n;
+
+	use_shrinker(count_shrinker);
+	limit_with_room(1 * MiB);
+	n = fill(pages, 1024, GFP_NOWAIT);      /* up to the reserve */
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(atomic_load(&shrinker_calls), 0);
+	ck_assert_int_eq(pthread_create(&helper, NULL, free_later,
+					(void *)pages[--n]), 0);
+	start = ms_now();
+	got = __get_free_page(GFP_KERNEL | __GFP_NOFAIL);
+	ck_assert_uint_ne(got, 0);
+	ck_assert(atomic_load(&freed_by_helper));
+	ck_assert_uint_ge(ms_now() - start, 150);
+	/* It reclaimed before waiting, and again while it waited */
+	ck_assert_uint_ge(atomic_load(&shrinker_calls), 2);
+	pthread_join(helper, NULL);
+	free_page(got);
+	free_all(pages, n);
+	unlimit();
+}
+END_TEST
+
+static void *raise_limit_later(void *arg)
+{
+	(void)arg;
+	usleep(200 * 1000);
+	atomic_store(&freed_by_helper, true);
+	scullc_set_limit(SIZE_MAX);
+	return NULL;
+}
+
+START_TEST(nofail_is_let_through_by_a_raised_limit)
+{
+	static unsigned long pages[1024];
+	pthread_t helper;
+	unsigned long got;
+	unsigned int n;
+
+	use_shrinker(count_shrinker);
+	limit_with_room(1 * MiB);
+	n = fill(pages, 1024, GFP_ATOMIC);
+	ck_assert_int_eq(pthread_create(&helper, NULL, raise_limit_later,
+					NULL), 0);
+	got = __get_free_pages(GFP_KERNEL | __GFP_NOFAIL, 2);
+	ck_assert_uint_ne(got, 0);
+	ck_assert(atomic_load(&freed_by_helper));
+	ck_assert_uint_eq(scullc_get_limit(), SIZE_MAX);
+	pthread_join(helper, NULL);
+	free_pages(got, 2);
+	free_all(pages, n);
+	unlimit();
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Memory given back                                                   */
+
+START_TEST(rss_falls_after_freeing_64_mib)
+{
+	enum { BIG = 8, SMALL = 8 * CHUNK_PAGES };  /* 32 + 32 MiB */
+	struct scullc_meminfo before = info();
+	unsigned long big[BIG], *small = malloc(SMALL * sizeof(*small));
+	size_t rss0, rss1, rss2;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(small);
+	rss0 = rss();
+	for (i = 0; i < BIG; i++) {
+		big[i] = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+		ck_assert_uint_ne(big[i], 0);
+		touch(big[i], CHUNK_SIZE);
+	}
+	for (i = 0; i < SMALL; i++) {
+		small[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(small[i], 0);
+		touch(small[i], PAGE_SIZE);
+	}
+	rss1 = rss();
+	ck_assert_uint_ge(rss1, rss0 + 60 * MiB);
+	for (i = 0; i < BIG; i++)
+		free_pages(big[i], MAX_PAGE_ORDER);
+	for (i = 0; i < SMALL; i++)
+		free_page(small[i]);
+	rss2 = rss();
+	ck_assert_msg(rss2 + 56 * MiB <= rss1,
+		      "RSS %zu KiB -> %zu KiB after freeing 64 MiB",
+		      rss1 >> 10, rss2 >> 10);
+	ck_assert_uint_eq(info().mapped, before.mapped);
+	free(small);
+}
+END_TEST
+
+START_TEST(rss_falls_when_a_chunk_stays_partly_used)
+{
+	enum { N = 2 * CHUNK_PAGES };
+	unsigned long *pages = malloc(N * sizeof(*pages));
+	size_t rss1, rss2;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(pages);
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+		touch(pages[i], PAGE_SIZE);
+	}
+	rss1 = rss();
+	/* Keep one page in every 256: no chunk becomes free again */
+	for (i = 0; i < N; i++)
+		if (i % 256)
+			free_page(pages[i]);
+	rss2 = rss();
+	ck_assert_msg(rss2 + 7 * MiB <= rss1,
+		      "RSS %zu KiB -> %zu KiB after freeing ~8 MiB",
+		      rss1 >> 10, rss2 >> 10);
+	for (i = 0; i < N; i += 256)
+		free_page(pages[i]);
+	free(pages);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Concurrency                                                         */
+
+#define WORKERS 4
+#define ROUNDS  20000
+#define HELD    64
+
+static void *churn(void *arg)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)arg, i, slot;
+	unsigned long held[HELD] = { 0 }, tag = (uintptr_t)arg << 32;
+	unsigned int orders[HELD] = { 0 };
+	unsigned long bad = 0;
+
+	for (i = 0; i < ROUNDS; i++) {
+		slot = (unsigned int)rand_r(&seed) % HELD;
+		if (held[slot]) {
+			unsigned long *w = (unsigned long *)held[slot];
+			size_t last = (PAGE_SIZE << orders[slot]) /
+				      sizeof(*w) - 1;
+
+			if (w[0] != (tag | slot) || w[last] != (tag | (i - 1)))
+				bad++;
+			free_pages(held[slot], orders[slot]);
+			held[slot] = 0;
+		} else {
+			orders[slot] = (unsigned int)rand_r(&seed) % 6;
+			held[slot] = __get_free_pages(GFP_KERNEL,
+						      orders[slot]);
+			if (!held[slot])
+				return (void *)~0UL;
+			((unsigned long *)held[slot])[0] = tag | slot;
+		}
+		/* Stamp the tail of every held block with this round */
+		for (slot = 0; slot < HELD; slot++)
+			if (held[slot])
+				((unsigned long *)(held[slot] +
+				   (PAGE_SIZE << orders[slot])))[-1] = tag | i;
+	}
+	for (slot = 0; slot < HELD; slot++)
+		if (held[slot])
+			free_pages(held[slot], orders[slot]);
+	return (void *)bad;
+}
+
+START_TEST(threads_allocating_and_freeing_never_share_a_block)
+{
+	struct scullc_meminfo before = info(), mi;
+	pthread_t t[WORKERS];
+	uintptr_t nr_bad = 0;
+	void *bad;
+	uintptr_t i;
+
+	for (i = 0; i < WORKERS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, churn,
+						(void *)(i + 1)), 0);
+	for (i = 0; i < WORKERS; i++) {
+		pthread_join(t[i], &bad);
+		nr_bad += (uintptr_t)bad;
+	}
+	ck_assert_uint_eq(nr_bad, 0);
+	mi = info();
+	ck_assert_uint_eq(mi.used, before.used);
+	ck_assert_uint_eq(mi.mapped, before.mapped);
+}
+END_TEST
+
+static Suite *page_alloc_suite(void)
+{
+	Suite *s = suite_create("page_alloc");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, every_order_allocates_an_aligned_block_and_frees_it);
+	tcase_add_test(tc, order_above_max_fails_with_einval);
+	tcase_add_test(tc, gfp_zero_returns_zeroed_memory);
+	tcase_add_test(tc, free_pages_of_zero_is_ignored);
+	tcase_add_test_raise_signal(tc, freeing_with_the_wrong_order_aborts,
+				    SIGABRT);
+	tcase_add_test_raise_signal(tc, double_free_aborts, SIGABRT);
+	tcase_add_test_raise_signal(tc, freeing_a_foreign_address_aborts,
+				    SIGABRT);
+	tcase_add_test(tc, virt_to_page_maps_heads_tails_and_foreign_addresses);
+	tcase_add_test(tc, a_chunk_given_back_is_no_longer_ours);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Buddy");
+	tcase_add_test(tc, allocation_splits_the_smallest_block_that_fits);
+	tcase_add_test(tc, free_merges_buddies_into_the_block_they_split_from);
+	tcase_add_test(tc,
+		       freeing_everything_in_any_order_gives_every_chunk_back);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, set_limit_rounds_down_and_sizes_the_reserve);
+	tcase_add_test(tc,
+		gfp_kernel_fails_with_enomem_at_the_limit_and_atomic_gets_the_reserve);
+	tcase_add_test(tc, noretry_and_nowait_fail_without_calling_the_shrinker);
+	tcase_add_test(tc, a_limit_below_usage_blocks_until_enough_is_freed);
+	tcase_add_test(tc,
+		       dma_zone_is_exhausted_at_16_mib_while_normal_still_works);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Reclaim");
+	tcase_add_test(tc, reclaim_runs_the_shrinker_and_the_retry_succeeds);
+	tcase_add_test(tc, nofail_waits_until_another_thread_frees);
+	tcase_add_test(tc, nofail_is_let_through_by_a_raised_limit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Memory");
+	tcase_add_test(tc, rss_falls_after_freeing_64_mib);
+	tcase_add_test(tc, rss_falls_when_a_chunk_stays_partly_used);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Concurrency");
+	tcase_add_test(tc, threads_allocating_and_freeing_never_share_a_block);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+UNIT_MAIN(page_alloc_suite)

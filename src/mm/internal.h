@@ -279,6 +279,7 @@ struct page *virt_to_page(const void *addr);   /* NULL if not ours */
 struct page *virt_to_head_page(const void *addr);
 /* fn frees what it can and returns the pages it gave back */
 void page_set_shrinker(unsigned long (*fn)(void));
+unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */
 
 /* "slab.c" */
 extern pthread_mutex_t slab_mutex;

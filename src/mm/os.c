@@ -1,1 +1,172 @@
-/* os.c - NOT WRITTEN YET (placeholder) */
+/* os.c - the allocator's only contact with the operating system */
+
+/*
+ * Everything libscullc needs from the kernel goes through this file:
+ * address space (mmap, munmap, madvise), the machine's shape (CPUs, RAM),
+ * a clock and the identity of the calling thread.  The rest of src/mm
+ * never includes <sys/mman.h>, so porting the allocator means porting
+ * this file.
+ *
+ * Mappings are anonymous, private, read-write and MAP_NORESERVE: pages
+ * cost memory only once touched, which is what the page allocator's
+ * lazily filled chunk table and the chunks themselves rely on.
+ */
+
+#include "internal.h"
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static _Atomic unsigned long start_ms;   /* monotonic ms at library start */
+
+static void *map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+/**
+ * os_map - map @size bytes of zeroed anonymous memory aligned to @align
+ * @size:  bytes, rounded up to whole pages
+ * @align: a power of two; PAGE_SIZE or less means page aligned
+ *
+ * Over-maps by @align and gives back the unaligned head and the tail.
+ * Returns the mapping, or NULL with errno ENOMEM.
+ */
+void *os_map(size_t size, size_t align)
+{
+	uintptr_t raw, start;
+	size_t total;
+	char *p;
+
+	size = ALIGN(size, PAGE_SIZE);
+	if (size == 0)
+		size = PAGE_SIZE;
+	if (align <= PAGE_SIZE)
+		return map(size);
+	if (size > SIZE_MAX - align) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	total = size + align;
+	p = map(total);
+	if (!p)
+		return NULL;
+	raw = (uintptr_t)p;
+	start = ALIGN(raw, align);
+	if (start > raw)
+		os_unmap(p, start - raw);
+	if (raw + total > start + size)
+		os_unmap((void *)(start + size), raw + total - (start + size));
+	return (void *)start;
+}
+
+/* os_unmap - give [@addr, @addr + @size) back; errno is left untouched. */
+void os_unmap(void *addr, size_t size)
+{
+	int saved = errno;
+
+	if (addr)
+		munmap(addr, ALIGN(size, PAGE_SIZE));
+	errno = saved;
+}
+
+/*
+ * os_discard - drop the contents of [@addr, @addr + @size)
+ *
+ * The range stays mapped; its resident pages go back to the kernel at once
+ * (RSS falls) and later reads see zeros.  errno is left untouched.
+ */
+void os_discard(void *addr, size_t size)
+{
+	int saved = errno;
+
+	madvise(addr, ALIGN(size, PAGE_SIZE), MADV_DONTNEED);
+	errno = saved;
+}
+
+/* os_nr_cpus - CPUs configured in the machine, at least 1 */
+unsigned int os_nr_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n < 1 ? 1 : (unsigned int)n;
+}
+
+/* os_total_ram - bytes of physical memory, 0 when unknown */
+size_t os_total_ram(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	long size = sysconf(_SC_PAGESIZE);
+
+	if (pages < 0 || size < 0)
+		return 0;
+	if ((unsigned long)pages > SIZE_MAX / (unsigned long)size)
+		return SIZE_MAX;
+	return (size_t)pages * (size_t)size;
+}
+
+static unsigned long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 +
+	       (unsigned long)ts.tv_nsec / 1000000;
+}
+
+/*
+ * os_now_ms - milliseconds since the library started
+ * The start is fixed by the first call, which the constructor below makes
+ * unless another constructor got here first.
+ */
+unsigned long os_now_ms(void)
+{
+	unsigned long now = monotonic_ms();
+	unsigned long start = atomic_load_explicit(&start_ms,
+						   memory_order_relaxed);
+
+	if (unlikely(start == 0)) {
+		unsigned long expected = 0;
+
+		/* now + 1: a start of 0 means "not set yet" */
+		if (atomic_compare_exchange_strong(&start_ms, &expected,
+						   now + 1))
+			start = now + 1;
+		else
+			start = expected;
+	}
+	return now + 1 >= start ? now + 1 - start : 0;
+}
+
+__attribute__((constructor))
+static void start_clock(void)
+{
+	(void)os_now_ms();
+}
+
+/*
+ * os_tid - the kernel's id of the calling thread
+ * Not cached: a cached id would be wrong in the child after fork().
+ */
+int os_tid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+/* os_cpu - the CPU the calling thread runs on now, 0 when unknown */
+int os_cpu(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? 0 : cpu;
+}

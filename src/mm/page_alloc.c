@@ -1,1 +1,611 @@
-/* page_alloc.c - NOT WRITTEN YET (placeholder) */
+/* page_alloc.c - the page allocator: chunks, zones, buddy orders, GFP */
+
+/*
+ * Memory comes from the operating system in chunks of CHUNK_SIZE (4 MiB,
+ * one block of order MAX_PAGE_ORDER), aligned to their size.  A chunk's
+ * struct pages live in a separately mapped descriptor (struct chunk),
+ * aligned to DESC_SIZE, the power of two that holds it: so a struct page
+ * finds its chunk by rounding its own address down, and page_address()
+ * is O(1) without a back pointer.  The other way, virt_to_page() looks
+ * the chunk up in chunk_table, a flat array indexed by address >>
+ * CHUNK_SHIFT over a 47-bit address space; the array is 256 MiB of
+ * address space mapped once, of which only the entries touched cost
+ * memory, and it is read without a lock.
+ *
+ * Each zone (Normal, DMA) is a binary buddy allocator over its own
+ * chunks: free_area[order] lists the heads of its free blocks of 2^order
+ * pages, flagged PG_buddy.  An allocation takes the smallest free block
+ * that fits and splits off upper halves; a free merges the block with its
+ * buddy (chunk-relative index ^ 2^order) for as long as the buddy is free
+ * and whole.  For every zone and chunk:
+ *
+ *   zone->used   == PAGE_SIZE * sum over its allocated blocks of 2^order
+ *   zone->mapped == CHUNK_SIZE * |zone->chunks|
+ *   chunk->free_pages == sum over its free blocks of 2^order
+ *   zone->mapped == zone->used + PAGE_SIZE * sum over its chunks of
+ *                   chunk->free_pages
+ *
+ * Memory goes back to the OS as soon as it is freed: a block that merges
+ * into a whole free chunk unmaps the chunk; any smaller block is
+ * discarded (madvise), so RSS follows zone->used.  Hence every page on a
+ * free list reads as zero, though __GFP_ZERO does not rely on it.
+ *
+ * Limits: a block may be handed out only while
+ *   used + block <= limit - reserve   (or <= limit with __GFP_HIGH).
+ * When it cannot be, an allocation that may reclaim runs the shrinker
+ * (slab.c's slab_reclaim) and tries again; __GFP_NOFAIL then waits on
+ * zone->freed for frees.  Failures are silent (tests provoke thousands);
+ * callers that want a message print it.
+ *
+ * Lock order:
+ *   1. locks of the layers above (slab_mutex, kmem_cache->list_lock, ...)
+ *   2. zone->lock
+ *
+ * zone->lock is the innermost lock of the allocator: nothing called with
+ * it held takes another lock (only the OS is called: mmap/munmap), and
+ * the shrinker, which takes slab locks and frees pages, is called without
+ * it.  It protects everything in its zone: the free lists and nr_free,
+ * used, mapped, limit and reserve, the chunk list and each chunk's
+ * free_pages, the flags and order of free pages, and the chunk_table
+ * entries of its chunks (written under it with release stores, read
+ * anywhere with acquire loads).  The flags of an allocated block belong
+ * to whoever holds the block (slab.c adds PG_slab without this lock), so
+ * the merge test reads a possible buddy's flags with a relaxed atomic
+ * load; PG_buddy itself is only ever set or cleared under zone->lock.
+ */
+
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum zone_type { ZONE_NORMAL, ZONE_DMA, NR_ZONES };
+
+#define VA_BITS         47
+#define TABLE_ENTRIES   (1UL << (VA_BITS - CHUNK_SHIFT))
+/* The power of two that holds a struct chunk (a compile-time constant) */
+#define DESC_SIZE       (1UL << (64 - __builtin_clzl(sizeof(struct chunk) - 1)))
+#define NOFAIL_SLICE_MS 50
+
+_Static_assert(sizeof(unsigned long) == 8, "DESC_SIZE assumes LP64");
+_Static_assert(DESC_SIZE >= sizeof(struct chunk) &&
+	       DESC_SIZE < 2 * sizeof(struct chunk), "DESC_SIZE");
+#define MAX_RESERVE     (4UL << 20)
+
+static struct zone zones[NR_ZONES] = {
+	[ZONE_NORMAL] = {
+		.name = "Normal",
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.limit = SIZE_MAX,
+	},
+	[ZONE_DMA] = {
+		.name = "DMA",
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.limit = DMA_ZONE_LIMIT,
+	},
+};
+
+/* chunk_table[addr >> CHUNK_SHIFT]: the chunk holding addr, or NULL */
+static struct chunk *_Atomic *_Atomic chunk_table;
+
+static unsigned long (*_Atomic shrinker)(void);
+static atomic_ulong nr_reclaims;        /* direct reclaim runs */
+static atomic_ulong nr_failures;        /* allocations that failed */
+static __thread bool in_reclaim;        /* a shrinker's allocations do
+                                           not reclaim again */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* ------------------------------------------------------------------ */
+/* Pages and chunks                                                    */
+
+static inline struct chunk *page_chunk(const struct page *page)
+{
+	return (struct chunk *)ALIGN_DOWN((uintptr_t)page, DESC_SIZE);
+}
+
+/**
+ * page_address - the address of the memory @page describes
+ * O(1), lock-free; @page must belong to a mapped chunk.
+ */
+void *page_address(const struct page *page)
+{
+	struct chunk *c = page_chunk(page);
+
+	return (char *)c->base + ((size_t)(page - c->pages) << PAGE_SHIFT);
+}
+
+/**
+ * virt_to_page - the struct page of the page holding @addr
+ * Returns NULL when @addr is not in a chunk of this allocator (a stack or
+ * malloc address, or a chunk given back).  O(1) and lock-free; the caller
+ * must own the memory for the answer to stay true.
+ */
+struct page *virt_to_page(const void *addr)
+{
+	struct chunk *_Atomic *table;
+	uintptr_t a = (uintptr_t)addr;
+	struct chunk *c;
+
+	table = atomic_load_explicit(&chunk_table, memory_order_acquire);
+	if (!table || (a >> CHUNK_SHIFT) >= TABLE_ENTRIES)
+		return NULL;
+	c = atomic_load_explicit(&table[a >> CHUNK_SHIFT],
+				 memory_order_acquire);
+	if (!c)
+		return NULL;
+	return &c->pages[(a - (uintptr_t)c->base) >> PAGE_SHIFT];
+}
+
+/* virt_to_head_page - like virt_to_page, but the head of a tail's block */
+struct page *virt_to_head_page(const void *addr)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (page && (page->flags & PG_tail))
+		return page->compound_head;
+	return page;
+}
+
+__attribute__((noreturn))
+static void bad_page(const struct page *page, unsigned int order,
+		     const char *why)
+{
+	fprintf(stderr,
+		"BUG: Bad page state: page %p flags %#x order %u, freed with "
+		"order %u: %s\n", (const void *)page, page ? page->flags : 0,
+		page ? page->order : 0, order, why);
+	abort();
+}
+
+/* Map a chunk for @z and put its one free block on the order-10 list. */
+static bool grow(struct zone *z)
+{
+	struct chunk *_Atomic *table;
+	struct chunk *c;
+	void *base;
+
+	table = atomic_load_explicit(&chunk_table, memory_order_relaxed);
+	if (!table) {
+		errno = ENOMEM;
+		return false;
+	}
+	base = os_map(CHUNK_SIZE, CHUNK_SIZE);
+	if (!base)
+		return false;
+	if (((uintptr_t)base >> CHUNK_SHIFT) >= TABLE_ENTRIES) {
+		os_unmap(base, CHUNK_SIZE);
+		errno = ENOMEM;
+		return false;
+	}
+	c = os_map(sizeof(*c), DESC_SIZE);
+	if (!c) {
+		os_unmap(base, CHUNK_SIZE);
+		return false;
+	}
+	/* os_map gives zeroes: every page's flags are 0 already */
+	c->base = base;
+	c->zone = z;
+	c->free_pages = CHUNK_PAGES;
+	list_add(&c->list, &z->chunks);
+	c->pages[0].flags = PG_buddy;
+	c->pages[0].order = MAX_PAGE_ORDER;
+	list_add(&c->pages[0].lru, &z->free_area[MAX_PAGE_ORDER]);
+	z->nr_free[MAX_PAGE_ORDER]++;
+	z->mapped += CHUNK_SIZE;
+	atomic_store_explicit(&table[(uintptr_t)base >> CHUNK_SHIFT], c,
+			      memory_order_release);
+	return true;
+}
+
+/* Unhook a whole free chunk; the caller unmaps it after unlocking. */
+static void shrink(struct zone *z, struct chunk *c)
+{
+	struct chunk *_Atomic *table;
+
+	table = atomic_load_explicit(&chunk_table, memory_order_relaxed);
+	atomic_store_explicit(&table[(uintptr_t)c->base >> CHUNK_SHIFT], NULL,
+			      memory_order_release);
+	list_del(&c->list);
+	z->mapped -= CHUNK_SIZE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The buddy allocator of one zone; all under zone->lock               */
+
+static void add_free(struct zone *z, struct page *page, unsigned int order)
+{
+	page->flags = PG_buddy;
+	page->order = order;
+	list_add(&page->lru, &z->free_area[order]);
+	z->nr_free[order]++;
+}
+
+static void del_free(struct zone *z, struct page *page, unsigned int order)
+{
+	list_del(&page->lru);
+	z->nr_free[order]--;
+	page->flags = 0;
+	page->order = 0;
+}
+
+static bool within_limit(const struct zone *z, size_t bytes, gfp_t gfp)
+{
+	size_t cap = z->limit - ((gfp & __GFP_HIGH) ? 0 : z->reserve);
+
+	return z->used <= cap && bytes <= cap - z->used;
+}
+
+/* Mark a block allocated: its head PG_head, the rest PG_tail. */
+static void prep_new(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+
+	page->flags = PG_head;
+	page->order = order;
+	page->compound_head = NULL;
+	INIT_LIST_HEAD(&page->lru);
+	for (i = 1; i < n; i++) {
+		page[i].flags = PG_tail;
+		page[i].compound_head = page;
+	}
+}
+
+/* Take a block of 2^@order pages from @z, or NULL with errno ENOMEM. */
+static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
+{
+	struct page *page;
+	unsigned int o;
+
+	if (!within_limit(z, PAGE_SIZE << order, gfp)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (o = order; o <= MAX_PAGE_ORDER; o++)
+		if (!list_empty(&z->free_area[o]))
+			break;
+	if (o > MAX_PAGE_ORDER) {
+		if (!grow(z))
+			return NULL;
+		o = MAX_PAGE_ORDER;
+	}
+	page = list_first_entry(&z->free_area[o], struct page, lru);
+	del_free(z, page, o);
+	/* Keep the lower half, give the upper halves back */
+	while (o > order) {
+		o--;
+		add_free(z, page + (1UL << o), o);
+	}
+	prep_new(page, order);
+	page_chunk(page)->free_pages -= 1UL << order;
+	z->used += PAGE_SIZE << order;
+	return page;
+}
+
+/*
+ * Give a block back to @z, merging it with its free buddies.  Returns
+ * the chunk when it became wholly free: unhooked, for the caller to
+ * unmap once the lock is dropped.
+ */
+static struct chunk *free_one(struct zone *z, struct page *page,
+			      unsigned int order)
+{
+	struct chunk *c = page_chunk(page);
+	unsigned long idx = (unsigned long)(page - c->pages);
+
+	z->used -= PAGE_SIZE << order;
+	c->free_pages += 1UL << order;
+	page->flags = 0;
+	page->order = 0;
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long bidx = idx ^ (1UL << order);
+		struct page *buddy = &c->pages[bidx];
+
+		if (!(__atomic_load_n(&buddy->flags, __ATOMIC_RELAXED) &
+		      PG_buddy) || buddy->order != order)
+			break;
+		del_free(z, buddy, order);
+		idx &= ~(1UL << order);
+		order++;
+	}
+	if (order == MAX_PAGE_ORDER) {
+		shrink(z, c);
+		return c;
+	}
+	add_free(z, &c->pages[idx], order);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* GFP: reclaim, waiting, failing                                      */
+
+static struct page *try_zone(struct zone *z, unsigned int order, gfp_t gfp)
+{
+	struct page *page;
+
+	pthread_mutex_lock(&z->lock);
+	page = rmqueue(z, order, gfp);
+	pthread_mutex_unlock(&z->lock);
+	return page;
+}
+
+/* Run the shrinker, with no zone lock held; not from inside itself. */
+static void reclaim(void)
+{
+	unsigned long (*fn)(void);
+
+	if (in_reclaim)
+		return;
+	atomic_fetch_add_explicit(&nr_reclaims, 1, memory_order_relaxed);
+	fn = atomic_load_explicit(&shrinker, memory_order_acquire);
+	if (fn) {
+		in_reclaim = true;
+		fn();
+		in_reclaim = false;
+	}
+}
+
+static void deadline_in(struct timespec *ts, unsigned long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* __GFP_NOFAIL: wait for frees, reclaiming again after each quiet slice. */
+static struct page *wait_for_free(struct zone *z, unsigned int order,
+				  gfp_t gfp)
+{
+	struct timespec ts;
+	struct page *page;
+
+	pthread_mutex_lock(&z->lock);
+	while (!(page = rmqueue(z, order, gfp))) {
+		deadline_in(&ts, NOFAIL_SLICE_MS);
+		if (pthread_cond_timedwait(&z->freed, &z->lock, &ts) ==
+		    ETIMEDOUT) {
+			pthread_mutex_unlock(&z->lock);
+			reclaim();
+			pthread_mutex_lock(&z->lock);
+		}
+	}
+	pthread_mutex_unlock(&z->lock);
+	return page;
+}
+
+/**
+ * alloc_pages - allocate 2^@order contiguous pages
+ * @gfp:   GFP flags; __GFP_DMA takes them from the DMA zone
+ * @order: 0..MAX_PAGE_ORDER
+ *
+ * Returns the head page of the block, or NULL with errno EINVAL (order
+ * too big) or ENOMEM.  At the zone's limit, only an allocation with
+ * __GFP_DIRECT_RECLAIM and without __GFP_NORETRY runs the shrinker and
+ * tries again; only then does __GFP_NOFAIL block until it succeeds
+ * (without __GFP_DIRECT_RECLAIM, __GFP_NOFAIL fails like the rest).
+ * Callable from any thread, but not with zone->lock held.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct zone *z = &zones[(gfp & __GFP_DMA) ? ZONE_DMA : ZONE_NORMAL];
+	struct page *page;
+
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	page_alloc_init();
+	page = try_zone(z, order, gfp);
+	if (likely(page))
+		goto got;
+	if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY))
+		goto fail;
+	reclaim();
+	page = try_zone(z, order, gfp);
+	if (page)
+		goto got;
+	if (gfp & __GFP_NOFAIL) {
+		page = wait_for_free(z, order, gfp);
+		goto got;
+	}
+fail:
+	atomic_fetch_add_explicit(&nr_failures, 1, memory_order_relaxed);
+	errno = ENOMEM;
+	return NULL;
+got:
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	return page;
+}
+
+/**
+ * __free_pages - give back a block from alloc_pages(@order)
+ * Its memory goes back to the OS at once.  Wakes __GFP_NOFAIL waiters.
+ * Aborts with a "Bad page state" report when @page is not the head of
+ * an allocated block of @order.  Callable from any thread, never blocks
+ * for long.
+ */
+void __free_pages(struct page *page, unsigned int order)
+{
+	struct chunk *c, *dead;
+	struct zone *z;
+	unsigned long i;
+
+	if (order > MAX_PAGE_ORDER || !(page->flags & PG_head) ||
+	    page->order != order)
+		bad_page(page, order, "not the head of a block of that order");
+	c = page_chunk(page);
+	z = c->zone;
+	for (i = 1; i < (1UL << order); i++) {
+#ifdef SCULLC_DEBUG
+		if (page[i].flags != PG_tail || page[i].compound_head != page)
+			bad_page(page, order, "a tail page was corrupted");
+#endif
+		page[i].flags = 0;
+		page[i].compound_head = NULL;
+	}
+	page->slab_cache = NULL;
+	page->freelist = NULL;
+	page->inuse = 0;
+	page->objects = 0;
+	page->large_size = 0;
+	/* Still ours: discard before it can be merged and handed out */
+	if (order < MAX_PAGE_ORDER)
+		os_discard(page_address(page), PAGE_SIZE << order);
+
+	pthread_mutex_lock(&z->lock);
+	dead = free_one(z, page, order);
+	pthread_mutex_unlock(&z->lock);
+	pthread_cond_broadcast(&z->freed);
+	if (dead) {
+		os_unmap(dead->base, CHUNK_SIZE);
+		os_unmap(dead, sizeof(*dead));
+	}
+}
+
+/**
+ * page_set_shrinker - set the function direct reclaim calls
+ * @fn: frees what it can and returns the pages it gave back; NULL: none
+ * It is called without any zone lock and may free pages; its own
+ * allocations do not reclaim again.
+ */
+void page_set_shrinker(unsigned long (*fn)(void))
+{
+	atomic_store_explicit(&shrinker, fn, memory_order_release);
+}
+
+/* page_get_shrinker - the function direct reclaim calls, or NULL */
+unsigned long (*page_get_shrinker(void))(void)
+{
+	return atomic_load_explicit(&shrinker, memory_order_acquire);
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up                                                              */
+
+static size_t reserve_for(size_t limit)
+{
+	if (limit == SIZE_MAX)
+		return 0;
+	return ALIGN_DOWN(MIN(limit / 64, MAX_RESERVE), PAGE_SIZE);
+}
+
+static void init_zone(struct zone *z)
+{
+	pthread_condattr_t attr;
+	unsigned int o;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&z->freed, &attr);
+	pthread_condattr_destroy(&attr);
+	for (o = 0; o <= MAX_PAGE_ORDER; o++)
+		INIT_LIST_HEAD(&z->free_area[o]);
+	INIT_LIST_HEAD(&z->chunks);
+	z->reserve = reserve_for(z->limit);
+}
+
+static void init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_ZONES; i++)
+		init_zone(&zones[i]);
+	/* Without the table every allocation fails with ENOMEM */
+	atomic_store_explicit(&chunk_table,
+			      os_map(TABLE_ENTRIES * sizeof(struct chunk *), 0),
+			      memory_order_release);
+}
+
+/* page_alloc_init - set up the zones; idempotent, thread-safe */
+void page_alloc_init(void)
+{
+	pthread_once(&init_once, init);
+}
+
+/* ------------------------------------------------------------------ */
+/* The public API (gfp.h)                                              */
+
+/* The public functions are documented in <scullc/gfp.h>. */
+
+SCULLC_API unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+SCULLC_API unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return __get_free_pages(gfp | __GFP_ZERO, 0);
+}
+
+SCULLC_API void free_pages(unsigned long addr, unsigned int order)
+{
+	struct page *page;
+
+	if (!addr)
+		return;
+	page_alloc_init();
+	page = virt_to_page((const void *)addr);
+	if (!page || (addr & (PAGE_SIZE - 1)))
+		bad_page(page, order, "address not from __get_free_pages");
+	__free_pages(page, order);
+}
+
+SCULLC_API int scullc_set_limit(size_t bytes)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+
+	if (bytes < PAGE_SIZE)
+		return -EINVAL;
+	page_alloc_init();
+	pthread_mutex_lock(&z->lock);
+	z->limit = bytes == SIZE_MAX ? SIZE_MAX : ALIGN_DOWN(bytes, PAGE_SIZE);
+	z->reserve = reserve_for(z->limit);
+	pthread_mutex_unlock(&z->lock);
+	/* A raised limit lets __GFP_NOFAIL waiters through */
+	pthread_cond_broadcast(&z->freed);
+	return 0;
+}
+
+SCULLC_API size_t scullc_get_limit(void)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+	size_t limit;
+
+	page_alloc_init();
+	pthread_mutex_lock(&z->lock);
+	limit = z->limit;
+	pthread_mutex_unlock(&z->lock);
+	return limit;
+}
+
+SCULLC_API void scullc_meminfo(struct scullc_meminfo *info)
+{
+	struct zone *n = &zones[ZONE_NORMAL], *d = &zones[ZONE_DMA];
+
+	page_alloc_init();
+	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&n->lock);
+	info->limit = n->limit;
+	info->reserve = n->reserve;
+	info->used = n->used;
+	info->mapped = n->mapped;
+	pthread_mutex_unlock(&n->lock);
+	pthread_mutex_lock(&d->lock);
+	info->dma_limit = d->limit;
+	info->dma_used = d->used;
+	info->mapped += d->mapped;
+	pthread_mutex_unlock(&d->lock);
+	info->reclaims = atomic_load_explicit(&nr_reclaims,
+					      memory_order_relaxed);
+	info->failures = atomic_load_explicit(&nr_failures,
+					      memory_order_relaxed);
+}
