@@ -1,1 +1,401 @@
-/* kmalloc.c - NOT WRITTEN YET (placeholder) */
+/* kmalloc.c - kmalloc/kfree: general-purpose size classes on kmem_caches */
+
+/*
+ * Design.  As in the kernel, kmalloc is a thin layer over kmem_caches: one
+ * cache per size class (8, 16, 32, 64, 96, 128, 192, 256, 512, 1k, 2k, 4k,
+ * 8k bytes), and a second set with SLAB_CACHE_DMA for __GFP_DMA, all made by
+ * kmalloc_init() when the allocator starts.  The class of a size is found in
+ * O(1): a table indexed by (size - 1) / 8 up to 192 bytes (where the 96 and
+ * 192 classes break the powers of two), fls() above.  Class indices are the
+ * kernel's: 1 is 96, 2 is 192, 3..13 are 8..8k.
+ *
+ * Requests above KMALLOC_MAX_CACHE_SIZE skip the caches and take a block of
+ * pages from the page allocator; its head page is marked PG_large and
+ * remembers the size asked for.  kfree tells the two apart by the head
+ * page's flags (PG_slab or PG_large); ksize likewise.
+ *
+ * The caches are created once and never destroyed, so kmalloc_caches[][]
+ * needs no lock: it is written before any other thread can call kmalloc
+ * (slab_init runs kmalloc_init once) and only read afterwards.
+ */
+
+#include "mm/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef HAVE_VALGRIND_MEMCHECK_H
+# define VALGRIND_RESIZEINPLACE_BLOCK(addr, old, new, rz) ((void)0)
+#endif
+
+#define KMALLOC_SHIFT_LOW   3                       /* 8 bytes */
+#define KMALLOC_SHIFT_HIGH  13                      /* 8 KiB */
+#define KMALLOC_MIN_ALIGN   8
+#define NR_KMALLOC_INDEX    (KMALLOC_SHIFT_HIGH + 1)
+
+enum kmalloc_type { KMALLOC_NORMAL, KMALLOC_DMA, NR_KMALLOC_TYPES };
+
+/* [type][index]; index 0 unused.  Written by kmalloc_init only. */
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][NR_KMALLOC_INDEX];
+
+/* The size of each class, by index. */
+static const unsigned int kmalloc_size[NR_KMALLOC_INDEX] = {
+	0, 96, 192, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+/* Class index of sizes 1..192, by (size - 1) / 8. */
+static const uint8_t size_index[24] = {
+	3,	/*   8 */
+	4,	/*  16 */
+	5, 5,	/*  24,  32 */
+	6, 6, 6, 6,		/*  40 ..  64 */
+	1, 1, 1, 1,		/*  72 ..  96 */
+	7, 7, 7, 7,		/* 104 .. 128 */
+	2, 2, 2, 2, 2, 2, 2, 2,	/* 136 .. 192 */
+};
+
+static inline unsigned int fls_long(unsigned long x)
+{
+	return x ? (unsigned int)(8 * sizeof(x)) - __builtin_clzl(x) : 0;
+}
+
+/* The class index of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
+static inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return size_index[(size - 1) / 8];
+	return fls_long(size - 1);
+}
+
+static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
+{
+	return kmalloc_caches[(gfp & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_NORMAL]
+			     [kmalloc_index(size)];
+}
+
+/* The smallest order whose block holds @size bytes. */
+static unsigned int get_order(size_t size)
+{
+	if (size <= PAGE_SIZE)
+		return 0;
+	return fls_long((size - 1) >> PAGE_SHIFT);
+}
+
+static void make_name(char *buf, size_t len, const char *prefix,
+		      unsigned int size)
+{
+	if (size >= 1024)
+		snprintf(buf, len, "%skmalloc-%uk", prefix, size / 1024);
+	else
+		snprintf(buf, len, "%skmalloc-%u", prefix, size);
+}
+
+/*
+ * kmalloc_init - create every kmalloc cache.  Called once by slab_init.
+ * Like the kernel's kmalloc caches they are not cache-line aligned; a
+ * failure here leaves the library unusable, hence SLAB_PANIC.
+ */
+void kmalloc_init(void)
+{
+	static const char *const prefix[NR_KMALLOC_TYPES] = { "", "dma-" };
+	static const unsigned long flags[NR_KMALLOC_TYPES] = {
+		0, SLAB_CACHE_DMA
+	};
+	char name[KMEM_CACHE_NAME_MAX + 1];
+	unsigned int type, i;
+
+	for (type = 0; type < NR_KMALLOC_TYPES; type++) {
+		for (i = KMALLOC_SHIFT_LOW; i < NR_KMALLOC_INDEX; i++) {
+			make_name(name, sizeof(name), prefix[type],
+				  kmalloc_size[i]);
+			kmalloc_caches[type][i] = kmem_cache_create(name,
+					kmalloc_size[i], KMALLOC_MIN_ALIGN,
+					flags[type] | SLAB_PANIC, NULL);
+			/* 96 and 192 after 64 and 128, as the kernel does */
+			if (i == 6 || i == 7) {
+				unsigned int j = i - 5;
+
+				make_name(name, sizeof(name), prefix[type],
+					  kmalloc_size[j]);
+				kmalloc_caches[type][j] = kmem_cache_create(
+					name, kmalloc_size[j],
+					KMALLOC_MIN_ALIGN,
+					flags[type] | SLAB_PANIC, NULL);
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Large blocks: straight from the page allocator                      */
+
+static void *large_alloc(size_t size, gfp_t gfp)
+{
+	unsigned int order;
+	struct page *page;
+	void *p;
+
+	if (unlikely(size > KMALLOC_MAX_SIZE)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (unlikely(atomic_load_explicit(&failslab_enabled,
+					  memory_order_relaxed)) &&
+	    should_failslab(NULL, size, gfp)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/*
+	 * The pages of a freed block are no-access to memcheck, so they are
+	 * zeroed here, once made addressable again, not by alloc_pages.
+	 */
+	order = get_order(size);
+	page = alloc_pages(gfp & ~__GFP_ZERO, order);
+	if (!page)
+		return NULL;
+	page->flags |= PG_large;
+	page->large_size = size;
+	p = page_address(page);
+	VALGRIND_MAKE_MEM_UNDEFINED(p, PAGE_SIZE << order);
+	if (gfp & __GFP_ZERO)
+		memset(p, 0, PAGE_SIZE << order);
+	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, (gfp & __GFP_ZERO) != 0);
+	VALGRIND_MAKE_MEM_NOACCESS((char *)p + size, (PAGE_SIZE << order) - size);
+	return p;
+}
+
+static void large_free(struct page *page, const void *p)
+{
+	unsigned int order = page->order;
+
+	VALGRIND_FREELIKE_BLOCK(p, 0);
+	page->flags &= ~PG_large;
+	page->large_size = 0;
+	__free_pages(page, order);
+}
+
+/*
+ * The head page of the kmalloc block @p, or NULL when @p is none (after
+ * reporting an invalid free when @freeing).
+ */
+static struct page *block_page(const void *p, bool freeing)
+{
+	struct page *page = virt_to_head_page(p);
+
+	if (unlikely(!page))
+		goto bad;
+	if (likely(page->flags & PG_slab))
+		return page;
+	if ((page->flags & PG_large) && p == page_address(page))
+		return page;
+bad:
+	if (freeing)
+		debug_report_invalid_free(NULL, p);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The public API                                                      */
+
+/**
+ * kmalloc - allocate @size bytes
+ * @size: bytes wanted; 0 gives ZERO_SIZE_PTR, which kfree accepts
+ * @gfp:  GFP flags; __GFP_DMA takes the block from the DMA zone,
+ *        __GFP_ZERO zeroes it
+ *
+ * Blocks of up to KMALLOC_MAX_CACHE_SIZE bytes come from the kmalloc-*
+ * caches, larger ones straight from the page allocator.  Returns the block,
+ * or NULL with errno ENOMEM (no memory, an injected failure, or @size above
+ * KMALLOC_MAX_SIZE).  Blocks only when @gfp allows it; any thread.
+ */
+SCULLC_API void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(size == 0))
+		return ZERO_SIZE_PTR;
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
+		return kmem_cache_alloc(kmalloc_slab(size, gfp), gfp);
+	return large_alloc(size, gfp);
+}
+
+/** kzalloc - kmalloc with __GFP_ZERO */
+SCULLC_API void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+/**
+ * kmalloc_array - allocate @n elements of @size bytes
+ * Returns NULL with errno ENOMEM when @n * @size overflows, else as kmalloc.
+ */
+SCULLC_API void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes))) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return kmalloc(bytes, gfp);
+}
+
+/** kcalloc - kmalloc_array, zeroed */
+SCULLC_API void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return kmalloc_array(n, size, gfp | __GFP_ZERO);
+}
+
+/**
+ * kfree - free a block from kmalloc
+ * @p: the block; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer that is not a kmalloc block (nor a slab object) is reported as
+ * an invalid free.  Never blocks; any thread.
+ */
+SCULLC_API void kfree(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = block_page(p, true);
+	if (!page)
+		return;
+	if (likely(page->flags & PG_slab)) {
+		struct kmem_cache *s = page->slab_cache;
+
+		/*
+		 * The slab is known: skip kmem_cache_free's second lookup of
+		 * it, as the kernel's kfree does.  Debug caches take the
+		 * checked path.
+		 */
+		if (likely(!kmem_cache_debug(s))) {
+			VALGRIND_FREELIKE_BLOCK(p, 0);
+			mag_free(s, (void *)p);
+		} else {
+			kmem_cache_free(s, (void *)p);
+		}
+	} else {
+		large_free(page, p);
+	}
+}
+
+/**
+ * ksize - the usable size of a kmalloc block
+ * Returns the size of its class (or of its block of pages); 0 for NULL,
+ * ZERO_SIZE_PTR and pointers that are not the start of a block (large
+ * blocks) or not in a slab.  Never blocks.
+ */
+SCULLC_API size_t ksize(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return 0;
+	page = block_page(p, false);
+	if (!page)
+		return 0;
+	if (page->flags & PG_slab)
+		return kmem_cache_size(page->slab_cache);
+	return PAGE_SIZE << page->order;
+}
+
+/**
+ * krealloc - change the size of a kmalloc block, keeping its contents
+ * @p:        the block; NULL or ZERO_SIZE_PTR make this kmalloc
+ * @new_size: 0 frees @p and returns ZERO_SIZE_PTR
+ *
+ * Stays in place when the block is already big enough.  Returns the block,
+ * or NULL with errno ENOMEM (EINVAL when @p is not a kmalloc block),
+ * leaving @p untouched.  Blocks as @gfp allows.
+ */
+SCULLC_API void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	struct page *page;
+	size_t old;
+	void *n;
+
+	if (unlikely(new_size == 0)) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (ZERO_OR_NULL_PTR(p))
+		return kmalloc(new_size, gfp);
+	page = block_page(p, false);
+	if (!page) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (page->flags & PG_slab) {
+		old = kmem_cache_size(page->slab_cache);
+		if (new_size <= old)
+			return (void *)p;
+	} else {
+		old = page->large_size;
+		if (new_size <= PAGE_SIZE << page->order) {
+			/* memcheck: the block's end moves within its pages */
+			VALGRIND_RESIZEINPLACE_BLOCK(p, old, new_size, 0);
+			page->large_size = new_size;
+			return (void *)p;
+		}
+	}
+	n = kmalloc(new_size, gfp);
+	if (!n)
+		return NULL;
+	memcpy(n, p, MIN(old, new_size));
+	kfree(p);
+	return n;
+}
+
+/**
+ * kstrdup - a kmalloc'd copy of @s
+ * Returns the copy, or NULL with errno ENOMEM (EINVAL for a NULL @s).
+ */
+SCULLC_API char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t len;
+	char *d;
+
+	if (!s) {
+		errno = EINVAL;
+		return NULL;
+	}
+	len = strlen(s) + 1;
+	d = kmalloc(len, gfp);
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* Without magazines: for the magazines themselves                     */
+
+/*
+ * kmalloc_nomag - kmalloc that never touches a per-thread magazine, so the
+ * magazine code can allocate its own arrays without recursing into itself.
+ */
+void *kmalloc_nomag(size_t size, gfp_t gfp)
+{
+	if (unlikely(size == 0))
+		return ZERO_SIZE_PTR;
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return large_alloc(size, gfp);
+	return slab_alloc_nomag(kmalloc_slab(size, gfp), gfp,
+				(unsigned long)__builtin_return_address(0));
+}
+
+/* kfree_nomag - free what kmalloc_nomag returned (NULL ignored). */
+void kfree_nomag(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = block_page(p, true);
+	if (!page)
+		return;
+	if (page->flags & PG_slab)
+		slab_free_nomag(page->slab_cache, (void *)p,
+				(unsigned long)__builtin_return_address(0));
+	else
+		large_free(page, p);
+}
