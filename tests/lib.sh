@@ -1,1 +1,96 @@
-# tests/lib.sh placeholder
+# lib.sh - what every mount test shares: start, check and stop a real mount
+#
+# Usage, at the top of a tests/*.test script:
+#     . "$top_srcdir/tests/lib.sh"
+#     require_fuse
+#     mount_scull -o size=64m          # sets MNT; unmounted on any exit
+#     ...
+#     umount_scull || fail "daemon exit status $?"
+#
+# Each test runs under `set -eu`; a failing command fails the test.  The
+# daemon's stderr goes to $WORK/daemon.log, shown when a test fails.
+
+set -eu
+
+: "${SCULLCFS:?SCULLCFS must name the daemon (make check sets it)}"
+: "${FUSERMOUNT:=fusermount3}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scullcfs-test.XXXXXX")
+MNT=
+SCULL_PID=
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# skip REASON: this machine cannot run the test at all
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+cleanup() {
+	local rc=$?
+	if [ -n "$MNT" ] && mountpoint -q "$MNT" 2>/dev/null; then
+		"$FUSERMOUNT" -u -z "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+	fi
+	if [ -n "$SCULL_PID" ] && kill -0 "$SCULL_PID" 2>/dev/null; then
+		kill "$SCULL_PID" 2>/dev/null || true
+		wait "$SCULL_PID" 2>/dev/null || true
+	fi
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -s "$WORK/daemon.log" ]; then
+		echo "--- daemon stderr ---" >&2
+		tail -50 "$WORK/daemon.log" >&2
+	fi
+	rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# require_fuse: exit 77, saying why, where FUSE cannot mount
+require_fuse() {
+	[ -c /dev/fuse ] || skip "no /dev/fuse on this machine"
+	command -v "$FUSERMOUNT" >/dev/null 2>&1 || skip "$FUSERMOUNT is not installed"
+	[ -x "$SCULLCFS" ] || fail "$SCULLCFS is not built"
+	if [ "$(id -u)" -ne 0 ] && ! [ -u "$(command -v "$FUSERMOUNT")" ]; then
+		skip "not root and $FUSERMOUNT is not setuid"
+	fi
+}
+
+# wait_for COND-COMMAND...: poll up to 10 s
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# mount_scull [ARGS...]: mount a fresh scullcfs in the foreground on $MNT
+mount_scull() {
+	MNT=$(mktemp -d "$WORK/mnt.XXXXXX")
+	"$SCULLCFS" -f "$MNT" "$@" 2>>"$WORK/daemon.log" &
+	SCULL_PID=$!
+	if ! wait_for mountpoint -q "$MNT"; then
+		kill -0 "$SCULL_PID" 2>/dev/null || { wait "$SCULL_PID" || true; }
+		fail "scullcfs did not mount on $MNT"
+	fi
+}
+
+# umount_scull: unmount and return the daemon's exit status
+umount_scull() {
+	local rc=0
+	"$FUSERMOUNT" -u "$MNT" || return 1
+	wait "$SCULL_PID" || rc=$?
+	SCULL_PID=
+	return $rc
+}
+
+# slab_field CACHE COLUMN: a column (1 = name, 2 = active_objs, 3 = num_objs,
+# 4 = objsize, ... as in /proc/slabinfo) of CACHE's line in the mount's slabinfo
+slab_field() {
+	awk -v c="$1" -v f="$2" '$1 == c { print $f }' "$MNT/slabinfo"
+}

@@ -1,1 +1,641 @@
-/* dir.c - NOT WRITTEN YET (placeholder) */
+/* dir.c - scullcfs's directory operations: names made, moved, listed */
+
+/*
+ * Every operation here changes the namespace under fs->ns_lock held for
+ * writing (readdir only reads it), builds its reply under the lock and
+ * sends it after unlocking.  Nothing that can fail is done after the first
+ * visible change: allocations (the inode, the entry, a symlink's target)
+ * come first, so an ENOMEM leaves the tree as it was.  Removing a name
+ * never needs memory.
+ *
+ * Directory entries carry cookies that grow with every entry added to a
+ * directory (fs_dir_add appends), so a readdir that resumes "after cookie
+ * N" neither repeats nor skips an entry that was there all along, whatever
+ * is created or removed meanwhile.  Offsets 1..4 belong to ".", ".." and,
+ * at the root, "slabinfo" and "scullcmem".  An open directory keeps a
+ * cursor (the last entry it returned) so that resuming costs nothing while
+ * no entry of the directory has been freed; otherwise the list is walked.
+ *
+ * Timestamps follow POSIX: a new or removed name updates the parent's mtime
+ * and ctime, and the ctime of the inode whose link count changed; rename
+ * updates both parents and the ctime of the inodes involved.
+ *
+ * Lock order: as in inode.c - fs->ns_lock, then inode->attr_lock (for
+ * reading a parent's mode and in fs_touch/fs_fill_attr).  ns_lock protects
+ * the directory lists and link counts; attr_lock the modes and times.  No
+ * lock is held while replying.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>              /* RENAME_NOREPLACE, RENAME_EXCHANGE */
+#include <string.h>
+
+#include "fs/fs.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE  (1 << 1)
+#endif
+
+/* A readdir cursor: where the previous readdir of this open stopped. */
+struct dir_handle {
+	struct fs_dirent *last;      /* last entry returned, or NULL */
+	uint64_t off;                /* its cookie: the offset to resume at */
+	unsigned long gen;           /* dir.gen then: @last is alive if equal */
+};
+
+static void set_nlink(struct fs_inode *inode, unsigned int n)
+{
+	__atomic_store_n(&inode->nlink, n, __ATOMIC_RELAXED);
+}
+
+static void add_nlink(struct fs_inode *inode, int delta)
+{
+	set_nlink(inode, inode->nlink + delta);
+}
+
+static int check_name(const char *name)
+{
+	return strlen(name) > FS_NAME_MAX ? ENAMETOOLONG : 0;
+}
+
+/* get_dir - directory @ino that may gain names, or NULL and an errno */
+static struct fs_inode *get_dir(struct fs *fs, fuse_ino_t ino, int *err)
+{
+	struct fs_inode *dir = fs_iget(fs, ino);
+
+	if (!dir || (S_ISDIR(dir->mode) && dir->nlink == 0))
+		*err = ENOENT;       /* a removed directory takes no names */
+	else if (!S_ISDIR(dir->mode))
+		*err = ENOTDIR;
+	else
+		return dir;
+	return NULL;
+}
+
+/* in_subtree - @dir is @top or lies below it; ns_lock held */
+static bool in_subtree(struct fs *fs, struct fs_inode *dir,
+		       struct fs_inode *top)
+{
+	while (dir && dir != top) {
+		if (dir->ino == FUSE_ROOT_ID)
+			return false;
+		dir = fs_iget(fs, dir->dir.parent);
+	}
+	return dir == top;
+}
+
+/*
+ * make - create an inode of @mode called @name in @parent and fill @e,
+ * taking the lookup the reply will carry.  @target is a symlink's
+ * kmalloc'd target, owned by the new inode from then on (freed here on
+ * failure).  Returns 0 or a positive errno.
+ */
+static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
+		mode_t mode, char *target, struct fuse_entry_param *e)
+{
+	struct fs *fs = fs_from_req(req);
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct fs_inode *dir, *inode;
+	gid_t gid = ctx->gid;
+	int err = 0;
+
+	if ((err = check_name(name)))
+		goto out;
+	if (fs_reserved(parent, name)) {
+		err = EEXIST;
+		goto out;
+	}
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	dir = get_dir(fs, parent, &err);
+	if (!dir)
+		goto unlock;
+	if (fs_dir_find(fs, dir, name)) {
+		err = EEXIST;
+		goto unlock;
+	}
+	/* a set-group-ID directory hands its group (and the bit) down */
+	pthread_mutex_lock(&dir->attr_lock);
+	if (dir->mode & S_ISGID) {
+		gid = dir->gid;
+		if (S_ISDIR(mode))
+			mode |= S_ISGID;
+	}
+	pthread_mutex_unlock(&dir->attr_lock);
+
+	inode = fs_new_inode(fs, mode, ctx->uid, gid);
+	if (!inode) {
+		err = ENOMEM;
+		goto unlock;
+	}
+	if (S_ISLNK(mode))
+		inode->target = target;
+	target = NULL;
+	if (fs_dir_add(fs, dir, name, inode)) {
+		fs_unhash(fs, inode);
+		pthread_rwlock_unlock(&fs->ns_lock);
+		fs_evict(fs, inode);
+		err = ENOMEM;
+		goto out;
+	}
+	if (S_ISDIR(mode)) {
+		inode->dir.parent = dir->ino;
+		set_nlink(inode, 2);
+		add_nlink(dir, 1);
+	} else {
+		set_nlink(inode, 1);
+	}
+	fs_touch(dir, FS_MTIME | FS_CTIME);
+	fs_fill_entry(fs, inode, e);
+	fs_hold(inode);
+unlock:
+	pthread_rwlock_unlock(&fs->ns_lock);
+out:
+	kfree(target);
+	return err;
+}
+
+void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+	      mode_t mode)
+{
+	struct fuse_entry_param e;
+	int err;
+
+	err = make(req, parent, name, S_IFDIR | (mode & 07777), NULL, &e);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fs_reply_entry(req, fs_from_req(req), &e);
+}
+
+/* mknod: a regular file is a new device, a FIFO just an inode */
+void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+	      mode_t mode, dev_t rdev)
+{
+	struct fuse_entry_param e;
+	int err;
+
+	if (!S_ISREG(mode) && !S_ISFIFO(mode))
+		return (void) fuse_reply_err(req, EPERM);
+	(void)rdev;                  /* no device nodes: nothing to keep */
+	err = make(req, parent, name, (mode & S_IFMT) | (mode & 07777), NULL,
+		   &e);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fs_reply_entry(req, fs_from_req(req), &e);
+}
+
+void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       mode_t mode, struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fuse_entry_param e;
+	int err;
+
+	err = make(req, parent, name, S_IFREG | (mode & 07777), NULL, &e);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fi->keep_cache = 0;
+	fi->direct_io = 0;
+	if (fuse_reply_create(req, &e, fi) == -ENOENT)
+		fs_unlookup(fs, e.ino);
+}
+
+void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		const char *name)
+{
+	struct fuse_entry_param e;
+	char *target;
+	int err;
+
+	if (strlen(link) >= PATH_MAX)
+		return (void) fuse_reply_err(req, ENAMETOOLONG);
+	target = kstrdup(link, GFP_KERNEL);
+	if (!target)
+		return (void) fuse_reply_err(req, ENOMEM);
+	err = make(req, parent, name, S_IFLNK | 0777, target, &e);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fs_reply_entry(req, fs_from_req(req), &e);
+}
+
+void fs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+
+	if (!inode)
+		return (void) fuse_reply_err(req, ENOENT);
+	if (!S_ISLNK(inode->mode))
+		return (void) fuse_reply_err(req, EINVAL);
+	/* the target never changes and the inode outlives the request */
+	fuse_reply_readlink(req, inode->target);
+}
+
+void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+	     const char *newname)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fuse_entry_param e;
+	struct fs_inode *inode, *dir;
+	int err = 0;
+
+	if ((err = check_name(newname)))
+		return (void) fuse_reply_err(req, err);
+	if (fs_reserved(newparent, newname))
+		return (void) fuse_reply_err(req, EEXIST);
+	if (fs_is_pseudo(ino))
+		return (void) fuse_reply_err(req, EPERM);
+
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	inode = fs_iget(fs, ino);
+	dir = get_dir(fs, newparent, &err);
+	if (!inode || inode->nlink == 0)
+		err = ENOENT;        /* no linking a file back from the dead */
+	else if (S_ISDIR(inode->mode))
+		err = EPERM;
+	else if (dir && fs_dir_find(fs, dir, newname))
+		err = EEXIST;
+	else if (dir && fs_dir_add(fs, dir, newname, inode))
+		err = ENOMEM;
+	if (!err) {
+		add_nlink(inode, 1);
+		fs_touch(inode, FS_CTIME);
+		fs_touch(dir, FS_MTIME | FS_CTIME);
+		fs_fill_entry(fs, inode, &e);
+		fs_hold(inode);
+	}
+	pthread_rwlock_unlock(&fs->ns_lock);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fs_reply_entry(req, fs, &e);
+}
+
+/* take_name - remove @name from @parent: unlink (@isdir false) or rmdir */
+static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
+		     bool isdir)
+{
+	struct fs_inode *dir, *inode, *victim = NULL;
+	struct fs_dirent *de;
+	int err = 0;
+
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	dir = fs_iget(fs, parent);
+	if (!dir || !S_ISDIR(dir->mode)) {
+		err = dir ? ENOTDIR : ENOENT;
+		goto unlock;
+	}
+	de = fs_dir_find(fs, dir, name);
+	if (!de) {
+		err = ENOENT;
+		goto unlock;
+	}
+	inode = de->inode;
+	if (isdir && !S_ISDIR(inode->mode))
+		err = ENOTDIR;
+	else if (!isdir && S_ISDIR(inode->mode))
+		err = EISDIR;
+	else if (isdir && inode->dir.nr_entries)
+		err = ENOTEMPTY;
+	if (err)
+		goto unlock;
+
+	fs_dir_del(fs, de);
+	if (isdir) {
+		set_nlink(inode, 0);
+		add_nlink(dir, -1);
+	} else {
+		add_nlink(inode, -1);
+	}
+	fs_touch(inode, FS_CTIME);
+	fs_touch(dir, FS_MTIME | FS_CTIME);
+	if (fs_unused(inode)) {
+		fs_unhash(fs, inode);
+		victim = inode;
+	}
+unlock:
+	pthread_rwlock_unlock(&fs->ns_lock);
+	if (victim)
+		fs_evict(fs, victim);
+	return err;
+}
+
+void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	if (fs_reserved(parent, name))
+		return (void) fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, false));
+}
+
+void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	if (fs_reserved(parent, name))
+		return (void) fuse_reply_err(req, ENOTDIR);
+	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, true));
+}
+
+/* exchange - RENAME_EXCHANGE of the inodes behind @a and @b */
+static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
+{
+	struct fs_inode *ia = a->inode, *ib = b->inode;
+	struct fs_inode *da = a->dir, *db = b->dir;
+
+	if (da != db) {
+		if ((S_ISDIR(ia->mode) && in_subtree(fs, db, ia)) ||
+		    (S_ISDIR(ib->mode) && in_subtree(fs, da, ib)))
+			return EINVAL;
+		if (S_ISDIR(ia->mode)) {
+			ia->dir.parent = db->ino;
+			add_nlink(da, -1);
+			add_nlink(db, 1);
+		}
+		if (S_ISDIR(ib->mode)) {
+			ib->dir.parent = da->ino;
+			add_nlink(db, -1);
+			add_nlink(da, 1);
+		}
+	}
+	a->inode = ib;
+	b->inode = ia;
+	fs_touch(ia, FS_CTIME);
+	fs_touch(ib, FS_CTIME);
+	return 0;
+}
+
+/*
+ * move - rename @src (an entry of @odir) to @newname in @ndir, replacing
+ * @dst if there is one.  The entry @dst is reused for the moved inode, so
+ * replacing needs no memory.  Sets *@victim to a replaced inode that lost
+ * its last reference.
+ */
+static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
+		const char *newname, struct fs_dirent *dst,
+		struct fs_inode **victim)
+{
+	struct fs_inode *inode = src->inode, *odir = src->dir, *old;
+	bool isdir = S_ISDIR(inode->mode);
+
+	if (isdir && odir != ndir && in_subtree(fs, ndir, inode))
+		return EINVAL;
+	if (dst) {
+		old = dst->inode;
+		if (isdir && !S_ISDIR(old->mode))
+			return ENOTDIR;
+		if (!isdir && S_ISDIR(old->mode))
+			return EISDIR;
+		if (S_ISDIR(old->mode) && old->dir.nr_entries)
+			return ENOTEMPTY;
+		dst->inode = inode;
+		if (S_ISDIR(old->mode)) {
+			set_nlink(old, 0);
+			add_nlink(ndir, -1);
+		} else {
+			add_nlink(old, -1);
+		}
+		fs_touch(old, FS_CTIME);
+		if (fs_unused(old)) {
+			fs_unhash(fs, old);
+			*victim = old;
+		}
+	} else if (fs_dir_add(fs, ndir, newname, inode)) {
+		return ENOMEM;
+	}
+	fs_dir_del(fs, src);
+	if (isdir && odir != ndir) {
+		inode->dir.parent = ndir->ino;
+		add_nlink(odir, -1);
+		add_nlink(ndir, 1);
+	}
+	fs_touch(inode, FS_CTIME);
+	return 0;
+}
+
+void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *odir, *ndir, *victim = NULL;
+	struct fs_dirent *src, *dst;
+	int err = 0;
+
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return (void) fuse_reply_err(req, EINVAL);
+	if (check_name(name) || check_name(newname))
+		return (void) fuse_reply_err(req, ENAMETOOLONG);
+	if (fs_reserved(parent, name) || fs_reserved(newparent, newname))
+		return (void) fuse_reply_err(req, EPERM);
+
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	odir = fs_iget(fs, parent);
+	if (!odir || !S_ISDIR(odir->mode)) {
+		err = odir ? ENOTDIR : ENOENT;
+		goto unlock;
+	}
+	ndir = get_dir(fs, newparent, &err);
+	if (!ndir)
+		goto unlock;
+	src = fs_dir_find(fs, odir, name);
+	if (!src) {
+		err = ENOENT;
+		goto unlock;
+	}
+	dst = fs_dir_find(fs, ndir, newname);
+	if (dst && dst->inode == src->inode)
+		goto unlock;         /* POSIX: two links to one file: no-op */
+	if (dst && (flags & RENAME_NOREPLACE))
+		err = EEXIST;
+	else if (!dst && (flags & RENAME_EXCHANGE))
+		err = ENOENT;
+	else if (flags & RENAME_EXCHANGE)
+		err = exchange(fs, src, dst);
+	else
+		err = move(fs, src, ndir, newname, dst, &victim);
+	if (!err) {
+		fs_touch(odir, FS_MTIME | FS_CTIME);
+		if (ndir != odir)
+			fs_touch(ndir, FS_MTIME | FS_CTIME);
+	}
+unlock:
+	pthread_rwlock_unlock(&fs->ns_lock);
+	if (victim)
+		fs_evict(fs, victim);
+	fuse_reply_err(req, err);
+}
+
+void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
+	struct dir_handle *h;
+
+	if (!inode)
+		return (void) fuse_reply_err(req, fs_is_pseudo(ino) ?
+					     ENOTDIR : ENOENT);
+	if (!S_ISDIR(inode->mode))
+		return (void) fuse_reply_err(req, ENOTDIR);
+	/* without a cursor readdir still works, walking from the start */
+	h = kzalloc(sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
+	fi->fh = (uintptr_t)h;
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		kfree(h);
+}
+
+void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	kfree((void *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+/* A reply buffer being filled by fuse_add_direntry{,_plus}. */
+struct fill {
+	fuse_req_t req;
+	struct fs *fs;
+	char *buf;
+	size_t size, used;
+	bool plus;
+};
+
+/*
+ * emit - add one entry (@inode, or the pseudo-file @pino when @inode is
+ * NULL) at offset @cookie.  Returns false when it does not fit: then
+ * nothing was added and the kernel takes no lookup for it.
+ */
+static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
+		 fuse_ino_t pino, uint64_t cookie)
+{
+	struct fuse_entry_param e;
+	size_t n;
+
+	memset(&e, 0, sizeof(e));
+	if (!inode) {
+		e.ino = pino;
+		pseudo_fill_attr(f->fs, pino, &e.attr);
+		e.entry_timeout = FS_ATTR_TIMEOUT;
+	} else if (f->plus) {
+		fs_fill_entry(f->fs, inode, &e);
+	} else {
+		e.ino = inode->ino;
+		e.attr.st_ino = inode->ino;
+		e.attr.st_mode = inode->mode;    /* only the type is used */
+	}
+	if (f->plus)
+		n = fuse_add_direntry_plus(f->req, f->buf + f->used,
+					   f->size - f->used, name, &e,
+					   (off_t)cookie);
+	else
+		n = fuse_add_direntry(f->req, f->buf + f->used,
+				      f->size - f->used, name, &e.attr,
+				      (off_t)cookie);
+	if (n > f->size - f->used)
+		return false;
+	f->used += n;
+	return true;
+}
+
+/* seek - the first entry of @dir after offset @off */
+static struct list_head *seek(struct fs_inode *dir, struct dir_handle *h,
+			      uint64_t off)
+{
+	struct list_head *pos;
+
+	if (h && h->last && h->gen == dir->dir.gen && h->off == off)
+		return h->last->list.next;
+	list_for_each(pos, &dir->dir.entries)
+		if (list_entry(pos, struct fs_dirent, list)->cookie > off)
+			break;
+	return pos;
+}
+
+/*
+ * fill_dir - the entries of @dir after @off into @f.  Under readdirplus
+ * each entry returned (but "." and "..") carries a lookup.
+ */
+static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
+		     struct dir_handle *h)
+{
+	struct fs_inode *parent;
+	struct fs_dirent *de, *last = NULL;
+	struct list_head *pos;
+	uint64_t c;
+
+	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
+		if (c == 1 && !emit(f, ".", dir, 0, c))
+			return;
+		if (c == 2) {
+			parent = fs_iget(f->fs, dir->dir.parent);
+			if (!emit(f, "..", parent ? parent : dir, 0, c))
+				return;
+		}
+		if (c >= 3 && dir->ino == FUSE_ROOT_ID &&
+		    !emit(f, c == 3 ? "slabinfo" : "scullcmem", NULL,
+			  c == 3 ? FS_INO_SLABINFO : FS_INO_SCULLCMEM, c))
+			return;
+	}
+	for (pos = seek(dir, h, off); pos != &dir->dir.entries;
+	     pos = pos->next) {
+		de = list_entry(pos, struct fs_dirent, list);
+		if (!emit(f, de->name, de->inode, 0, de->cookie))
+			break;
+		if (f->plus)
+			fs_hold(de->inode);
+		last = de;
+	}
+	if (h) {
+		h->last = last;
+		h->off = last ? last->cookie : 0;
+		h->gen = dir->dir.gen;
+	}
+}
+
+static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi, bool plus)
+{
+	struct fill f = {
+		.req = req,
+		.fs = fs_from_req(req),
+		.size = size,
+		.plus = plus,
+	};
+	struct fs_inode *dir;
+	int err = 0;
+
+	f.buf = kmalloc(size, GFP_KERNEL);
+	if (!f.buf)
+		return (void) fuse_reply_err(req, ENOMEM);
+	pthread_rwlock_rdlock(&f.fs->ns_lock);
+	dir = fs_iget(f.fs, ino);
+	if (!dir || !S_ISDIR(dir->mode))
+		err = dir ? ENOTDIR : ENOENT;
+	else if (off >= 0)
+		fill_dir(&f, dir, (uint64_t)off,
+			 (struct dir_handle *)(uintptr_t)fi->fh);
+	pthread_rwlock_unlock(&f.fs->ns_lock);
+	/*
+	 * Should an interrupted readdirplus's reply be lost (-ENOENT), the
+	 * lookups it carried stay with their inodes: unlinked ones then live
+	 * until unmount instead of until forgotten.  Rare and bounded, so
+	 * not worth remembering every entry sent.
+	 */
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_buf(req, f.buf, f.used);
+	kfree(f.buf);
+}
+
+void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		struct fuse_file_info *fi)
+{
+	list_dir(req, ino, size, off, fi, false);
+}
+
+void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	list_dir(req, ino, size, off, fi, true);
+}

@@ -1,1 +1,474 @@
-/* file.c - NOT WRITTEN YET (placeholder) */
+/* file.c - the data of a scullcfs file: open, read, write, fallocate, ioctl */
+
+/*
+ * Design.  A regular file is a scull device (scull.h); this file turns FUSE
+ * requests into device calls.  The two pseudo-files at the root are handed
+ * to pseudo.c at each entry point.
+ *
+ * Reads reply straight from the quanta: scull_read_iov describes the range
+ * as iovecs pointing into the quanta (holes point at a page of zeros) and
+ * fuse_reply_iov writes them to /dev/fuse, so the data is copied once, by
+ * the kernel.  The iovec array comes from fs->iov_pool, a mempool, so a
+ * read never fails for lack of memory; fs_read_iov_max sizes its elements
+ * for the largest read the kernel sends.  A reply is at most FS_IOV_LIMIT
+ * iovecs (writev's IOV_MAX, less libfuse's header); a read that needs more
+ * - only with a small quantum, under about 1 KiB for a 1 MiB read - is a
+ * copying read into a kmalloc'd bounce buffer instead, and when even that
+ * allocation fails, into a static emergency buffer taken under a mutex:
+ * slow, serialised, but never failing.
+ *
+ * Writes copy the request's data into quanta once (scull_write).  When
+ * libfuse hands the data over in a pipe (splice) it is drained through a
+ * kmalloc'd buffer first (failing with ENOSPC, as scull_write does, when
+ * that memory is not there).  A write that runs out of space part-way stores
+ * a prefix and reports it: the kernel returns the short count, and the
+ * next write gets ENOSPC.
+ *
+ * O_TRUNC: the kernel strips it from open unless atomic_o_trunc was
+ * negotiated, and sends a setattr(size = 0) instead; if it ever does reach
+ * fs_open, it is honoured here.  O_APPEND: with the writeback cache off the
+ * kernel takes the inode lock and computes the end of file itself, so the
+ * offset a write carries is already right and is used as it is.
+ *
+ * Timestamps: a write, a punched or zeroed range and a size-changing
+ * fallocate set mtime and ctime.  atime follows relatime: a read updates it
+ * only when it is not newer than mtime or ctime, or is a day old.  Reads
+ * the kernel serves from its page cache never reach the daemon, so atime
+ * is a lower bound.
+ *
+ * Lock order:
+ *   1. emergency.lock          (copying reads when kmalloc failed)
+ *   2. fs->ns_lock             (only inside fs_iget_unlocked; never held here)
+ *   3. inode->dev.lock         (taken by every scull_* call; held by fs_read
+ *                               across fuse_reply_iov)
+ *   4. inode->attr_lock        (fs_touch, atime check; never with dev.lock)
+ *
+ * dev.lock keeps the quanta fs_read points at alive until the kernel has
+ * copied them.  This is the one exception to "locks are dropped before
+ * replying": the reply is a writev to /dev/fuse, which copies the data into
+ * the waiting request at once and never waits for another request, so a
+ * writer queued on the lock waits for a memcpy, not for a process.
+ * emergency.lock is held across the copying read and its reply for the
+ * same reason.  mempool_alloc may sleep, so fs_read takes its iovec array
+ * before the device lock, never while holding it.
+ */
+
+#define _GNU_SOURCE
+#include "fs/fs.h"
+#include "fs/scull_ioctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <linux/falloc.h>
+
+/*
+ * The largest read the kernel sends: libfuse 3.14 offers max_pages = 256
+ * (FUSE_MAX_MAX_PAGES) at init, so 1 MiB.
+ */
+#define FS_READ_MAX   (1UL << 20)
+
+/* iovecs in one reply: writev's IOV_MAX, less the header libfuse adds */
+#define FS_IOV_LIMIT  (IOV_MAX - 1)
+
+#define RELATIME_SEC  (24 * 60 * 60)
+
+/*
+ * The last resort of copying reads: a static buffer, so it cannot fail.
+ * Its pages cost nothing until a read needs them.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char buf[FS_READ_MAX];                /* protected by lock */
+} emergency = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/**
+ * fs_read_iov_max - the iovecs one fs->iov_pool element should hold
+ * @quantum: the mount's quantum
+ *
+ * Enough to describe the largest read (FS_READ_MAX) zero-copy: S bytes
+ * touch at most (S - 1) / quantum + 2 quanta, and runs of holes merge into
+ * one iovec, never adding any.  Capped at what one reply may carry.  Reads
+ * needing more take the copying path, so any value >= 1 is correct; this
+ * one keeps every read zero-copy for quanta of about 1 KiB and up.
+ */
+size_t fs_read_iov_max(unsigned int quantum)
+{
+	size_t need = FS_READ_MAX / (quantum ? quantum : 1) + 2;
+
+	return need < FS_IOV_LIMIT ? need : FS_IOV_LIMIT;
+}
+
+/* file_type - @inode's S_IFMT bits (fixed, but mode is attr_lock's) */
+static mode_t file_type(struct fs_inode *inode)
+{
+	mode_t mode;
+
+	pthread_mutex_lock(&inode->attr_lock);
+	mode = inode->mode;
+	pthread_mutex_unlock(&inode->attr_lock);
+	return mode & S_IFMT;
+}
+
+/* reg_inode - the regular file @ino, or NULL after replying with an error */
+static struct fs_inode *reg_inode(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+	mode_t type;
+
+	if (!inode) {
+		fuse_reply_err(req, ENOENT);
+		return NULL;
+	}
+	type = file_type(inode);
+	if (!S_ISREG(type)) {
+		fuse_reply_err(req, S_ISDIR(type) ? EISDIR : EINVAL);
+		return NULL;
+	}
+	return inode;
+}
+
+static bool ts_after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* relatime: touch atime only when it says less than mtime/ctime, or is old */
+static void touch_atime(struct fs_inode *inode)
+{
+	struct timespec now;
+	bool stale;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	pthread_mutex_lock(&inode->attr_lock);
+	stale = !ts_after(&inode->atime, &inode->mtime) ||
+		!ts_after(&inode->atime, &inode->ctime) ||
+		now.tv_sec - inode->atime.tv_sec >= RELATIME_SEC;
+	pthread_mutex_unlock(&inode->attr_lock);
+	if (stale)
+		fs_touch(inode, FS_ATIME);
+}
+
+void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+	int err;
+
+	if (fs_is_pseudo(ino))
+		return pseudo_open(req, ino, fi);
+	inode = reg_inode(req, ino);
+	if (!inode)
+		return;
+
+	if ((fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY) {
+		/* only with atomic_o_trunc; see the design note above */
+		err = scull_truncate(&inode->dev, 0);
+		if (err)
+			return (void) fuse_reply_err(req, -err);
+		fs_touch(inode, FS_MTIME | FS_CTIME);
+	}
+	/*
+	 * Every change to the data passes through this mount's kernel inode,
+	 * which keeps its page cache in step (writes, truncate, punch-hole),
+	 * so the cache stays valid across opens.
+	 */
+	fi->keep_cache = 1;
+	fi->direct_io = 0;
+	fuse_reply_open(req, fi);
+}
+
+/* read_copy - a read needing more iovecs than one reply carries */
+static void read_copy(fuse_req_t req, struct scull_dev *dev, size_t size,
+		      off_t off)
+{
+	ssize_t got;
+	char *buf;
+
+	buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (buf) {
+		got = scull_read(dev, buf, size, off);
+		if (got < 0)
+			fuse_reply_err(req, (int)-got);
+		else
+			fuse_reply_buf(req, buf, (size_t)got);
+		kfree(buf);
+		return;
+	}
+
+	/* The kernel never asks for more than FS_READ_MAX at once. */
+	if (size > sizeof(emergency.buf))
+		return (void) fuse_reply_err(req, EIO);
+	pthread_mutex_lock(&emergency.lock);
+	got = scull_read(dev, emergency.buf, size, off);
+	if (got < 0)
+		fuse_reply_err(req, (int)-got);
+	else
+		fuse_reply_buf(req, emergency.buf, (size_t)got);
+	pthread_mutex_unlock(&emergency.lock);
+}
+
+void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+	     struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *inode;
+	struct scull_dev *dev;
+	struct iovec *iov;
+	size_t max, len;
+	int count = 0;
+
+	if (fs_is_pseudo(ino))
+		return pseudo_read(req, ino, size, off, fi);
+	if (off < 0)
+		return (void) fuse_reply_err(req, EINVAL);
+	inode = reg_inode(req, ino);
+	if (!inode)
+		return;
+	dev = &inode->dev;
+
+	/*
+	 * Count for the whole request, before clamping at the end of file:
+	 * an upper bound, known without the device lock, so the pool
+	 * element is taken before the lock and never waited for under it.
+	 */
+	max = fs->iov_max < FS_IOV_LIMIT ? fs->iov_max : FS_IOV_LIMIT;
+	if (size &&
+	    (size_t)scull_iov_count(dev->sb, (uint64_t)off, size) > max) {
+		read_copy(req, dev, size, off);
+		touch_atime(inode);
+		return;
+	}
+
+	iov = mempool_alloc(fs->iov_pool, GFP_KERNEL);  /* never fails */
+	scull_read_lock(dev);
+	len = 0;
+	if ((uint64_t)off < dev->size)
+		len = dev->size - (uint64_t)off < size ?
+		      (size_t)(dev->size - (uint64_t)off) : size;
+	if (len)
+		scull_read_iov(dev, (uint64_t)off, len, iov, (int)max, &count);
+	fuse_reply_iov(req, iov, count);    /* copies at once: see Lock order */
+	scull_read_unlock(dev);
+	mempool_free(iov, fs->iov_pool);
+	touch_atime(inode);
+}
+
+void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
+		  off_t off, struct fuse_file_info *fi)
+{
+	struct fuse_buf *src = &bufv->buf[bufv->idx];
+	struct fs_inode *inode = NULL;
+	char *copy = NULL;
+	const char *data;
+	ssize_t done;
+	size_t len;
+
+	if (off < 0)
+		return (void) fuse_reply_err(req, EINVAL);
+	if (!fs_is_pseudo(ino)) {
+		inode = reg_inode(req, ino);
+		if (!inode)
+			return;
+	}
+
+	if (bufv->count == 1 && !(src->flags & FUSE_BUF_IS_FD)) {
+		data = (const char *)src->mem + bufv->off;
+		len = src->size - bufv->off;
+	} else {
+		struct fuse_bufvec dst = FUSE_BUFVEC_INIT(fuse_buf_size(bufv));
+
+		/*
+		 * Every page comes from the mount's size limit, so a
+		 * failure here is the filesystem being full, as it is for
+		 * scull_write's own allocations.
+		 */
+		copy = kmalloc(dst.buf[0].size, GFP_KERNEL | __GFP_NOWARN);
+		if (!copy)
+			return (void) fuse_reply_err(req, ENOSPC);
+		dst.buf[0].mem = copy;
+		done = fuse_buf_copy(&dst, bufv, 0);
+		if (done < 0) {
+			kfree(copy);
+			return (void) fuse_reply_err(req, (int)-done);
+		}
+		data = copy;
+		len = (size_t)done;
+	}
+
+	if (!inode) {
+		pseudo_write(req, ino, data, len, off, fi);
+		kfree(copy);
+		return;
+	}
+
+	done = scull_write(&inode->dev, data, len, (uint64_t)off);
+	if (!copy && done > 0)
+		bufv->off += (size_t)done;
+	kfree(copy);
+	if (done < 0)
+		return (void) fuse_reply_err(req, (int)-done);
+	if (done > 0)
+		fs_touch(inode, FS_MTIME | FS_CTIME);
+	fuse_reply_write(req, (size_t)done);
+}
+
+void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	if (fs_is_pseudo(ino))
+		return pseudo_release(req, ino, fi);
+	fuse_reply_err(req, 0);
+}
+
+/* Data lives in memory only: there is nothing to flush or sync. */
+void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)fi;
+	fuse_reply_err(req, 0);
+}
+
+void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+	      struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)datasync;
+	(void)fi;
+	fuse_reply_err(req, 0);
+}
+
+void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+		  off_t len, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+	struct scull_dev *dev;
+	bool keep = mode & FALLOC_FL_KEEP_SIZE;
+	int err;
+
+	(void)fi;
+	if (fs_is_pseudo(ino))
+		return (void) fuse_reply_err(req, EOPNOTSUPP);
+	if (off < 0 || len <= 0)
+		return (void) fuse_reply_err(req, EINVAL);
+	inode = reg_inode(req, ino);
+	if (!inode)
+		return;
+	dev = &inode->dev;
+
+	switch (mode & ~FALLOC_FL_KEEP_SIZE) {
+	case 0:
+		err = scull_allocate(dev, (uint64_t)off, (uint64_t)len, keep);
+		break;
+	case FALLOC_FL_PUNCH_HOLE:
+		/* the kernel insists on KEEP_SIZE with PUNCH_HOLE */
+		if (!keep)
+			return (void) fuse_reply_err(req, EOPNOTSUPP);
+		err = scull_punch_hole(dev, (uint64_t)off, (uint64_t)len);
+		break;
+	case FALLOC_FL_ZERO_RANGE:
+		err = scull_zero_range(dev, (uint64_t)off, (uint64_t)len, keep);
+		break;
+	default:
+		return (void) fuse_reply_err(req, EOPNOTSUPP);
+	}
+	if (err)
+		return (void) fuse_reply_err(req, -err);
+	/* allocation changes no byte's value; punch and zero do */
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE) || !keep)
+		fs_touch(inode, FS_MTIME | FS_CTIME);
+	fuse_reply_err(req, 0);
+}
+
+void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+	      struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+	int64_t pos;
+
+	(void)fi;
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return (void) fuse_reply_err(req, EINVAL);
+	if (off < 0)
+		return (void) fuse_reply_err(req, ENXIO);
+	/* the pseudo-files are size 0: no data, and the end is at 0 */
+	if (fs_is_pseudo(ino))
+		return (void) fuse_reply_err(req, ENXIO);
+	inode = reg_inode(req, ino);
+	if (!inode)
+		return;
+
+	if (whence == SEEK_DATA)
+		pos = scull_seek_data(&inode->dev, (uint64_t)off);
+	else
+		pos = scull_seek_hole(&inode->dev, (uint64_t)off);
+	if (pos < 0)
+		return (void) fuse_reply_err(req, (int)-pos);
+	fuse_reply_lseek(req, (off_t)pos);
+}
+
+/* reply_get - a G ioctl: the value through the caller's pointer */
+static void reply_get(fuse_req_t req, int value, void *arg,
+		      unsigned int flags, size_t out_bufsz)
+{
+	struct iovec out = { .iov_base = arg, .iov_len = sizeof(int) };
+
+	if (out_bufsz >= sizeof(int))
+		return (void) fuse_reply_ioctl(req, 0, &value, sizeof(int));
+	/* Only an unrestricted ioctl (CUSE) may ask for its buffer later. */
+	if (flags & FUSE_IOCTL_UNRESTRICTED)
+		return (void) fuse_reply_ioctl_retry(req, NULL, 0, &out, 1);
+	fuse_reply_err(req, EINVAL);
+}
+
+void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+	      struct fuse_file_info *fi, unsigned int flags,
+	      const void *in_buf, size_t in_bufsz, size_t out_bufsz)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *inode;
+	int quantum = (int)fs->sb.quantum;
+	int qset = (int)fs->sb.qset;
+
+	(void)fi;
+	(void)in_buf;
+	(void)in_bufsz;
+	if (fs_is_pseudo(ino) || (flags & FUSE_IOCTL_DIR) ||
+	    _IOC_TYPE(cmd) != SCULLC_IOC_MAGIC ||
+	    _IOC_NR(cmd) > SCULLC_IOC_MAXNR)
+		return (void) fuse_reply_err(req, ENOTTY);
+	inode = fs_iget_unlocked(fs, ino);
+	if (!inode)
+		return (void) fuse_reply_err(req, ENOENT);
+	if (!S_ISREG(file_type(inode)))
+		return (void) fuse_reply_err(req, ENOTTY);
+
+	switch (cmd) {
+	case SCULLC_IOCGQUANTUM:
+		return reply_get(req, quantum, arg, flags, out_bufsz);
+	case SCULLC_IOCGQSET:
+		return reply_get(req, qset, arg, flags, out_bufsz);
+	case SCULLC_IOCQQUANTUM:
+		return (void) fuse_reply_ioctl(req, quantum, NULL, 0);
+	case SCULLC_IOCQQSET:
+		return (void) fuse_reply_ioctl(req, qset, NULL, 0);
+	case SCULLC_IOCRESET:
+	case SCULLC_IOCSQUANTUM:
+	case SCULLC_IOCTQUANTUM:
+	case SCULLC_IOCXQUANTUM:
+	case SCULLC_IOCHQUANTUM:
+	case SCULLC_IOCSQSET:
+	case SCULLC_IOCTQSET:
+	case SCULLC_IOCXQSET:
+	case SCULLC_IOCHQSET:
+		/* the geometry is the "scullc" cache's: a remount changes it */
+		return (void) fuse_reply_err(req, EINVAL);
+	default:
+		/* a known number with the wrong direction or size */
+		return (void) fuse_reply_err(req, ENOTTY);
+	}
+}

@@ -1,1 +1,264 @@
-/* fs.h - NOT WRITTEN YET (placeholder) */
+/* fs.h - the scullcfs daemon: mount state, inodes and the FUSE operations */
+#ifndef SCULLCFS_FS_H
+#define SCULLCFS_FS_H
+
+/*
+ * One struct fs per mount (the FUSE session's userdata).  Every object the
+ * daemon keeps comes from libscullc: inodes from the "scullcfs_inode" cache,
+ * directory entries from "scullcfs_dentry", names and buffers from kmalloc,
+ * file data from the scull device's "scullc" cache.
+ *
+ * Inode numbers: FUSE_ROOT_ID (1) is the root directory, FS_INO_SLABINFO
+ * and FS_INO_SCULLCMEM the two pseudo-files at the root; every other inode
+ * gets the next number and numbers are never reused during a mount.
+ *
+ * An inode lives while it has a name (nlink > 0) or the kernel holds
+ * lookups on it (nlookup > 0): an unlinked file stays readable through its
+ * open descriptors because the kernel keeps its lookup until the last
+ * close, then forgets it.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <fuse_lowlevel.h>
+
+#include <scullc/mempool.h>
+#include <scullc/slab.h>
+
+#include "list.h"
+#include "scull/scull.h"
+
+#define FS_INO_SLABINFO   2
+#define FS_INO_SCULLCMEM  3
+#define FS_INO_FIRST      4          /* first number for ordinary inodes */
+#define FS_NAME_MAX       255
+#define FS_COOKIE_FIRST   5          /* readdir offsets 1..4: ".", "..",
+					and at the root the pseudo-files */
+
+/* Mount option limits (options.c) */
+#define FS_QSET_MAX       (1U << 20)
+#define FS_DEVICES_MAX    1024
+#define FS_SIZE_MIN       (1ULL << 20)  /* plus one quantum: see options.c */
+
+/* Mount options, as parsed by fs_parse_options (options.c). */
+struct fs_options {
+	unsigned int quantum;        /* bytes per quantum */
+	unsigned int qset;           /* quanta per item */
+	unsigned int devices;        /* scullc0..N-1 made at mount */
+	uint64_t size;               /* byte limit of the allocator */
+	char *slab_debug;            /* slab_debug= string or NULL (strdup'd) */
+	char *failslab;              /* failslab= string or NULL (strdup'd) */
+	int show_help;
+	int show_version;
+};
+
+/*
+ * fs_parse_options - parse scullcfs's own -o options out of @args, leaving
+ * libfuse's in place.  SOURCE MOUNTPOINT (mount.fuse3 style) is accepted:
+ * the first of two non-option arguments is dropped.  Fills @opts with the
+ * defaults first (quantum 4000, qset 500, devices 4, size 50% of RAM).
+ * Returns 0, or -EINVAL with one clear line (no newline) in @err.
+ */
+int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
+		     char *err, size_t errlen);
+/* fs_parse_size - "1048576", "64k", "512m", "2g", "10%" (of RAM) -> bytes */
+int fs_parse_size(const char *s, uint64_t *bytes);
+void fs_options_free(struct fs_options *opts);
+void fs_print_help(const char *progname);
+
+struct fs_dirent;
+
+struct fs_inode {
+	fuse_ino_t ino;              /* fixed */
+	struct fs_inode *hash_next;  /* fs->table chain; protected by ns_lock */
+	uint64_t nlookup;            /* kernel lookups; atomic: grows under
+					ns_lock (read), shrinks under it (write) */
+	unsigned int nlink;          /* changed under ns_lock (write), stored
+					atomically: fs_fill_attr reads it bare */
+
+	pthread_mutex_t attr_lock;
+	/* protected by attr_lock: */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;                  /* FIFOs and other mknod nodes */
+	struct timespec atime, mtime, ctime;
+
+	union {
+		struct scull_dev dev;    /* S_ISREG: has its own lock */
+		struct {                 /* S_ISDIR; protected by ns_lock */
+			struct list_head entries;  /* by cookie, ascending */
+			uint64_t next_cookie;      /* readdir offsets */
+			unsigned long nr_entries;
+			fuse_ino_t parent;
+			unsigned long gen;         /* bumped when an entry
+						      leaves: readdir cursors */
+		} dir;
+		char *target;            /* S_ISLNK, kmalloc'd; fixed */
+	};
+	struct list_head devices;    /* S_ISREG: fs->devices; ns_lock */
+};
+
+struct fs_dirent {
+	struct list_head list;       /* parent's dir.entries; ns_lock */
+	uint64_t cookie;             /* readdir offset of the next entry */
+	struct fs_inode *inode;
+	char *name;                  /* kmalloc'd */
+	size_t namelen;
+	struct fs_inode *dir;        /* the directory holding it; fixed */
+	struct fs_dirent *hash_next; /* fs->names chain; ns_lock */
+	uint32_t hash;               /* of (dir, name); fixed */
+};
+
+struct fs {
+	struct fs_options opt;
+	struct scull_sb sb;          /* geometry and the "scullc" cache */
+	uid_t owner;                 /* the mounting user: may tune slabinfo */
+	struct kmem_cache *inode_cache;
+	struct kmem_cache *dentry_cache;
+	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
+	size_t iov_max;              /* iovecs in one pool element */
+
+	pthread_rwlock_t ns_lock;    /* the namespace: table, dirs, links */
+	/* protected by ns_lock: */
+	struct fs_inode **table;     /* hash of inodes by number */
+	size_t table_size;           /* buckets, a power of two */
+	size_t nr_inodes;
+	fuse_ino_t next_ino;
+	struct list_head devices;    /* every regular file, for scullcmem */
+	struct fs_dirent **names;    /* hash of entries by (dir, name) */
+	size_t names_size;           /* buckets, a power of two */
+	size_t nr_dirents;
+	struct timespec start;       /* mount time: the pseudo-files' times */
+};
+
+/* "main.c" - option handling, start-up and teardown, the ops table */
+extern const struct fuse_lowlevel_ops fs_ops;
+
+static inline struct fs *fs_from_req(fuse_req_t req)
+{
+	return (struct fs *)fuse_req_userdata(req);
+}
+
+/* "inode.c" - the inode table, attributes and the namespace */
+int fs_init(struct fs *fs);         /* caches, root, devices; 0/-errno */
+int fs_destroy(struct fs *fs);      /* frees all; -EBUSY if anything leaked */
+/* fs_iget - the inode numbered @ino, or NULL; caller holds ns_lock (read) */
+struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino);
+/* fs_iget_unlocked - fs_iget taking ns_lock itself; valid for the request,
+   since the kernel does not forget an inode a request is using */
+struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino);
+void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st);
+enum { FS_ATIME = 1, FS_MTIME = 2, FS_CTIME = 4 };
+void fs_touch(struct fs_inode *inode, int which);  /* takes attr_lock */
+bool fs_is_pseudo(fuse_ino_t ino);
+void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void fs_forget_multi(fuse_req_t req, size_t count,
+		     struct fuse_forget_data *forgets);
+void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		int to_set, struct fuse_file_info *fi);
+void fs_statfs(fuse_req_t req, fuse_ino_t ino);
+
+/*
+ * The namespace primitives dir.c builds on.  "write" means the caller holds
+ * ns_lock for writing, "read" at least for reading.
+ */
+#define FS_ATTR_TIMEOUT   1.0        /* seconds the kernel may cache */
+/* fs_new_inode - a new unnamed inode (nlink 0) in the table; write.
+   NULL with errno ENOMEM. */
+struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
+			      gid_t gid);
+void fs_unhash(struct fs *fs, struct fs_inode *inode);        /* write */
+/* fs_evict - free an unhashed inode and its data; no lock held */
+void fs_evict(struct fs *fs, struct fs_inode *inode);
+/* fs_unused - no name and no kernel lookup left: the caller unhashes it
+   under the lock and evicts it after unlocking */
+bool fs_unused(struct fs_inode *inode);                       /* write */
+struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
+			      const char *name);              /* read */
+int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
+	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
+void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
+/* fs_fill_entry - the reply for a lookup of @inode; read.  The caller
+   takes the lookup reference (fs_hold) only once the reply is certain. */
+void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
+		   struct fuse_entry_param *e);
+void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
+/* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
+void fs_reply_entry(fuse_req_t req, struct fs *fs,
+		    const struct fuse_entry_param *e);
+void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
+/* fs_reserved - @name in @parent is one of the pseudo-files */
+bool fs_reserved(fuse_ino_t parent, const char *name);
+fuse_ino_t fs_pseudo_ino(fuse_ino_t parent, const char *name); /* or 0 */
+
+/* "dir.c" - directory operations */
+void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+	      mode_t mode);
+void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+	      mode_t mode, dev_t rdev);
+void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       mode_t mode, struct fuse_file_info *fi);
+void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		const char *name);
+void fs_readlink(fuse_req_t req, fuse_ino_t ino);
+void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+	     const char *newname);
+void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       fuse_ino_t newparent, const char *newname, unsigned int flags);
+void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		struct fuse_file_info *fi);
+void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi);
+void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+
+/* "file.c" - data: open, read, write, fallocate, lseek, ioctl */
+void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+	     struct fuse_file_info *fi);
+void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
+		  off_t off, struct fuse_file_info *fi);
+void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+	      struct fuse_file_info *fi);
+void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+		  off_t len, struct fuse_file_info *fi);
+void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+	      struct fuse_file_info *fi);
+void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+	      struct fuse_file_info *fi, unsigned int flags,
+	      const void *in_buf, size_t in_bufsz, size_t out_bufsz);
+/* fs_read_iov_max - iovecs per fs->iov_pool element for @quantum: fs_init
+   sets fs->iov_max to it and makes elements of iov_max struct iovecs */
+size_t fs_read_iov_max(unsigned int quantum);
+
+/* "pseudo.c" - slabinfo and scullcmem at the root */
+/*
+ * fs_open, fs_read, fs_write_buf and fs_release hand the pseudo inodes
+ * here.  fs_setattr must hand them to pseudo_setattr, which accepts the
+ * setattr(size = 0) that `echo ... > slabinfo` (O_TRUNC) sends, and the
+ * time updates, as no-ops, and refuses everything else with EPERM.
+ */
+void pseudo_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void pseudo_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi);
+void pseudo_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		  size_t size, off_t off, struct fuse_file_info *fi);
+void pseudo_release(fuse_req_t req, fuse_ino_t ino,
+		    struct fuse_file_info *fi);
+void pseudo_fill_attr(struct fs *fs, fuse_ino_t ino, struct stat *st);
+void pseudo_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi);
+
+#endif /* SCULLCFS_FS_H */

@@ -1,3 +1,223 @@
-/* main.c - NOT WRITTEN YET (placeholder) */
+/* main.c - scullcfs: parse, mount, serve, unmount; the FUSE ops table */
+
+/*
+ *     scullcfs [SOURCE] MOUNTPOINT [-o options]
+ *
+ * Start-up runs in an order that keeps a bad command line harmless: our
+ * options are checked first (options.c), then libfuse's; the allocator is
+ * configured (size limit, slab_debug=, failslab=) before anything is
+ * allocated from it; the caches, the root and the devices are made
+ * (fs_init); only then is the session created and mounted.  Any failure
+ * before the mount prints one line and exits 1 with nothing mounted.
+ *
+ * Teardown is one forward-only ladder: unmount, remove the signal
+ * handlers, destroy the session, then fs_destroy, which frees every device
+ * and destroys every cache.  The exit status is 0 only when the session
+ * ended normally (unmount or SIGTERM/SIGINT/SIGHUP) and nothing leaked, so
+ * `fusermount3 -u` followed by `wait` tells whether the daemon was clean.
+ *
+ * Messages go to stderr in the foreground and to syslog ("scullcfs") once
+ * daemonized; -d shows libfuse's trace of every request.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { fputs("not written yet\n", stderr); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "fs/fs.h"
+
+#define FS_MAX_WRITE (1U << 20)      /* the largest WRITE we ask for */
+
+static void log_syslog(enum fuse_log_level level, const char *fmt,
+		       va_list ap)
+{
+	/* fuse_log_level's values are syslog's priorities */
+	vsyslog((int)level, fmt, ap);
+}
+
+/* apply - hand the allocator its options before anything is allocated */
+static int apply(const struct fs_options *o)
+{
+	size_t limit = o->size > SIZE_MAX ? SIZE_MAX : (size_t)o->size;
+	int ret;
+
+	ret = scullc_set_limit(limit);
+	if (ret) {
+		fprintf(stderr, "scullcfs: invalid size=%llu: %s\n",
+			(unsigned long long)o->size, strerror(-ret));
+		return ret;
+	}
+	if (o->slab_debug && (ret = slab_debug_setup(o->slab_debug))) {
+		fprintf(stderr, "scullcfs: invalid slab_debug=%s: expected "
+			"flags from F, Z, P, U (or -), optionally followed by "
+			":cache names\n", o->slab_debug);
+		return ret;
+	}
+	if (o->failslab && (ret = failslab_setup(o->failslab))) {
+		fprintf(stderr, "scullcfs: invalid failslab=%s: expected "
+			"interval:probability:space:times[:cache]\n",
+			o->failslab);
+		return ret;
+	}
+	return 0;
+}
+
+static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *c)
+{
+	struct fuse_loop_config *loop;
+	int ret;
+
+	if (c->singlethread)
+		return fuse_session_loop(se);
+	loop = fuse_loop_cfg_create();
+	if (!loop)
+		return -ENOMEM;
+	fuse_loop_cfg_set_clone_fd(loop, c->clone_fd);
+	if (c->max_idle_threads != UINT_MAX)
+		fuse_loop_cfg_set_idle_threads(loop, c->max_idle_threads);
+	fuse_loop_cfg_set_max_threads(loop, c->max_threads);
+	ret = fuse_session_loop_mt(se, loop);
+	fuse_loop_cfg_destroy(loop);
+	return ret;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cmd;
+	struct fuse_session *se;
+	struct fs fs;
+	char err[256];
+	int ret = 1;
+
+	memset(&fs, 0, sizeof(fs));
+	memset(&cmd, 0, sizeof(cmd));
+	if (fs_parse_options(&args, &fs.opt, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out_args;
+	}
+	/* first, so that the user's own fsname= or subtype= win */
+	if (fuse_opt_insert_arg(&args, 1, "-odefault_permissions,"
+				"fsname=scullc,subtype=scullcfs") == -1) {
+		fprintf(stderr, "scullcfs: out of memory\n");
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &cmd) != 0)
+		goto out_args;       /* libfuse has said why */
+	if (cmd.show_help || fs.opt.show_help) {
+		fs_print_help(argv[0]);
+		printf("FUSE options:\n");
+		fuse_cmdline_help();
+		fuse_lowlevel_help();
+		ret = 0;
+		goto out_cmd;
+	}
+	if (cmd.show_version || fs.opt.show_version) {
+		printf("scullcfs version %s\n", PACKAGE_VERSION);
+		fuse_lowlevel_version();
+		ret = 0;
+		goto out_cmd;
+	}
+	if (!cmd.mountpoint) {
+		fprintf(stderr, "scullcfs: no mount point given "
+			"(usage: %s [SOURCE] MOUNTPOINT [options])\n", argv[0]);
+		goto out_cmd;
+	}
+	if (apply(&fs.opt))
+		goto out_cmd;
+	ret = fs_init(&fs);
+	if (ret) {
+		fprintf(stderr, "scullcfs: cannot create the filesystem: %s\n",
+			strerror(-ret));
+		ret = 1;
+		goto out_cmd;
+	}
+	ret = 1;
+
+	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), &fs);
+	if (!se)
+		goto out_fs;
+	if (fuse_set_signal_handlers(se) != 0)
+		goto out_session;
+	if (fuse_session_mount(se, cmd.mountpoint) != 0)
+		goto out_signals;
+	fuse_daemonize(cmd.foreground);
+	if (!cmd.foreground) {
+		openlog("scullcfs", LOG_PID, LOG_DAEMON);
+		fuse_set_log_func(log_syslog);
+	}
+
+	/* 0 after an unmount, the signal's number after SIGTERM & co. */
+	ret = serve(se, &cmd) < 0;
+
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_session:
+	fuse_session_destroy(se);
+out_fs:
+	if (fs_destroy(&fs)) {
+		fuse_log(FUSE_LOG_ERR, "scullcfs: memory leaked at unmount\n");
+		ret = 1;
+	}
+out_cmd:
+	free(cmd.mountpoint);
+out_args:
+	fs_options_free(&fs.opt);
+	fuse_opt_free_args(&args);
+	return ret;
+}
+
+/*
+ * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size), the
+ * writeback cache stays off so that every write is accounted at once, and
+ * the kernel clears set-id bits on write itself.
+ */
+static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	conn->max_write = FS_MAX_WRITE;
+	conn->want &= ~(FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_WRITEBACK_CACHE |
+			FUSE_CAP_HANDLE_KILLPRIV);
+}
+
+const struct fuse_lowlevel_ops fs_ops = {
+	.init           = fs_init_conn,
+	/* inode.c */
+	.lookup         = fs_lookup,
+	.forget         = fs_forget,
+	.forget_multi   = fs_forget_multi,
+	.getattr        = fs_getattr,
+	.setattr        = fs_setattr,
+	.statfs         = fs_statfs,
+	/* dir.c */
+	.mkdir          = fs_mkdir,
+	.mknod          = fs_mknod,
+	.create         = fs_create,
+	.symlink        = fs_symlink,
+	.readlink       = fs_readlink,
+	.link           = fs_link,
+	.unlink         = fs_unlink,
+	.rmdir          = fs_rmdir,
+	.rename         = fs_rename,
+	.opendir        = fs_opendir,
+	.readdir        = fs_readdir,
+	.readdirplus    = fs_readdirplus,
+	.releasedir     = fs_releasedir,
+	/* file.c, which hands the pseudo-files to pseudo.c */
+	.open           = fs_open,
+	.read           = fs_read,
+	.write_buf      = fs_write_buf,
+	.release        = fs_release,
+	.flush          = fs_flush,
+	.fsync          = fs_fsync,
+	.fallocate      = fs_fallocate,
+	.lseek          = fs_lseek,
+	.ioctl          = fs_ioctl,
+};
