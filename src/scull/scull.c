@@ -1,1 +1,949 @@
-/* scull.c - NOT WRITTEN YET (placeholder) */
+/* scull.c - a scull device: quanta in qsets, found through a radix tree */
+
+/*
+ * Design.  A device is LDD3's scullc layout: items, each a qset array of
+ * `qset` quantum pointers (kcalloc), each quantum one object of the mount's
+ * "scullc" cache.  Byte off is in item off / (quantum * qset), slot
+ * (off / quantum) % qset, at byte off % quantum.  A quantum is allocated only
+ * when written (or fallocated); NULL slots and missing items are holes that
+ * read as zeros and cost nothing.  A qset array lives exactly as long as it
+ * holds a quantum.
+ *
+ * LDD3 chains items in a list, so reaching item n walks n items.  Here the
+ * items hang off a radix tree keyed by item number: nodes of 64 slots
+ * (kzalloc), a leaf's slots pointing at qset arrays, an inner node's at
+ * nodes; the tree is only as tall as the largest item number needs (height
+ * h covers items below 64^h) and grows a new root when a write goes past
+ * that.  Finding an item costs O(h), h <= 11 for any 64-bit item number;
+ * finding the next present item skips absent subtrees, so truncating or
+ * seeking through a sparse 1e15-byte device costs only what is stored.  A
+ * leaf also counts the quanta of each of its items, which tells in O(1) when
+ * a qset array goes empty and when an item is full (SEEK_HOLE skips it).
+ *
+ *   dev->nr_quanta == sum over leaves, over slots, of leaf->quanta[i]
+ *   dev->nr_items  == number of non-NULL leaf slots
+ *   leaf->quanta[i] == non-NULL pointers in leaf->slot[i]  (> 0 when it exists)
+ *   node->count    == non-NULL slots of node  (> 0: empty nodes are freed)
+ *   every byte at or past dev->size inside an existing quantum is zero
+ *
+ * The last rule lets truncate-up and fallocate KEEP_SIZE leave quanta alone
+ * and still read zeros when the device later grows over them.
+ *
+ * Memory.  Only write and allocate allocate, always with GFP_KERNEL; every
+ * failure (quantum, qset array or index node) is reported as -ENOSPC, since
+ * all three come out of the same size-limited page allocator and a user
+ * sees a full filesystem.  Nodes and qset arrays made for an operation that
+ * then fails are freed before returning.  Freeing (truncate, punch, zero
+ * range, destroy) never allocates, so it cannot fail.
+ *
+ * Holes in scull_read_iov point into one read-only zero area of
+ * KMALLOC_MAX_SIZE bytes (the largest quantum), mapped once per process
+ * PROT_READ: every page of it is the kernel's zero page, so it costs no
+ * memory, a stray write into it faults, and a run of holes of up to 4 MiB
+ * takes a single iovec.
+ *
+ * Lock order:
+ *   1. scull_dev.lock       (pthread_rwlock_t, one per device)
+ *   2. the allocator's locks (inside kmalloc, kmem_cache_alloc, kfree...)
+ *   zero_lock is taken alone, by scull_sb_init only.
+ *
+ * scull_dev.lock protects size, nr_quanta, nr_items and the whole tree: the
+ * nodes, the qset arrays and the quantum contents.  Reads (scull_read,
+ * scull_read_iov under the caller's scull_read_lock, seeks, info,
+ * for_each_item) take it shared, so readers run in parallel; every change
+ * takes it exclusive, so a write is seen whole or not at all.  zero_lock
+ * serialises the first mapping of the zero area.
+ */
+
+#include "config.h"
+
+#include "scull/scull.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <scullc/slab.h>
+
+#define IDX_BITS       6
+#define IDX_FANOUT     (1u << IDX_BITS)
+#define IDX_MASK       ((uint64_t)IDX_FANOUT - 1)
+#define IDX_MAX_LEVELS 11                /* 11 * 6 bits >= 64-bit item numbers */
+
+_Static_assert(SCULL_QSET_MAX * sizeof(void *) <= KMALLOC_MAX_SIZE,
+	       "a qset array must fit one kmalloc block");
+#define ZERO_AREA_SIZE KMALLOC_MAX_SIZE  /* largest quantum */
+
+/* A node of the item index; the tree's root is dev->index. */
+struct scull_index {
+	unsigned char shift;              /* item bits below: 0 at a leaf */
+	unsigned char count;              /* non-NULL slots, 0..IDX_FANOUT */
+	void *slot[IDX_FANOUT];           /* nodes; at a leaf, qset arrays */
+	unsigned int quanta[IDX_FANOUT];  /* leaf: quanta in slot[i]'s qset */
+};
+
+/* A newly fallocated quantum, until the whole range is in (see tag). */
+#define NEW_TAG ((uintptr_t)1)
+
+static pthread_mutex_t zero_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *zero_area;   /* protected by zero_lock; set once, read-only after */
+
+/* ---------------------------------------------------------- the index */
+
+/* True when @item is below what the tree rooted at @n can hold. */
+static bool fits(const struct scull_index *n, uint64_t item)
+{
+	unsigned int bits = n->shift + IDX_BITS;
+
+	return bits >= 64 || (item >> bits) == 0;
+}
+
+static struct scull_index *new_node(unsigned int shift)
+{
+	struct scull_index *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+	if (n)
+		n->shift = shift;
+	return n;
+}
+
+/* lookup - the leaf that holds @item's slot, or NULL: no allocation. */
+static struct scull_index *lookup(const struct scull_dev *dev, uint64_t item)
+{
+	struct scull_index *n = dev->index;
+
+	if (!n || !fits(n, item))
+		return NULL;
+	while (n && n->shift)
+		n = n->slot[(item >> n->shift) & IDX_MASK];
+	return n;
+}
+
+/*
+ * lookup_next - the leaf of the first present item >= *@item, which is
+ * stored back in *@item; NULL when there is none.  Absent subtrees are
+ * skipped whole: the cost is O(h * 64) per call, whatever the gap.
+ */
+static struct scull_index *lookup_next(const struct scull_dev *dev,
+				       uint64_t *item)
+{
+	uint64_t it = *item;
+	struct scull_index *n;
+	unsigned int i, want, bits;
+
+restart:
+	n = dev->index;
+	if (!n || !fits(n, it))
+		return NULL;
+	for (;;) {
+		want = (it >> n->shift) & IDX_MASK;
+		for (i = want; i < IDX_FANOUT && !n->slot[i]; i++)
+			;
+		if (i == IDX_FANOUT) {
+			/* Nothing left under n: retry from the next sibling. */
+			bits = n->shift + IDX_BITS;
+			if (bits >= 64 || (it >> bits) == (UINT64_MAX >> bits))
+				return NULL;
+			it = ((it >> bits) + 1) << bits;
+			goto restart;
+		}
+		if (i != want)
+			it = (((it >> n->shift) & ~IDX_MASK) | i) << n->shift;
+		if (n->shift == 0) {
+			*item = it;
+			return n;
+		}
+		n = n->slot[i];
+	}
+}
+
+/*
+ * prune - free the empty nodes on @item's path, then drop root levels that
+ * only hold slot 0.  Never allocates.
+ */
+static void prune(struct scull_dev *dev, uint64_t item)
+{
+	struct scull_index *path[IDX_MAX_LEVELS];
+	unsigned int idx[IDX_MAX_LEVELS];
+	struct scull_index *n = dev->index;
+	int depth = 0;
+
+	if (n && fits(n, item)) {
+		while (n) {
+			path[depth] = n;
+			idx[depth] = (item >> n->shift) & IDX_MASK;
+			depth++;
+			if (n->shift == 0)
+				break;
+			n = n->slot[idx[depth - 1]];
+		}
+	}
+	while (depth > 0 && path[depth - 1]->count == 0) {
+		depth--;
+		kfree(path[depth]);
+		if (depth > 0) {
+			path[depth - 1]->slot[idx[depth - 1]] = NULL;
+			path[depth - 1]->count--;
+		} else {
+			dev->index = NULL;
+		}
+	}
+	while ((n = dev->index) && n->shift && n->count == 1 && n->slot[0]) {
+		dev->index = n->slot[0];
+		kfree(n);
+	}
+}
+
+/* grow - the leaf for @item, making the nodes on its path; NULL on ENOMEM. */
+static struct scull_index *grow(struct scull_dev *dev, uint64_t item)
+{
+	struct scull_index *n, *root;
+	unsigned int i, shift = 0;
+
+	if (!dev->index) {
+		while (shift + IDX_BITS < 64 && (item >> (shift + IDX_BITS)))
+			shift += IDX_BITS;
+		dev->index = new_node(shift);
+		if (!dev->index)
+			return NULL;
+	}
+	while (!fits(dev->index, item)) {
+		root = new_node(dev->index->shift + IDX_BITS);
+		if (!root)
+			goto fail;
+		root->slot[0] = dev->index;
+		root->count = 1;
+		dev->index = root;
+	}
+	for (n = dev->index; n->shift; n = n->slot[i]) {
+		i = (item >> n->shift) & IDX_MASK;
+		if (!n->slot[i]) {
+			n->slot[i] = new_node(n->shift - IDX_BITS);
+			if (!n->slot[i])
+				goto fail;
+			n->count++;
+		}
+	}
+	return n;
+fail:
+	prune(dev, item);
+	return NULL;
+}
+
+/*
+ * get_qset - @item's qset array, made (with its index path) if missing
+ * Returns it with its leaf in *@leafp, or NULL (nothing left allocated).
+ */
+static void **get_qset(struct scull_dev *dev, uint64_t item,
+		       struct scull_index **leafp)
+{
+	struct scull_index *leaf = lookup(dev, item);
+	unsigned int i = item & IDX_MASK;
+	void **qs;
+
+	if (!leaf && !(leaf = grow(dev, item)))
+		return NULL;
+	if (!leaf->slot[i]) {
+		qs = kcalloc(dev->sb->qset, sizeof(void *), GFP_KERNEL);
+		if (!qs) {
+			prune(dev, item);
+			return NULL;
+		}
+		leaf->slot[i] = qs;
+		leaf->quanta[i] = 0;
+		leaf->count++;
+		dev->nr_items++;
+	}
+	*leafp = leaf;
+	return leaf->slot[i];
+}
+
+/* put_item - free @item's qset array if it holds no quantum; @leaf may go. */
+static void put_item(struct scull_dev *dev, struct scull_index *leaf,
+		     uint64_t item)
+{
+	unsigned int i = item & IDX_MASK;
+
+	if (leaf->slot[i] && leaf->quanta[i] == 0) {
+		kfree(leaf->slot[i]);
+		leaf->slot[i] = NULL;
+		leaf->count--;
+		dev->nr_items--;
+	}
+	prune(dev, item);
+}
+
+/* ---------------------------------------------------- quanta in ranges */
+
+/* The quantum holding byte @pos, or NULL for a hole. */
+static char *find_quantum(const struct scull_dev *dev, uint64_t pos)
+{
+	uint64_t qn = pos / dev->sb->quantum;
+	uint64_t item = qn / dev->sb->qset;
+	struct scull_index *leaf = lookup(dev, item);
+	void **qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+
+	return qs ? qs[qn % dev->sb->qset] : NULL;
+}
+
+/* drop - free quanta number @qfirst..@qlast (inclusive) and emptied items. */
+static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
+{
+	unsigned int qset = dev->sb->qset, i, s, lo, hi;
+	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
+	struct scull_index *leaf;
+	void **qs;
+
+	while ((leaf = lookup_next(dev, &item)) && item <= last) {
+		i = item & IDX_MASK;
+		qs = leaf->slot[i];
+		lo = item == first ? qfirst % qset : 0;
+		hi = item == last ? qlast % qset : qset - 1;
+		for (s = lo; s <= hi && leaf->quanta[i]; s++) {
+			if (!qs[s])
+				continue;
+			kmem_cache_free(dev->sb->cache, qs[s]);
+			qs[s] = NULL;
+			leaf->quanta[i]--;
+			dev->nr_quanta--;
+		}
+		if (!leaf->quanta[i])
+			put_item(dev, leaf, item);
+		if (item == last)
+			break;
+		item++;
+	}
+}
+
+/* zero_part - zero [@pos, @pos+@len) inside one quantum, if it exists. */
+static void zero_part(struct scull_dev *dev, uint64_t pos, uint64_t len)
+{
+	char *q = find_quantum(dev, pos);
+
+	if (q)
+		memset(q + pos % dev->sb->quantum, 0, len);
+}
+
+/* clear - make [@off, @end) read as zeros: free whole quanta, zero parts. */
+static void clear(struct scull_dev *dev, uint64_t off, uint64_t end)
+{
+	uint64_t quantum = dev->sb->quantum;
+	uint64_t qf = off / quantum, ql = (end - 1) / quantum;
+	uint64_t wfirst = qf, wlast = ql, stop;
+
+	if (off % quantum) {
+		stop = (qf + 1) * quantum;
+		zero_part(dev, off, (end < stop ? end : stop) - off);
+		wfirst = qf + 1;
+	}
+	if (end % quantum && ql >= wfirst) {
+		zero_part(dev, ql * quantum, end - ql * quantum);
+		wlast = ql - 1;
+	}
+	if (wfirst <= wlast && wlast != UINT64_MAX)
+		drop(dev, wfirst, wlast);
+}
+
+/*
+ * settle - finish an allocate over quanta @qfirst..@qlast: keep the tagged
+ * (new) quanta, untagging them, or on failure (@undo) free them and the
+ * items they leave empty.
+ */
+static void settle(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
+		   bool undo)
+{
+	unsigned int qset = dev->sb->qset, i, s, lo, hi;
+	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
+	struct scull_index *leaf;
+	uintptr_t p;
+	void **qs;
+
+	while ((leaf = lookup_next(dev, &item)) && item <= last) {
+		i = item & IDX_MASK;
+		qs = leaf->slot[i];
+		lo = item == first ? qfirst % qset : 0;
+		hi = item == last ? qlast % qset : qset - 1;
+		for (s = lo; s <= hi; s++) {
+			p = (uintptr_t)qs[s];
+			if (!(p & NEW_TAG))
+				continue;
+			if (!undo) {
+				qs[s] = (void *)(p & ~NEW_TAG);
+				continue;
+			}
+			kmem_cache_free(dev->sb->cache, (void *)(p & ~NEW_TAG));
+			qs[s] = NULL;
+			leaf->quanta[i]--;
+			dev->nr_quanta--;
+		}
+		if (!leaf->quanta[i])
+			put_item(dev, leaf, item);
+		if (item == last)
+			break;
+		item++;
+	}
+}
+
+/*
+ * range - check a fallocate-style range against the size limit
+ * Returns 0 with the end in *@end, -EINVAL (@len 0) or -EFBIG.
+ */
+static int range(const struct scull_dev *dev, uint64_t off, uint64_t len,
+		 uint64_t *end)
+{
+	if (len == 0)
+		return -EINVAL;
+	if (off > dev->sb->max_size || len > dev->sb->max_size - off)
+		return -EFBIG;
+	*end = off + len;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- mount */
+
+/* The largest size: what the index addresses, capped at INT64_MAX. */
+static uint64_t max_bytes(unsigned int quantum, unsigned int qset)
+{
+	uint64_t item_size = (uint64_t)quantum * qset, bytes;
+	unsigned int bits = IDX_BITS * IDX_MAX_LEVELS;
+
+	if (bits >= 64 || item_size > ((uint64_t)INT64_MAX >> bits))
+		return INT64_MAX;
+	bytes = item_size << bits;
+	return bytes < INT64_MAX ? bytes : INT64_MAX;
+}
+
+static int map_zero_area(void)
+{
+	void *p;
+	int ret = 0;
+
+	pthread_mutex_lock(&zero_lock);
+	if (!zero_area) {
+		p = mmap(NULL, ZERO_AREA_SIZE, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			ret = -ENOMEM;
+		else
+			zero_area = p;
+	}
+	pthread_mutex_unlock(&zero_lock);
+	return ret;
+}
+
+/**
+ * scull_sb_init - create the "scullc" cache for a mount's geometry
+ * @sb: filled in on success
+ * @quantum: bytes per quantum, 1..KMALLOC_MAX_SIZE
+ * @qset: quanta per item, 1..KMALLOC_MAX_SIZE / sizeof(void *) (a qset
+ *        array is one kmalloc block)
+ *
+ * Sets sb->max_size to INT64_MAX capped by what the index can address.
+ * Returns 0, -EINVAL, -EEXIST (a "scullc" cache lives) or -ENOMEM.  May
+ * block.
+ */
+int scull_sb_init(struct scull_sb *sb, unsigned int quantum,
+		  unsigned int qset)
+{
+	int ret;
+
+	if (quantum < 1 || quantum > KMALLOC_MAX_SIZE || qset < 1 ||
+	    qset > SCULL_QSET_MAX)
+		return -EINVAL;
+	ret = map_zero_area();
+	if (ret)
+		return ret;
+	sb->cache = kmem_cache_create("scullc", quantum, 0,
+				      SLAB_HWCACHE_ALIGN, NULL);
+	if (!sb->cache)
+		return errno ? -errno : -ENOMEM;
+	sb->quantum = quantum;
+	sb->qset = qset;
+	sb->max_size = max_bytes(quantum, qset);
+	return 0;
+}
+
+/**
+ * scull_sb_destroy - destroy the mount's cache
+ * Every device must have been destroyed.  Returns kmem_cache_destroy's
+ * result: 0, or -EBUSY when quanta are still out (the cache then stays).
+ */
+int scull_sb_destroy(struct scull_sb *sb)
+{
+	int ret = kmem_cache_destroy(sb->cache);
+
+	if (ret == 0)
+		sb->cache = NULL;
+	return ret;
+}
+
+/* --------------------------------------------------------------- device */
+
+/**
+ * scull_dev_init - an empty device of mount @sb
+ * Allocates nothing.  Returns 0 or the negative error of
+ * pthread_rwlock_init (-ENOMEM, -EAGAIN).
+ */
+int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
+{
+	int ret = pthread_rwlock_init(&dev->lock, NULL);
+
+	if (ret)
+		return -ret;
+	dev->sb = sb;
+	dev->size = 0;
+	dev->nr_quanta = 0;
+	dev->nr_items = 0;
+	dev->index = NULL;
+	return 0;
+}
+
+/**
+ * scull_dev_destroy - free every quantum, qset array and index node
+ * No other thread may use @dev any more.  Never fails, never allocates.
+ */
+void scull_dev_destroy(struct scull_dev *dev)
+{
+	drop(dev, 0, UINT64_MAX - 1);
+	assert(!dev->index && !dev->nr_quanta && !dev->nr_items);
+	pthread_rwlock_destroy(&dev->lock);
+}
+
+/**
+ * scull_read - copy up to @len bytes at @off into @buf
+ * Holes read as zeros.  Returns the bytes copied: short at the end of the
+ * device, 0 at or past it.  Takes the read lock; never allocates.
+ */
+ssize_t scull_read(struct scull_dev *dev, void *buf, size_t len, uint64_t off)
+{
+	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
+	struct scull_index *leaf = NULL;
+	uint64_t pos, end, qn, item, cur = UINT64_MAX;
+	void **qs = NULL;
+	char *out = buf, *q;
+	size_t n;
+
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	pthread_rwlock_rdlock(&dev->lock);
+	if (off >= dev->size) {
+		pthread_rwlock_unlock(&dev->lock);
+		return 0;
+	}
+	if (len > dev->size - off)
+		len = dev->size - off;
+	end = off + len;
+	for (pos = off; pos < end; pos += n, out += n) {
+		qn = pos / quantum;
+		item = qn / qset;
+		n = quantum - pos % quantum;
+		if (n > end - pos)
+			n = end - pos;
+		if (item != cur) {
+			cur = item;
+			leaf = lookup(dev, item);
+			qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+		}
+		q = qs ? qs[qn % qset] : NULL;
+		if (q)
+			memcpy(out, q + pos % quantum, n);
+		else
+			memset(out, 0, n);
+	}
+	pthread_rwlock_unlock(&dev->lock);
+	return len;
+}
+
+/**
+ * scull_read_iov - describe [@off, @off+@len) as iovecs, without copying
+ * @iov, @max: the array to fill; @count: set to the iovecs filled
+ *
+ * Data iovecs point into the quanta; holes point into a read-only zero area
+ * (a run of holes of up to KMALLOC_MAX_SIZE bytes takes one iovec).  The
+ * caller holds scull_read_lock for as long as it uses them.  Returns the
+ * bytes described: short at the end of the device or when @max iovecs
+ * (see scull_iov_count) run out.  Never allocates.
+ */
+size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
+		      struct iovec *iov, int max, int *count)
+{
+	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
+	struct scull_index *leaf = NULL;
+	uint64_t pos, end, qn, item, cur = UINT64_MAX;
+	void **qs = NULL;
+	struct iovec *v = NULL;
+	char *q;
+	size_t n;
+	int nr = 0;
+
+	if (off >= dev->size || max <= 0) {
+		*count = 0;
+		return 0;
+	}
+	if (len > dev->size - off)
+		len = dev->size - off;
+	end = off + len;
+	for (pos = off; pos < end; pos += n) {
+		qn = pos / quantum;
+		item = qn / qset;
+		n = quantum - pos % quantum;
+		if (n > end - pos)
+			n = end - pos;
+		if (item != cur) {
+			cur = item;
+			leaf = lookup(dev, item);
+			qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+		}
+		q = qs ? qs[qn % qset] : NULL;
+		if (!q && v && v->iov_base == zero_area &&
+		    v->iov_len + n <= ZERO_AREA_SIZE) {
+			v->iov_len += n;
+			continue;
+		}
+		if (nr == max)
+			break;
+		v = &iov[nr++];
+		v->iov_base = q ? q + pos % quantum : zero_area;
+		v->iov_len = n;
+	}
+	*count = nr;
+	return pos - off;
+}
+
+/**
+ * scull_iov_count - how many iovecs scull_read_iov may need for a range
+ * One per quantum the range touches (an upper bound: holes merge, and the
+ * end of the device may cut the range), capped at INT_MAX.  0 for @len 0.
+ */
+int scull_iov_count(const struct scull_sb *sb, uint64_t off, size_t len)
+{
+	uint64_t last, n;
+
+	if (len == 0)
+		return 0;
+	last = len - 1 > UINT64_MAX - off ? UINT64_MAX : off + (len - 1);
+	n = last / sb->quantum - off / sb->quantum + 1;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* scull_read_lock - hold the device steady for scull_read_iov's iovecs. */
+void scull_read_lock(struct scull_dev *dev)
+{
+	pthread_rwlock_rdlock(&dev->lock);
+}
+
+void scull_read_unlock(struct scull_dev *dev)
+{
+	pthread_rwlock_unlock(&dev->lock);
+}
+
+/**
+ * scull_write - copy @len bytes from @buf in at @off
+ *
+ * Allocates (GFP_KERNEL) the quanta, qset arrays and index nodes it needs,
+ * in order of offset.  If an allocation fails part-way, what was allocated
+ * for the piece that failed is freed and the bytes written before it stand:
+ * the return is that prefix, and the size grows only over it.  Returns the
+ * bytes written, -ENOSPC when memory ran out before any, -EFBIG when @off
+ * is at or past sb->max_size (a write reaching past it is cut short).
+ * Takes the write lock; may block.
+ */
+ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
+		    uint64_t off)
+{
+	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
+	struct scull_index *leaf = NULL;
+	uint64_t pos, end, qn, item, cur = UINT64_MAX, done;
+	unsigned int i = 0, byte;
+	const char *in = buf;
+	void **qs = NULL;
+	char *q;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	if (off >= dev->sb->max_size)
+		return -EFBIG;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (len > dev->sb->max_size - off)
+		len = dev->sb->max_size - off;
+	end = off + len;
+
+	pthread_rwlock_wrlock(&dev->lock);
+	for (pos = off; pos < end; pos += n, in += n) {
+		qn = pos / quantum;
+		item = qn / qset;
+		byte = pos % quantum;
+		n = quantum - byte;
+		if (n > end - pos)
+			n = end - pos;
+		if (item != cur) {
+			qs = get_qset(dev, item, &leaf);
+			if (!qs)
+				break;
+			cur = item;
+			i = item & IDX_MASK;
+		}
+		q = qs[qn % qset];
+		if (!q) {
+			q = kmem_cache_alloc(dev->sb->cache, GFP_KERNEL);
+			if (!q) {
+				put_item(dev, leaf, item);
+				break;
+			}
+			/* Keep "bytes past the size are zero" for the rest. */
+			memset(q, 0, byte);
+			memset(q + byte + n, 0, quantum - byte - n);
+			qs[qn % qset] = q;
+			leaf->quanta[i]++;
+			dev->nr_quanta++;
+		}
+		memcpy(q + byte, in, n);
+	}
+	done = pos - off;
+	if (done && pos > dev->size)
+		dev->size = pos;
+	pthread_rwlock_unlock(&dev->lock);
+	return done ? (ssize_t)done : -ENOSPC;
+}
+
+/**
+ * scull_truncate - set the size to @size
+ * Shrinking (or truncating to the current size) frees every quantum wholly
+ * past @size, preallocated ones included, and zeroes the tail of the last
+ * partial quantum so that growing again reads zeros.  Growing only sets the
+ * size.  Returns 0 or -EFBIG past sb->max_size; never allocates.
+ */
+int scull_truncate(struct scull_dev *dev, uint64_t size)
+{
+	uint64_t quantum = dev->sb->quantum;
+
+	if (size > dev->sb->max_size)
+		return -EFBIG;
+	pthread_rwlock_wrlock(&dev->lock);
+	if (size <= dev->size) {
+		drop(dev, (size + quantum - 1) / quantum, UINT64_MAX - 1);
+		if (size % quantum)
+			zero_part(dev, size, quantum - size % quantum);
+	}
+	dev->size = size;
+	pthread_rwlock_unlock(&dev->lock);
+	return 0;
+}
+
+/**
+ * scull_punch_hole - free the quanta wholly inside [@off, @off+@len) and
+ * zero the parts of the others in it; the size does not change.
+ * Returns 0, -EINVAL (@len 0) or -EFBIG (the range ends past max_size).
+ * Never allocates.
+ */
+int scull_punch_hole(struct scull_dev *dev, uint64_t off, uint64_t len)
+{
+	uint64_t end;
+	int ret = range(dev, off, len, &end);
+
+	if (ret)
+		return ret;
+	pthread_rwlock_wrlock(&dev->lock);
+	clear(dev, off, end);
+	pthread_rwlock_unlock(&dev->lock);
+	return 0;
+}
+
+/**
+ * scull_zero_range - make [@off, @off+@len) read as zeros
+ * As scull_punch_hole, then the size grows to the range's end unless
+ * @keep_size.  Returns 0, -EINVAL (@len 0) or -EFBIG.  Never allocates.
+ */
+int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
+		     bool keep_size)
+{
+	uint64_t end;
+	int ret = range(dev, off, len, &end);
+
+	if (ret)
+		return ret;
+	pthread_rwlock_wrlock(&dev->lock);
+	clear(dev, off, end);
+	if (!keep_size && end > dev->size)
+		dev->size = end;
+	pthread_rwlock_unlock(&dev->lock);
+	return 0;
+}
+
+/**
+ * scull_allocate - fallocate mode 0: give every hole in [@off, @off+@len)
+ * a zeroed quantum; the size grows to the range's end unless @keep_size.
+ *
+ * All or nothing: new quanta are tagged in their slots (objects are word
+ * aligned, so bit 0 is free) until the range is done; on failure exactly
+ * the tagged ones, and the items and nodes left empty, are freed.  Returns
+ * 0, -ENOSPC, -EINVAL (@len 0) or -EFBIG.  Takes the write lock; may block.
+ */
+int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
+		   bool keep_size)
+{
+	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
+	uint64_t end, qn, qf, ql, item;
+	struct scull_index *leaf = NULL;
+	void **qs = NULL, *q;
+	int ret = range(dev, off, len, &end);
+
+	if (ret)
+		return ret;
+	qf = off / quantum;
+	ql = (end - 1) / quantum;
+	pthread_rwlock_wrlock(&dev->lock);
+	for (qn = qf; qn <= ql; qn++) {
+		item = qn / qset;
+		if (!qs || qn % qset == 0) {
+			qs = get_qset(dev, item, &leaf);
+			if (!qs)
+				break;
+		}
+		if (qs[qn % qset])
+			continue;
+		q = kmem_cache_zalloc(dev->sb->cache, GFP_KERNEL);
+		if (!q) {
+			if (!leaf->quanta[item & IDX_MASK])
+				put_item(dev, leaf, item);
+			break;
+		}
+		assert(((uintptr_t)q & NEW_TAG) == 0);
+		qs[qn % qset] = (void *)((uintptr_t)q | NEW_TAG);
+		leaf->quanta[item & IDX_MASK]++;
+		dev->nr_quanta++;
+	}
+	if (qn <= ql) {
+		if (qn > qf)
+			settle(dev, qf, qn - 1, true);
+		ret = -ENOSPC;
+	} else {
+		settle(dev, qf, ql, false);
+		if (!keep_size && end > dev->size)
+			dev->size = end;
+	}
+	pthread_rwlock_unlock(&dev->lock);
+	return ret;
+}
+
+/**
+ * scull_seek_data - SEEK_DATA: the first offset >= @off inside a quantum
+ * (an allocated quantum is data, even all zeros), or -ENXIO when there is
+ * none before the end or @off is at or past it.  Takes the read lock.
+ */
+int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
+{
+	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
+	uint64_t qn = off / quantum, item = qn / qset, want = item, pos;
+	struct scull_index *leaf;
+	int64_t ret = -ENXIO;
+	unsigned int s;
+	void **qs;
+
+	pthread_rwlock_rdlock(&dev->lock);
+	if (off >= dev->size)
+		goto out;
+	s = qn % qset;
+	while ((leaf = lookup_next(dev, &item)) &&
+	       item <= (dev->size - 1) / (quantum * qset)) {
+		if (item != want)
+			s = 0;
+		qs = leaf->slot[item & IDX_MASK];
+		for (; s < qset && !qs[s]; s++)
+			;
+		if (s < qset) {
+			pos = (item * qset + s) * quantum;
+			if (pos < off)
+				pos = off;
+			if (pos < dev->size)
+				ret = pos;
+			break;
+		}
+		want = ++item;
+		s = 0;
+	}
+out:
+	pthread_rwlock_unlock(&dev->lock);
+	return ret;
+}
+
+/**
+ * scull_seek_hole - SEEK_HOLE: the first offset >= @off in a missing
+ * quantum, or the size (the virtual hole at the end); -ENXIO when @off is
+ * at or past the end.  Full items are skipped in O(1).  Takes the read lock.
+ */
+int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
+{
+	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
+	uint64_t qn = off / quantum, item = qn / qset, pos;
+	struct scull_index *leaf;
+	int64_t ret = -ENXIO;
+	unsigned int s, i;
+	void **qs;
+
+	pthread_rwlock_rdlock(&dev->lock);
+	if (off >= dev->size)
+		goto out;
+	ret = dev->size;
+	for (s = qn % qset; item * qset * quantum < dev->size; item++, s = 0) {
+		leaf = lookup(dev, item);
+		i = item & IDX_MASK;
+		qs = leaf ? leaf->slot[i] : NULL;
+		if (qs && leaf->quanta[i] == qset)
+			continue;
+		if (qs)
+			for (; s < qset && qs[s]; s++)
+				;
+		if (s < qset) {
+			pos = (item * qset + s) * quantum;
+			if (pos < off)
+				pos = off;
+			if (pos < dev->size)
+				ret = pos;
+			break;
+		}
+	}
+out:
+	pthread_rwlock_unlock(&dev->lock);
+	return ret;
+}
+
+/* scull_dev_info - a consistent snapshot of @dev's counters (read lock). */
+void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info)
+{
+	pthread_rwlock_rdlock(&dev->lock);
+	info->size = dev->size;
+	info->nr_quanta = dev->nr_quanta;
+	info->nr_items = dev->nr_items;
+	pthread_rwlock_unlock(&dev->lock);
+}
+
+/**
+ * scull_for_each_item - call @fn(item number, quanta held, @arg) for each
+ * item in increasing order, under the read lock (so @fn must not call back
+ * into this device's writers).  Stops at and returns @fn's first nonzero
+ * value; 0 otherwise.
+ */
+int scull_for_each_item(struct scull_dev *dev,
+			int (*fn)(uint64_t item, unsigned long quanta,
+				  void *arg),
+			void *arg)
+{
+	struct scull_index *leaf;
+	uint64_t item = 0;
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&dev->lock);
+	while (!ret && (leaf = lookup_next(dev, &item))) {
+		ret = fn(item, leaf->quanta[item & IDX_MASK], arg);
+		if (item == UINT64_MAX)
+			break;
+		item++;
+	}
+	pthread_rwlock_unlock(&dev->lock);
+	return ret;
+}

@@ -30,6 +30,7 @@ struct scull_index;
 
 #define SCULL_QUANTUM_DEFAULT 4000
 #define SCULL_QSET_DEFAULT    500
+#define SCULL_QSET_MAX        (1U << 19)  /* a qset array is one kmalloc block */
 
 /* One per mount: the geometry and the cache quanta come from. */
 struct scull_sb {
@@ -42,7 +43,9 @@ struct scull_sb {
 /*
  * scull_sb_init - create the "scullc" cache for @quantum and @qset
  * Returns 0, -EINVAL (a value out of range: quantum 1..KMALLOC_MAX_SIZE,
- * qset 1..(1 << 20)), -EEXIST (a cache of that name lives) or -ENOMEM.
+ * qset 1..KMALLOC_MAX_SIZE / sizeof(void *), i.e. 1 << 19 on 64-bit, since a
+ * qset array is one kmalloc block), -EEXIST (a cache of that name lives) or
+ * -ENOMEM.  Sets max_size (INT64_MAX: the index addresses any item).
  */
 int scull_sb_init(struct scull_sb *sb, unsigned int quantum,
 		  unsigned int qset);
@@ -82,7 +85,8 @@ void scull_read_unlock(struct scull_dev *dev);
  * Returns the bytes written; when memory runs out part-way it returns the
  * prefix written so far (never counting a byte not stored), or -ENOSPC when
  * nothing could be written.  -EFBIG past sb->max_size.  The device is never
- * left with a hole where data was.
+ * left with a hole where data was.  Every allocation failure - quantum, qset
+ * array or index node, all from the same size-limited pages - is -ENOSPC.
  */
 ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 		    uint64_t off);
@@ -95,7 +99,8 @@ int scull_punch_hole(struct scull_dev *dev, uint64_t off, uint64_t len);
 int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
 		     bool keep_size);
 /* Allocate quanta for the range (fallocate mode 0); -ENOSPC undoes nothing
-   already there and frees what it added. */
+   already there and frees what it added.  These three return -EINVAL for
+   @len 0 and -EFBIG when the range ends past sb->max_size, as fallocate(2). */
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size);
 
