@@ -90,10 +90,10 @@ START_TEST(good_values_are_taken)
 	ck_assert_uint_eq(opts.quantum, 1);
 	ck_assert_uint_eq(opts.qset, 1);
 	ck_assert_uint_eq(opts.devices, 0);
-	ck_assert_int_eq(parse("-o", "quantum=4194304,qset=1048576",
+	ck_assert_int_eq(parse("-o", "quantum=4194304,qset=524288",
 			       "-o", "devices=1024,size=64m", "/m", NULL), 0);
 	ck_assert_uint_eq(opts.quantum, 4194304);
-	ck_assert_uint_eq(opts.qset, 1048576);
+	ck_assert_uint_eq(opts.qset, 524288);
 	ck_assert_uint_eq(opts.devices, 1024);
 	ck_assert_uint_eq(opts.size, 64ULL << 20);
 	ck_assert_int_eq(parse("-oquantum=4k", "/m", NULL), 0);
@@ -233,8 +233,8 @@ static const struct bad bad_values[] = {
 	  "scullcfs: invalid quantum=4194305: must be 1..4194304" },
 	{ "quantum=4g", "scullcfs: invalid quantum=4g: must be 1..4194304" },
 	{ "quantum=12x", "scullcfs: invalid quantum=12x: not a number" },
-	{ "qset=0", "scullcfs: invalid qset=0: must be 1..1048576" },
-	{ "qset=1048577", "scullcfs: invalid qset=1048577: must be 1..1048576" },
+	{ "qset=0", "scullcfs: invalid qset=0: must be 1..524288" },
+	{ "qset=524289", "scullcfs: invalid qset=524289: must be 1..524288" },
 	{ "qset=1k", "scullcfs: invalid qset=1k: not a number" },
 	{ "devices=-1", "scullcfs: invalid devices=-1: must be 0..1024" },
 	{ "devices=1025", "scullcfs: invalid devices=1025: must be 0..1024" },

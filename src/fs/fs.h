@@ -41,7 +41,7 @@
 					and at the root the pseudo-files */
 
 /* Mount option limits (options.c) */
-#define FS_QSET_MAX       (1U << 20)
+#define FS_QSET_MAX       SCULL_QSET_MAX
 #define FS_DEVICES_MAX    1024
 #define FS_SIZE_MIN       (1ULL << 20)  /* plus one quantum: see options.c */
 
