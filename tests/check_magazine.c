@@ -1,3 +1,475 @@
-/* check_magazine.c - NOT WRITTEN YET (placeholder: fails on purpose) */
-#include <stdio.h>
-int main(void) { fputs("check_magazine: not written yet\n", stderr); return 99; }
+/* check_magazine.c - per-thread magazines, the depot and their tunables */
+
+/*
+ * slab_nr_cpus is fixed at 2 in every test, so caches that fit a page get
+ * a depot (shared 8), as the kernel's SLAB gave them on an SMP machine.
+ */
+
+#include "mm/internal.h"
+#include "unit.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static void setup(void)
+{
+	slab_nr_cpus = 2;
+}
+
+static struct kmem_cache_stats stats(struct kmem_cache *s)
+{
+	struct kmem_cache_stats st;
+
+	ck_assert_int_eq(kmem_cache_get_stats(s, &st), 0);
+	return st;
+}
+
+/* Objects the slabs see as active but nobody holds: in magazines/depot */
+static unsigned long cached(struct kmem_cache *s, unsigned long held)
+{
+	return stats(s).active_objs - held;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tunables                                                            */
+
+struct tunables {
+	unsigned int size, limit, batchcount, shared;
+};
+
+/* The kernel SLAB's enable_cpucache, by slot size */
+static const struct tunables defaults[] = {
+	{ 64, 120, 60, 8 },        /* <= 256 */
+	{ 256, 120, 60, 8 },
+	{ 512, 54, 27, 8 },        /* <= 1024 */
+	{ 2000, 24, 12, 8 },       /* <= PAGE_SIZE */
+	{ 4096, 24, 12, 8 },
+	{ 8192, 8, 4, 0 },         /* > PAGE_SIZE: no depot */
+	{ 200000, 1, 1, 0 },       /* > 128 KiB */
+};
+
+START_TEST(default_tunables_follow_object_size)
+{
+	const struct tunables *t = &defaults[_i];
+	struct kmem_cache *s = kmem_cache_create("defaults", t->size, 0, 0,
+						 NULL);
+	struct kmem_cache_stats st;
+
+	ck_assert_ptr_nonnull(s);
+	st = stats(s);
+	ck_assert_msg(st.limit == t->limit && st.batchcount == t->batchcount &&
+		      st.shared == t->shared, "size %u: %u %u %u", t->size,
+		      st.limit, st.batchcount, st.shared);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(single_cpu_gets_no_depot)
+{
+	struct kmem_cache *s;
+
+	slab_nr_cpus = 1;
+	s = kmem_cache_create("uniproc", 64, 0, 0, NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(stats(s).shared, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(debug_cache_has_no_magazines)
+{
+	struct kmem_cache *s = kmem_cache_create("debugged", 64, 0,
+						 SLAB_RED_ZONE, NULL);
+	struct kmem_cache_stats st;
+	void *p;
+
+	ck_assert_ptr_nonnull(s);
+	st = stats(s);
+	ck_assert_uint_eq(st.limit + st.batchcount + st.shared, 0);
+	ck_assert_int_eq(kmem_cache_tune(s, 10, 5, 1), -EINVAL);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, p);
+	st = stats(s);
+	ck_assert_uint_eq(st.alloc_fastpath, 0);
+	ck_assert_uint_eq(st.alloc_slowpath, 1);
+	ck_assert_uint_eq(st.active_objs, 0);     /* straight back */
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(tune_applies_at_once)
+{
+	struct kmem_cache *s = kmem_cache_create("tuned", 64, 0, 0, NULL);
+	struct kmem_cache_stats st;
+	void *v[1000];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, 32, 16, 2), 0);
+	st = stats(s);
+	ck_assert_uint_eq(st.limit, 32);
+	ck_assert_uint_eq(st.batchcount, 16);
+	ck_assert_uint_eq(st.shared, 2);
+
+	for (i = 0; i < 1000; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 1000; i++)
+		kmem_cache_free(s, v[i]);
+	/* at most a magazine (32) and a depot (2 * 16) are kept back */
+	st = stats(s);
+	ck_assert_uint_le(st.active_objs, 32 + 32);
+	ck_assert_uint_le(st.shared_avail, 32);
+	ck_assert_uint_gt(st.shared_avail, 0);
+
+	/* growing the magazine keeps more; the old one is flushed first */
+	ck_assert_int_eq(kmem_cache_tune(s, 500, 250, 0), 0);
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	for (i = 0; i < 1000; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 1000; i++)
+		kmem_cache_free(s, v[i]);
+	st = stats(s);
+	ck_assert_uint_gt(st.active_objs, 64);
+	ck_assert_uint_le(st.active_objs, 500);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(tune_rejects_bad_values)
+{
+	struct kmem_cache *s = kmem_cache_create("badtune", 64, 0, 0, NULL);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, 0, 1, 0), -EINVAL);
+	ck_assert_int_eq(kmem_cache_tune(s, 10, 0, 0), -EINVAL);
+	ck_assert_int_eq(kmem_cache_tune(s, 10, 11, 0), -EINVAL);
+	ck_assert_int_eq(kmem_cache_tune(s, KMEM_CACHE_LIMIT_MAX + 1, 1, 0),
+			 -EINVAL);
+	ck_assert_int_eq(kmem_cache_tune(s, 10, 5, -1), -EINVAL);
+	ck_assert_int_eq(kmem_cache_tune(s, 10, 5, KMEM_CACHE_SHARED_MAX + 1),
+			 -EINVAL);
+	ck_assert_uint_eq(stats(s).limit, 120);        /* unchanged */
+	ck_assert_int_eq(kmem_cache_tune(s, KMEM_CACHE_LIMIT_MAX, 1,
+					 KMEM_CACHE_SHARED_MAX), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Fast path                                                           */
+
+START_TEST(fast_path_serves_a_free_alloc_loop)
+{
+	struct kmem_cache *s = kmem_cache_create("hits", 64, 0, 0, NULL);
+	struct kmem_cache_stats a, b;
+	void *p;
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));   /* warm up */
+	a = stats(s);
+	for (i = 0; i < 10000; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		ck_assert_ptr_nonnull(p);
+		kmem_cache_free(s, p);
+	}
+	b = stats(s);
+	ck_assert_uint_eq(b.alloc_fastpath - a.alloc_fastpath, 10000);
+	ck_assert_uint_eq(b.free_fastpath - a.free_fastpath, 10000);
+	ck_assert_uint_eq(b.alloc_slowpath, a.alloc_slowpath);
+	ck_assert_uint_eq(b.free_slowpath, a.free_slowpath);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(refill_and_flush_move_batches)
+{
+	struct kmem_cache *s = kmem_cache_create("batches", 64, 0, 0, NULL);
+	struct kmem_cache_stats st;
+	void *v[64], *x;
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	/* 64 objects per slab: two batches of 32 empty one slab */
+	ck_assert_int_eq(kmem_cache_tune(s, 64, 32, 1), 0);
+	for (i = 0; i < 64; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	st = stats(s);
+	ck_assert_uint_eq(st.alloc_slowpath, 2);
+	ck_assert_uint_eq(st.alloc_fastpath, 62);
+	ck_assert_uint_eq(st.num_slabs, 1);
+
+	x = kmem_cache_alloc(s, GFP_KERNEL);   /* a new slab, 31 left */
+	ck_assert_uint_eq(stats(s).alloc_slowpath, 3);
+	for (i = 0; i < 64; i++)
+		kmem_cache_free(s, v[i]);
+	st = stats(s);
+	/* 33 frees fill the magazine; the 34th flushes the 32 oldest into
+	   the depot (1 * 32) first */
+	ck_assert_uint_eq(st.free_fastpath, 63);
+	ck_assert_uint_eq(st.free_slowpath, 1);
+	ck_assert_uint_eq(st.shared_avail, 32);
+	ck_assert_uint_eq(cached(s, 1), 63 + 32);
+	kmem_cache_free(s, x);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Threads                                                             */
+
+struct job {
+	struct kmem_cache *s;
+	void **objs;
+	int nr;
+};
+
+static void *alloc_some(void *arg)
+{
+	struct job *j = arg;
+	int i;
+
+	for (i = 0; i < j->nr; i++)
+		j->objs[i] = kmem_cache_alloc(j->s, GFP_KERNEL);
+	return NULL;
+}
+
+static void *alloc_free_some(void *arg)
+{
+	struct job *j = arg;
+	int i;
+
+	alloc_some(arg);
+	for (i = 0; i < j->nr; i++)
+		kmem_cache_free(j->s, j->objs[i]);
+	return NULL;
+}
+
+START_TEST(thread_exit_gives_its_magazine_back)
+{
+	struct kmem_cache *s = kmem_cache_create("exiting", 64, 0, 0, NULL);
+	void *mine = kmem_cache_alloc(s, GFP_KERNEL), *objs[50];
+	struct job j = { s, objs, 50 };
+	struct kmem_cache_stats before, after;
+	pthread_t t;
+
+	ck_assert_ptr_nonnull(mine);
+	before = stats(s);
+	ck_assert_int_eq(pthread_create(&t, NULL, alloc_free_some, &j), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	after = stats(s);
+	/* the thread's 50 objects went to the depot or to their slabs */
+	ck_assert_uint_eq(after.active_objs - after.shared_avail,
+			  before.active_objs - before.shared_avail);
+	ck_assert_uint_eq(after.alloc_fastpath - before.alloc_fastpath +
+			  after.alloc_slowpath - before.alloc_slowpath, 50);
+	ck_assert_uint_eq(after.free_fastpath - before.free_fastpath, 50);
+	kmem_cache_free(s, mine);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	ck_assert_uint_eq(stats(s).active_objs, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(objects_freed_by_another_thread_are_accounted)
+{
+	struct kmem_cache *s = kmem_cache_create("crossing", 256, 0, 0, NULL);
+	static void *objs[5000];
+	struct job j = { s, objs, 5000 };
+	pthread_t t;
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(pthread_create(&t, NULL, alloc_some, &j), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_ge(stats(s).active_objs, 5000);
+	for (i = 0; i < 5000; i++)
+		kmem_cache_free(s, objs[i]);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_uint_le(cached(s, 0), 120 + 8 * 60);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	ck_assert_uint_eq(stats(s).num_slabs, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+struct pingpong {
+	struct kmem_cache *s;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int step;
+	void *objs[100];
+};
+
+static void wait_step(struct pingpong *pp, int step)
+{
+	pthread_mutex_lock(&pp->lock);
+	while (pp->step < step)
+		pthread_cond_wait(&pp->cond, &pp->lock);
+	pthread_mutex_unlock(&pp->lock);
+}
+
+static void set_step(struct pingpong *pp, int step)
+{
+	pthread_mutex_lock(&pp->lock);
+	pp->step = step;
+	pthread_cond_broadcast(&pp->cond);
+	pthread_mutex_unlock(&pp->lock);
+}
+
+static void *cache_then_flush(void *arg)
+{
+	struct pingpong *pp = arg;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		pp->objs[i] = kmem_cache_alloc(pp->s, GFP_KERNEL);
+	for (i = 0; i < 100; i++)
+		kmem_cache_free(pp->s, pp->objs[i]);
+	set_step(pp, 1);               /* 100 objects in our magazine */
+	wait_step(pp, 2);              /* the main thread has shrunk */
+	kmem_cache_free(pp->s, kmem_cache_alloc(pp->s, GFP_KERNEL));
+	set_step(pp, 3);
+	wait_step(pp, 4);
+	return NULL;
+}
+
+START_TEST(other_threads_flush_on_their_next_call_after_shrink)
+{
+	struct pingpong pp = { .step = 0 };
+	pthread_t t;
+
+	/* 128 objects per slab: refills of 60 are never cut short */
+	pp.s = kmem_cache_create("pingpong", 32, 0, 0, NULL);
+	ck_assert_ptr_nonnull(pp.s);
+	pthread_mutex_init(&pp.lock, NULL);
+	pthread_cond_init(&pp.cond, NULL);
+	ck_assert_int_eq(pthread_create(&t, NULL, cache_then_flush, &pp), 0);
+	wait_step(&pp, 1);
+	/* their 100 frees went on top of 20 left from 2 refills of 60 */
+	ck_assert_int_eq(kmem_cache_shrink(pp.s), 1);  /* theirs stays */
+	ck_assert_uint_eq(stats(pp.s).active_objs, 120);
+	ck_assert_uint_eq(stats(pp.s).shared_avail, 0);
+	set_step(&pp, 2);
+	wait_step(&pp, 3);
+	/* their next call saw the new gen, flushed all 120 into the depot
+	   and refilled one batch (60) from it */
+	ck_assert_uint_eq(stats(pp.s).shared_avail, 60);
+	ck_assert_int_eq(kmem_cache_shrink(pp.s), 1);
+	ck_assert_uint_eq(stats(pp.s).active_objs, 60);
+	set_step(&pp, 4);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(kmem_cache_shrink(pp.s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(pp.s), 0);
+}
+END_TEST
+
+static void *churn(void *arg)
+{
+	struct kmem_cache *s = arg;
+	void *v[64];
+	int round, i;
+
+	for (round = 0; round < 2000; round++) {
+		for (i = 0; i < 64; i++)
+			v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		for (i = 0; i < 64; i++) {
+			ck_assert_ptr_nonnull(v[i]);
+			memset(v[i], round, 48);
+			kmem_cache_free(s, v[i]);
+		}
+		if (round % 500 == 0)
+			kmem_cache_shrink(s);
+	}
+	return NULL;
+}
+
+START_TEST(threads_churning_one_cache_keep_it_sound)
+{
+	struct kmem_cache *s = kmem_cache_create("churn", 48, 0, 0, NULL);
+	pthread_t t[4];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, churn, s), 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Reclaim                                                             */
+
+START_TEST(reclaim_releases_empty_slabs)
+{
+	struct kmem_cache *s = kmem_cache_create("reclaimed", 1000, 0, 0,
+						 NULL);
+	struct kmem_cache *keep = kmem_cache_create("no-reap", 1000, 0,
+						    SLAB_NO_REAP, NULL);
+	void *v[500];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(keep);
+	for (i = 0; i < 500; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 500; i++)
+		kmem_cache_free(s, v[i]);
+	for (i = 0; i < 500; i++)
+		v[i] = kmem_cache_alloc(keep, GFP_KERNEL);
+	for (i = 0; i < 500; i++)
+		kmem_cache_free(keep, v[i]);
+	ck_assert_uint_gt(stats(s).num_slabs, 0);
+	ck_assert_uint_ge(slab_reclaim(), 5 * 4);    /* >= 5 slabs of 4 pages */
+	ck_assert_uint_eq(stats(s).num_slabs, 0);
+	ck_assert_uint_eq(stats(s).shrinks, 1);
+	ck_assert_uint_gt(stats(keep).num_slabs, 0);  /* SLAB_NO_REAP */
+	ck_assert_uint_eq(stats(keep).shrinks, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(keep), 0);
+}
+END_TEST
+
+static Suite *magazine_suite(void)
+{
+	Suite *s = suite_create("magazine");
+	TCase *tc;
+
+	tc = tcase_create("Tunables");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_loop_test(tc, default_tunables_follow_object_size, 0,
+			    sizeof(defaults) / sizeof(defaults[0]));
+	tcase_add_test(tc, single_cpu_gets_no_depot);
+	tcase_add_test(tc, debug_cache_has_no_magazines);
+	tcase_add_test(tc, tune_applies_at_once);
+	tcase_add_test(tc, tune_rejects_bad_values);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("FastPath");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, fast_path_serves_a_free_alloc_loop);
+	tcase_add_test(tc, refill_and_flush_move_batches);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Concurrency");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, thread_exit_gives_its_magazine_back);
+	tcase_add_test(tc, objects_freed_by_another_thread_are_accounted);
+	tcase_add_test(tc, other_threads_flush_on_their_next_call_after_shrink);
+	tcase_add_test(tc, threads_churning_one_cache_keep_it_sound);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Reclaim");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, reclaim_releases_empty_slabs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(magazine_suite)

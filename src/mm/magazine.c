@@ -1,1 +1,456 @@
-/* magazine.c - NOT WRITTEN YET (placeholder) */
+/* magazine.c - per-thread object caches (the SLAB allocator's array_cache) */
+
+/*
+ * Each thread keeps, for each cache it has used, a magazine: a LIFO stack
+ * of up to `limit` free objects indexed by the cache's small integer id in
+ * a __thread array.  kmem_cache_alloc pops entry[--avail] and
+ * kmem_cache_free pushes, with no lock and no atomic read-modify-write: the
+ * only shared state the fast path reads is s->gen, with a relaxed load.
+ * An empty magazine is refilled with `batchcount` objects (slab_refill: the
+ * depot first, then partial and empty slabs, then a new slab); a full one
+ * flushes its `batchcount` oldest objects (slab_flush: into the depot while
+ * it has room, else back to their slabs).  The depot is the cache's shared
+ * array of shared * batchcount objects between magazines and slabs.
+ *
+ * No thread may touch another's magazine while that thread may be running.
+ * So tuning, kmem_cache_shrink and reclaim bump s->gen and drain only the
+ * caller's own magazine (and the depot): every other thread notices the new
+ * gen on its next call for that cache, flushes its magazine and sets it up
+ * again with the current tunables.  Until then its objects stay counted as
+ * active, as objects in per-cpu arrays were under the kernel's SLAB.  Two
+ * cases do reach into other threads' magazines, under slab_mutex: a thread's
+ * exit (its own, from the pthread key destructor) and kmem_cache_destroy,
+ * whose caller guarantees that nobody uses the cache any more.
+ *
+ * Magazines and the slot arrays come from kmalloc_nomag, which never goes
+ * through a magazine, so setting one up cannot recurse.  When one cannot be
+ * had, the allocation or free takes the locked path for that one object.
+ *
+ * Lock order: slab_mutex -> cache->list_lock (see slab.c).
+ *   slab_mutex protects every cache's thread_acs list, each magazine's
+ *   list and slot, and the owners' slot arrays while they are replaced or
+ *   cleared by another thread (destroy) - the owner reads its own slots
+ *   without it.  list_lock protects the depot and the tunables' snapshot a
+ *   thread takes when (re)setting up its magazine.
+ */
+
+#include "internal.h"
+
+#include <string.h>
+
+/*
+ * This thread's magazines by cache id; replaced under slab_mutex.  The
+ * initial-exec model spares the shared library a __tls_get_addr call on
+ * every fast path (16 bytes of static TLS, which glibc keeps even for
+ * dlopen).
+ */
+#define MAG_TLS __thread __attribute__((tls_model("initial-exec")))
+static MAG_TLS struct array_cache **mags;
+static MAG_TLS unsigned int nr_mags;
+
+static pthread_key_t exit_key;           /* its destructor retires mags */
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+/* Owner-only counter that others read with relaxed atomic loads */
+static inline void bump(unsigned long *counter)
+{
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
+
+static gfp_t mag_gfp(gfp_t gfp)
+{
+	return (gfp & ~(__GFP_ZERO | __GFP_NOFAIL)) | __GFP_NOWARN;
+}
+
+void mag_set_defaults(struct kmem_cache *s)
+{
+	unsigned int limit;
+
+	if (kmem_cache_debug(s)) {
+		s->limit = s->batchcount = s->shared = 0;
+		return;
+	}
+	if (s->size > 131072)
+		limit = 1;
+	else if (s->size > PAGE_SIZE)
+		limit = 8;
+	else if (s->size > 1024)
+		limit = 24;
+	else if (s->size > 256)
+		limit = 54;
+	else
+		limit = 120;
+	s->limit = limit;
+	s->batchcount = (limit + 1) / 2;
+	s->shared = (s->size <= PAGE_SIZE && slab_nr_cpus > 1) ? 8 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The depot                                                           */
+
+static struct array_cache *new_array(struct kmem_cache *s, unsigned int limit,
+				     gfp_t gfp)
+{
+	struct array_cache *ac;
+
+	ac = kmalloc_nomag(sizeof(*ac) + (size_t)limit * sizeof(void *),
+			   mag_gfp(gfp));
+	if (!ac)
+		return NULL;
+	memset(ac, 0, sizeof(*ac));
+	ac->limit = limit;
+	ac->cache = s;
+	INIT_LIST_HEAD(&ac->list);
+	return ac;
+}
+
+/*
+ * Make @nd (NULL for none) the depot of @s, moving the hottest objects of
+ * the old one into it.  Locked.  Returns the old depot, whose entry[0, *left)
+ * the caller must flush after dropping the lock.
+ */
+static struct array_cache *swap_depot(struct kmem_cache *s,
+				      struct array_cache *nd,
+				      unsigned int *left)
+{
+	struct array_cache *od = s->depot;
+	unsigned int n = 0;
+
+	*left = 0;
+	if (od) {
+		n = nd ? MIN(od->avail, nd->limit) : 0;
+		if (n)
+			memcpy(nd->entry, od->entry + od->avail - n,
+			       n * sizeof(void *));
+		*left = od->avail - n;
+		od->avail = 0;
+	}
+	if (nd)
+		nd->avail = n;
+	s->depot = nd;
+	return od;
+}
+
+static void retire_depot(struct kmem_cache *s, struct array_cache *od,
+			 unsigned int left)
+{
+	if (od && left)
+		slab_flush(s, od->entry, left);
+	kfree_nomag(od);
+}
+
+/* Give @s the depot its tunables ask for, if it has not got it yet. */
+static void fit_depot(struct kmem_cache *s, gfp_t gfp)
+{
+	struct array_cache *nd = NULL, *od;
+	unsigned int want, have, left;
+
+	pthread_mutex_lock(&s->list_lock);
+	want = s->shared * s->batchcount;
+	have = s->depot ? s->depot->limit : 0;
+	pthread_mutex_unlock(&s->list_lock);
+	if (want == have)
+		return;
+	if (want && !(nd = new_array(s, want, gfp)))
+		return;                 /* go on without; try again later */
+
+	pthread_mutex_lock(&s->list_lock);
+	if (s->shared * s->batchcount != want ||
+	    (s->depot ? s->depot->limit : 0) == want) {
+		pthread_mutex_unlock(&s->list_lock);
+		kfree_nomag(nd);
+		return;
+	}
+	od = swap_depot(s, nd, &left);
+	pthread_mutex_unlock(&s->list_lock);
+	retire_depot(s, od, left);
+}
+
+/* ------------------------------------------------------------------ */
+/* A thread's magazines                                                */
+
+static void thread_exit(void *unused);
+
+static void make_exit_key(void)
+{
+	pthread_key_create(&exit_key, thread_exit);
+}
+
+/* Make room for @need slots in this thread's array. */
+static int grow_slots(unsigned int need, gfp_t gfp)
+{
+	unsigned int n = MAX(need, MAX(2 * nr_mags, 16u)), i;
+	struct array_cache **na, **old;
+
+	na = kmalloc_nomag(n * sizeof(*na), mag_gfp(gfp));
+	if (!na)
+		return -ENOMEM;
+	memset(na, 0, n * sizeof(*na));
+
+	pthread_mutex_lock(&slab_mutex);
+	for (i = 0; i < nr_mags; i++) {
+		na[i] = mags[i];
+		if (na[i])
+			na[i]->slot = &na[i];
+	}
+	old = mags;
+	mags = na;
+	nr_mags = n;
+	pthread_mutex_unlock(&slab_mutex);
+
+	kfree_nomag(old);
+	pthread_once(&exit_key_once, make_exit_key);
+	pthread_setspecific(exit_key, (void *)1);
+	return 0;
+}
+
+/* Flush and free @ac, keeping its counts.  Under slab_mutex. */
+static void retire(struct array_cache *ac)
+{
+	struct kmem_cache *s = ac->cache;
+
+	if (ac->avail)
+		slab_flush(s, ac->entry, ac->avail);
+	ac->avail = 0;
+	pthread_mutex_lock(&s->list_lock);
+	s->exited_alloc_hit += ac->alloc_hit;
+	s->exited_free_hit += ac->free_hit;
+	pthread_mutex_unlock(&s->list_lock);
+	list_del(&ac->list);
+	*ac->slot = NULL;
+	kfree_nomag(ac);
+}
+
+static void thread_exit(void *unused)
+{
+	struct array_cache **old;
+	unsigned int i;
+
+	pthread_mutex_lock(&slab_mutex);
+	for (i = 0; i < nr_mags; i++)
+		if (mags[i])
+			retire(mags[i]);
+	old = mags;
+	mags = NULL;
+	nr_mags = 0;
+	pthread_mutex_unlock(&slab_mutex);
+	kfree_nomag(old);
+}
+
+/*
+ * This thread's magazine of @s, set up (again) with the current tunables
+ * when it has none or its gen is stale.  NULL when memory is short.
+ */
+static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
+{
+	struct array_cache *ac, *na;
+	unsigned int gen, limit, batchcount;
+
+	pthread_mutex_lock(&s->list_lock);
+	gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+	limit = s->limit;
+	batchcount = s->batchcount;
+	pthread_mutex_unlock(&s->list_lock);
+
+	if (s->id >= nr_mags && grow_slots(s->id + 1, gfp))
+		return NULL;
+	ac = mags[s->id];
+	if (ac && ac->gen == gen)
+		return ac;
+
+	if (ac && ac->avail) {
+		slab_flush(s, ac->entry, ac->avail);
+		ac->avail = 0;
+	}
+	fit_depot(s, gfp);
+	if (ac && ac->limit == limit) {
+		ac->batchcount = batchcount;
+		ac->gen = gen;
+		return ac;
+	}
+
+	na = new_array(s, limit, gfp);
+	if (!na) {
+		if (!ac)
+			return NULL;
+		/* Keep the old size until the next gen bump retries. */
+		ac->batchcount = MIN(batchcount, ac->limit);
+		ac->gen = gen;
+		return ac;
+	}
+	na->batchcount = batchcount;
+	na->gen = gen;
+
+	pthread_mutex_lock(&slab_mutex);
+	ac = mags[s->id];               /* reclaim may have run meanwhile */
+	if (ac) {
+		if (ac->avail)
+			slab_flush(s, ac->entry, ac->avail);
+		na->alloc_hit = ac->alloc_hit;
+		na->alloc_miss = ac->alloc_miss;
+		na->free_hit = ac->free_hit;
+		na->free_miss = ac->free_miss;
+		list_del(&ac->list);
+	}
+	list_add(&na->list, &s->thread_acs);
+	na->slot = &mags[s->id];
+	mags[s->id] = na;
+	pthread_mutex_unlock(&slab_mutex);
+	kfree_nomag(ac);
+	return na;
+}
+
+static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
+{
+	struct array_cache *ac = get_mag(s, gfp);
+	void *obj;
+
+	if (!ac)
+		return slab_refill(s, &obj, 1, gfp) ? obj : NULL;
+	if (!ac->avail) {
+		ac->avail = slab_refill(s, ac->entry, ac->batchcount, gfp);
+		if (!ac->avail)
+			return NULL;
+		ac->alloc_miss++;
+	} else {
+		bump(&ac->alloc_hit);
+	}
+	return ac->entry[--ac->avail];
+}
+
+void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	struct array_cache *ac;
+
+	if (likely(s->id < nr_mags)) {
+		ac = mags[s->id];
+		if (likely(ac && ac->avail &&
+			   ac->gen == atomic_load_explicit(&s->gen,
+						memory_order_relaxed))) {
+			bump(&ac->alloc_hit);
+			return ac->entry[--ac->avail];
+		}
+	}
+	return alloc_slow(s, gfp);
+}
+
+static void free_slow(struct kmem_cache *s, void *obj)
+{
+	/* A free never waits for memory. */
+	struct array_cache *ac = get_mag(s, GFP_NOWAIT);
+	unsigned int n;
+
+	if (!ac) {
+		slab_flush(s, &obj, 1);
+		return;
+	}
+	if (ac->avail == ac->limit) {
+		n = MIN(ac->batchcount, ac->avail);
+		slab_flush(s, ac->entry, n);
+		memmove(ac->entry, ac->entry + n,
+			(ac->avail - n) * sizeof(void *));
+		ac->avail -= n;
+		ac->free_miss++;
+	} else {
+		bump(&ac->free_hit);
+	}
+	ac->entry[ac->avail++] = obj;
+}
+
+void mag_free(struct kmem_cache *s, void *obj)
+{
+	struct array_cache *ac;
+
+	if (likely(s->id < nr_mags)) {
+		ac = mags[s->id];
+		if (likely(ac && ac->avail < ac->limit &&
+			   ac->gen == atomic_load_explicit(&s->gen,
+						memory_order_relaxed))) {
+			bump(&ac->free_hit);
+			ac->entry[ac->avail++] = obj;
+			return;
+		}
+	}
+	free_slow(s, obj);
+}
+
+void mag_drain_self(struct kmem_cache *s)
+{
+	struct array_cache *ac;
+
+	if (s->id >= nr_mags || !(ac = mags[s->id]) || !ac->avail)
+		return;
+	slab_flush(s, ac->entry, ac->avail);
+	ac->avail = 0;
+}
+
+void mag_drain_all(struct kmem_cache *s)
+{
+	pthread_mutex_lock(&slab_mutex);
+	while (!list_empty(&s->thread_acs))
+		retire(list_first_entry(&s->thread_acs, struct array_cache,
+					list));
+	pthread_mutex_unlock(&slab_mutex);
+}
+
+/**
+ * kmem_cache_tune - set @s's magazine limit, batchcount and shared factor
+ * Returns 0, -EINVAL (bad values, or a debug cache, which has no
+ * magazines) or -ENOMEM.  May block.
+ */
+SCULLC_API int kmem_cache_tune(struct kmem_cache *s, int limit, int batchcount,
+			       int shared)
+{
+	if (limit < 1 || limit > KMEM_CACHE_LIMIT_MAX || batchcount < 1 ||
+	    batchcount > limit || shared < 0 || shared > KMEM_CACHE_SHARED_MAX)
+		return -EINVAL;
+	if (kmem_cache_debug(s))
+		return -EINVAL;
+	return mag_tune(s, limit, batchcount, shared);
+}
+
+int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared)
+{
+	unsigned int want = (unsigned int)(shared * batchcount), left;
+	struct array_cache *nd = NULL, *od;
+
+	if (want && !(nd = new_array(s, want, GFP_KERNEL)))
+		return -ENOMEM;
+
+	pthread_mutex_lock(&slab_mutex);
+	pthread_mutex_lock(&s->list_lock);
+	s->limit = (unsigned int)limit;
+	s->batchcount = (unsigned int)batchcount;
+	s->shared = (unsigned int)shared;
+	od = swap_depot(s, nd, &left);
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&s->list_lock);
+	pthread_mutex_unlock(&slab_mutex);
+
+	retire_depot(s, od, left);
+	mag_drain_self(s);
+	return 0;
+}
+
+void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
+		  unsigned long *free_hit)
+{
+	struct list_head *pos;
+	unsigned long a = 0, f = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &s->thread_acs) {
+		struct array_cache *ac =
+			list_entry(pos, struct array_cache, list);
+
+		a += __atomic_load_n(&ac->alloc_hit, __ATOMIC_RELAXED);
+		f += __atomic_load_n(&ac->free_hit, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_lock(&s->list_lock);
+	a += s->exited_alloc_hit;
+	f += s->exited_free_hit;
+	pthread_mutex_unlock(&s->list_lock);
+	pthread_mutex_unlock(&slab_mutex);
+	*alloc_hit = a;
+	*free_hit = f;
+}
