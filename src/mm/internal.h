@@ -220,6 +220,14 @@ static inline bool kmem_cache_debug(const struct kmem_cache *s)
 	return (s->flags & SLAB_DEBUG_FLAGS) != 0;
 }
 
+/* The smallest order whose block holds @size bytes */
+static inline unsigned int get_order(size_t size)
+{
+	if (size <= PAGE_SIZE)
+		return 0;
+	return 64 - (unsigned int)__builtin_clzl((size - 1) >> PAGE_SHIFT);
+}
+
 /* Where the tracks (SLAB_STORE_USER) begin, from the object start. */
 static inline unsigned int slab_info_end(const struct kmem_cache *s)
 {
@@ -281,13 +289,15 @@ struct page *virt_to_head_page(const void *addr);
 void page_set_shrinker(unsigned long (*fn)(void));
 unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */
 
+/* "geometry.c" */
+/* slab_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
+   from its object_size, align, flags and ctor.  Returns 0 or -EINVAL. */
+int slab_calculate_sizes(struct kmem_cache *s);
+
 /* "slab.c" */
 extern pthread_mutex_t slab_mutex;
 extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
 void slab_init(void);
-/* slab_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
-   from its object_size, align, flags and ctor.  Returns 0 or -EINVAL. */
-int slab_calculate_sizes(struct kmem_cache *s);
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *),
 			       void (*dtor)(void *));

@@ -73,14 +73,6 @@ static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 			     [kmalloc_index(size)];
 }
 
-/* The smallest order whose block holds @size bytes. */
-static unsigned int get_order(size_t size)
-{
-	if (size <= PAGE_SIZE)
-		return 0;
-	return fls_long((size - 1) >> PAGE_SHIFT);
-}
-
 static void make_name(char *buf, size_t len, const char *prefix,
 		      unsigned int size)
 {
