@@ -34,6 +34,7 @@
  */
 
 #include "fs/fs.h"
+#include "sbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,29 +52,6 @@ struct snap {
 	char text[];                 /* len + 1 bytes */
 };
 
-/* A bounded text buffer that keeps counting past its end, as snprintf does. */
-struct sbuf {
-	char *buf;
-	size_t cap;                  /* bytes in buf */
-	size_t len;                  /* bytes needed; >= cap: cut short */
-};
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	size_t room = sb->len < sb->cap ? sb->cap - sb->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb->len += (size_t)n;
-}
-
 /* A run of consecutive items holding the same number of quanta. */
 struct item_run {
 	struct sbuf *sb;
@@ -87,10 +65,10 @@ static void flush_run(struct item_run *run)
 	if (!run->open)
 		return;
 	if (run->first == run->last)
-		sb_printf(run->sb, "  item %" PRIu64 ": %lu %s\n", run->first,
+		sbuf_printf(run->sb, "  item %" PRIu64 ": %lu %s\n", run->first,
 			  run->quanta, run->quanta == 1 ? "quantum" : "quanta");
 	else
-		sb_printf(run->sb, "  items %" PRIu64 "-%" PRIu64
+		sbuf_printf(run->sb, "  items %" PRIu64 "-%" PRIu64
 			  ": %lu quanta each\n",
 			  run->first, run->last, run->quanta);
 	run->open = false;
@@ -123,7 +101,7 @@ static void render_scullcmem(struct fs *fs, struct sbuf *sb)
 	list_for_each(pos, &fs->devices) {
 		inode = list_entry(pos, struct fs_inode, devices);
 		scull_dev_info(&inode->dev, &info);
-		sb_printf(sb, "Device ino %lu: qset %u, quantum %u, "
+		sbuf_printf(sb, "Device ino %lu: qset %u, quantum %u, "
 			  "size %" PRIu64 ", items %lu, quanta %lu\n",
 			  (unsigned long)inode->ino, fs->sb.qset,
 			  fs->sb.quantum, info.size, info.nr_items,

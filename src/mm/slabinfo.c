@@ -32,6 +32,7 @@
  */
 
 #include "mm/internal.h"
+#include "sbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,36 +45,13 @@
 	"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : " \
 	"slabdata <active_slabs> <num_slabs> <sharedavail>\n"
 
-/* A bounded text buffer that counts what did not fit, as snprintf does. */
-struct render {
-	char *buf;                  /* cap bytes */
-	size_t cap;
-	size_t len;                 /* bytes of the full report so far */
-};
-
-static void put(struct render *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct render *r, const char *fmt, ...)
-{
-	size_t room = r->len < r->cap ? r->cap - r->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? r->buf + r->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		r->len += (size_t)n;
-}
-
 static void show(struct kmem_cache *s, void *arg)
 {
-	struct render *r = arg;
+	struct sbuf *r = arg;
 	struct kmem_cache_stats st;
 
 	kmem_cache_get_stats(s, &st);
-	put(r, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u"
+	sbuf_printf(r, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u"
 	    " : slabdata %6lu %6lu %6lu\n",
 	    kmem_cache_name(s), st.active_objs, st.num_objs, st.objsize,
 	    st.objperslab, (int)st.pagesperslab, st.limit, st.batchcount,
@@ -95,7 +73,7 @@ static _Atomic size_t size_hint = 4096;
  */
 SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 {
-	struct render r;
+	struct sbuf r;
 	size_t want = atomic_load_explicit(&size_hint, memory_order_relaxed);
 
 	for (;;) {
@@ -108,7 +86,7 @@ SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 			errno = ENOMEM;
 			return 0;
 		}
-		put(&r, "%s", SLABINFO_HEADER);
+		sbuf_printf(&r, "%s", SLABINFO_HEADER);
 		slab_for_each_cache(show, &r);
 		if (r.len < r.cap)
 			break;

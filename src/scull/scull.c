@@ -518,42 +518,24 @@ void scull_dev_destroy(struct scull_dev *dev)
  */
 ssize_t scull_read(struct scull_dev *dev, void *buf, size_t len, uint64_t off)
 {
-	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
-	struct scull_index *leaf = NULL;
-	uint64_t pos, end, qn, item, cur = UINT64_MAX;
-	void **qs = NULL;
-	char *out = buf, *q;
-	size_t n;
+	struct iovec iov[32];
+	char *out = buf;
+	size_t done = 0, got;
+	int nr;
 
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	pthread_rwlock_rdlock(&dev->lock);
-	if (off >= dev->size) {
-		pthread_rwlock_unlock(&dev->lock);
-		return 0;
-	}
-	if (len > dev->size - off)
-		len = dev->size - off;
-	end = off + len;
-	for (pos = off; pos < end; pos += n, out += n) {
-		qn = pos / quantum;
-		item = qn / qset;
-		n = quantum - pos % quantum;
-		if (n > end - pos)
-			n = end - pos;
-		if (item != cur) {
-			cur = item;
-			leaf = lookup(dev, item);
-			qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+	do {
+		got = scull_read_iov(dev, off + done, len - done, iov, 32, &nr);
+		for (int i = 0; i < nr; i++) {
+			memcpy(out, iov[i].iov_base, iov[i].iov_len);
+			out += iov[i].iov_len;
 		}
-		q = qs ? qs[qn % qset] : NULL;
-		if (q)
-			memcpy(out, q + pos % quantum, n);
-		else
-			memset(out, 0, n);
-	}
+		done += got;
+	} while (got && done < len);
 	pthread_rwlock_unlock(&dev->lock);
-	return len;
+	return done;
 }
 
 /**
