@@ -268,6 +268,47 @@ __attribute__((noinline)) void *check_debug_alloc_site(struct kmem_cache *s)
 	return p;
 }
 
+/* This program again, with @env set, its stderr still the pipe. */
+static void reexec(const char *const *env)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		_exit(93);
+	self[n] = '\0';
+	for (; *env; env += 2)
+		setenv(env[0], env[1], 1);
+	if (!freopen("/dev/null", "w", stdout))
+		_exit(94);
+	execl(self, self, (char *)NULL);
+	_exit(92);
+}
+
+void *check_debug_kmalloc_site(void);
+__attribute__((noinline)) void *check_debug_kmalloc_site(void)
+{
+	void *p = kmalloc(64, GFP_KERNEL);
+
+	__asm__ volatile("" : : "r"(p) : "memory");
+	return p;
+}
+
+/* The kmalloc caches exist before main: their slab_debug= must be in the
+   environment at start-up, hence a new program for the test proper. */
+static void kmalloc_owner(void)
+{
+	static const char *const env[] = {
+		"SCULLC_SLAB_DEBUG", "ZU,kmalloc-64",
+		"CHECK_DEBUG_KMALLOC_OWNER", "1",
+		"CK_RUN_CASE", "KmallocTracking",
+		"CK_FORK", "no",
+		NULL,
+	};
+
+	reexec(env);
+}
+
 static void store_user(void)
 {
 	struct kmem_cache *s = make("owner", 64, SLAB_RED_ZONE |
@@ -439,6 +480,28 @@ START_TEST(store_user_names_the_allocating_function)
 }
 END_TEST
 
+START_TEST(kmalloc_objects_name_the_caller_of_kmalloc)
+{
+	Dl_info di;
+	uint8_t *p;
+
+	if (getenv("CHECK_DEBUG_KMALLOC_OWNER")) {
+		/* The program run by kmalloc_owner: kmalloc-64 has Z and U */
+		p = check_debug_kmalloc_site();
+		ck_assert_ptr_nonnull(p);
+		p[64] = 0x42;
+		kfree(p);                       /* reports and aborts */
+		ck_abort_msg("kfree found no overwritten red zone");
+	}
+	in_child(kmalloc_owner);
+	expect_abort();
+	expect("BUG kmalloc-64 (Not tainted): Right Redzone overwritten");
+	ck_assert_msg(dladdr((void *)check_debug_kmalloc_site, &di) &&
+		      di.dli_sname, "no symbols: built without -rdynamic?");
+	expect("INFO: Allocated in check_debug_kmalloc_site+0x");
+}
+END_TEST
+
 START_TEST(leak_report_lists_object_and_owner_without_abort)
 {
 	Dl_info di;
@@ -591,6 +654,38 @@ START_TEST(clean_use_of_a_full_debug_cache_validates)
 }
 END_TEST
 
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+# define MEMCHECK_ERRORS() VALGRIND_COUNT_ERRORS
+#else
+# define MEMCHECK_ERRORS() 0
+#endif
+
+static void ctor_11(void *p)
+{
+	memset(p, 0x11, 40);
+}
+
+/* The ctor writes objects of a slab debug.c has just laid out (under
+   memcheck that slab is NOACCESS: the writes must not be errors). */
+START_TEST(ctor_of_a_debug_cache_builds_every_object)
+{
+	unsigned int errors = MEMCHECK_ERRORS(), memcheck_errors;
+	struct kmem_cache *s = kmem_cache_create("dctor", 40, 0, ALL, ctor_11);
+	uint8_t *p;
+
+	ck_assert_ptr_nonnull(s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p[0], 0x11);
+	ck_assert_uint_eq(p[39], 0x11);
+	kmem_cache_free(s, p);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+	memcheck_errors = MEMCHECK_ERRORS() - errors;
+	ck_assert_uint_eq(memcheck_errors, 0);
+}
+END_TEST
+
 static Suite *debug_suite(void)
 {
 	Suite *s = suite_create("debug");
@@ -617,6 +712,10 @@ static Suite *debug_suite(void)
 	tcase_add_test(tc, leak_report_lists_object_and_owner_without_abort);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("KmallocTracking");
+	tcase_add_test(tc, kmalloc_objects_name_the_caller_of_kmalloc);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("Options");
 	tcase_add_test(tc, global_letters_apply_to_every_cache);
 	tcase_add_test(tc, cache_lists_apply_to_named_caches_only);
@@ -628,6 +727,7 @@ static Suite *debug_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, clean_use_of_a_full_debug_cache_validates);
+	tcase_add_test(tc, ctor_of_a_debug_cache_builds_every_object);
 	suite_add_tcase(s, tc);
 	return s;
 }

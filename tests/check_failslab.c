@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mm/internal.h"
 #include "unit.h"
@@ -327,6 +330,32 @@ START_TEST(environment_sets_the_attributes)
 }
 END_TEST
 
+/* The library starts, this very program in a child, with injection on. */
+START_TEST(environment_injection_spares_the_start_up)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (n <= 0 || !freopen("/dev/null", "w", stdout))
+			_exit(2);
+		self[n] = '\0';
+		/* fail the first allocation: it must not be a boot cache's */
+		setenv("SCULLC_FAILSLAB", "1,100,0,1", 1);
+		setenv("CK_RUN_CASE", "NoSuchCase", 1);
+		execl(self, self, (char *)NULL);
+		_exit(3);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "start-up with SCULLC_FAILSLAB: status %#x", status);
+}
+END_TEST
+
 static Suite *failslab_suite(void)
 {
 	Suite *s = suite_create("failslab");
@@ -355,6 +384,7 @@ static Suite *failslab_suite(void)
 	tcase_add_test(tc, setup_rejects_malformed_strings_and_keeps_state);
 	tcase_add_test(tc, set_rejects_bad_attributes);
 	tcase_add_test(tc, environment_sets_the_attributes);
+	tcase_add_test(tc, environment_injection_spares_the_start_up);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -217,6 +217,79 @@ START_TEST(refill_and_flush_move_batches)
 }
 END_TEST
 
+/* Copies of @obj anywhere in the slots of @s's thread magazines */
+static int copies_in_magazines(struct kmem_cache *s, const void *obj)
+{
+	struct list_head *pos;
+	int n = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &s->thread_acs) {
+		struct array_cache *ac =
+			list_entry(pos, struct array_cache, list);
+
+		for (unsigned int i = 0; i < ac->limit; i++)
+			n += ac->entry[i] == obj;
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return n;
+}
+
+/*
+ * A handed-out object leaves no copy of its pointer in the magazine
+ * (memcheck's leak search would take it for a reference), neither after a
+ * refill nor after a flush moved the survivors down.
+ */
+START_TEST(handed_out_objects_leave_no_copy_in_the_magazine)
+{
+	struct kmem_cache *s = kmem_cache_create("nocopy", 64, 0, 0, NULL);
+	void *v[16], *p;
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, 16, 8, 0), 0);
+	p = kmem_cache_alloc(s, GFP_KERNEL);            /* a refill */
+	ck_assert_int_eq(copies_in_magazines(s, p), 0);
+	for (i = 0; i < 16; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 16; i++)
+		kmem_cache_free(s, v[i]);               /* full */
+	kmem_cache_free(s, p);                          /* flushes 8 */
+	for (i = 0; i < 9; i++) {
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		ck_assert_int_eq(copies_in_magazines(s, v[i]), 0);
+	}
+	for (i = 0; i < 9; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* fast + slow counts each call once; drains (shrink, tune) are neither */
+START_TEST(drains_are_not_counted_as_frees)
+{
+	struct kmem_cache *s = kmem_cache_create("counted", 64, 0, 0, NULL);
+	struct kmem_cache_stats a, b;
+	void *v[10];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 10; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	a = stats(s);
+	kmem_cache_shrink(s);                  /* drains this magazine */
+	kmem_cache_free(s, v[0]);
+	ck_assert_int_eq(kmem_cache_tune(s, 16, 8, 0), 0);
+	kmem_cache_free(s, v[1]);
+	b = stats(s);
+	ck_assert_uint_eq(b.free_fastpath - a.free_fastpath +
+			  b.free_slowpath - a.free_slowpath, 2);
+	for (i = 2; i < 10; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Threads                                                             */
 
@@ -246,6 +319,43 @@ static void *alloc_free_some(void *arg)
 		kmem_cache_free(j->s, j->objs[i]);
 	return NULL;
 }
+
+/* Objects active in the dma-kmalloc caches other than dma-kmalloc-64 */
+static void count_dma_others(struct kmem_cache *s, void *arg)
+{
+	const char *name = kmem_cache_name(s);
+
+	if (!strncmp(name, "dma-kmalloc-", 12) &&
+	    strcmp(name, "dma-kmalloc-64"))
+		*(unsigned long *)arg += stats(s).active_objs;
+}
+
+static void *dma_kmalloc(void *arg)
+{
+	unsigned long *delta = arg, before = 0, after = 0;
+	void *p;
+
+	slab_for_each_cache(count_dma_others, &before);
+	p = kmalloc(64, GFP_KERNEL | __GFP_DMA);
+	slab_for_each_cache(count_dma_others, &after);
+	*delta = after - before;
+	kfree(p);
+	return p;
+}
+
+START_TEST(dma_objects_keep_their_magazines_out_of_the_dma_zone)
+{
+	unsigned long delta = ~0UL;
+	pthread_t t;
+	void *p;
+
+	/* A new thread: its slot array and magazine are made by this call */
+	ck_assert_int_eq(pthread_create(&t, NULL, dma_kmalloc, &delta), 0);
+	ck_assert_int_eq(pthread_join(t, &p), 0);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(delta, 0);
+}
+END_TEST
 
 START_TEST(thread_exit_gives_its_magazine_back)
 {
@@ -455,11 +565,14 @@ static Suite *magazine_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, fast_path_serves_a_free_alloc_loop);
 	tcase_add_test(tc, refill_and_flush_move_batches);
+	tcase_add_test(tc, drains_are_not_counted_as_frees);
+	tcase_add_test(tc, handed_out_objects_leave_no_copy_in_the_magazine);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Concurrency");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, thread_exit_gives_its_magazine_back);
+	tcase_add_test(tc, dma_objects_keep_their_magazines_out_of_the_dma_zone);
 	tcase_add_test(tc, objects_freed_by_another_thread_are_accounted);
 	tcase_add_test(tc, other_threads_flush_on_their_next_call_after_shrink);
 	tcase_add_test(tc, threads_churning_one_cache_keep_it_sound);

@@ -356,6 +356,79 @@ START_TEST(resize_while_elements_are_out_refills_to_the_new_size)
 }
 END_TEST
 
+/*
+ * Two resizes racing: the first grows the pool, and a concurrent
+ * mempool_free leaves it elements to give back; while it gives them back a
+ * second resize replaces (and frees) the array the first one installed.
+ * The first must not read its leftovers from that array.  Arrays this big
+ * are blocks of pages, which read as zero once freed.
+ */
+#define RACE_FIRST  1100
+#define RACE_SECOND 2300
+
+static struct {
+	mempool_t *pool;
+	void *out[2];               /* the reserve, taken before the race */
+	bool fail;                  /* make race_alloc fail */
+	int made, null_frees;
+	int second;                 /* 0 not run, else 1 + its result */
+} race;
+
+static void *race_alloc(gfp_t gfp, void *data)
+{
+	(void)gfp;
+	(void)data;
+	if (race.fail)
+		return NULL;
+	/* The first resize's last element: the two out come back now. */
+	if (++race.made == 2 + RACE_FIRST) {
+		mempool_free(race.out[0], race.pool);
+		mempool_free(race.out[1], race.pool);
+	}
+	return kmalloc(64, GFP_KERNEL);
+}
+
+static void *race_resize(void *arg)
+{
+	(void)arg;
+	race.second = 1 + mempool_resize(race.pool, RACE_SECOND);
+	return NULL;
+}
+
+static void race_free(void *element, void *data)
+{
+	pthread_t t;
+
+	(void)data;
+	if (!element) {
+		race.null_frees++;
+		return;
+	}
+	kfree(element);
+	if (!race.second && race.made >= 2 + RACE_FIRST &&
+	    pthread_create(&t, NULL, race_resize, NULL) == 0)
+		pthread_join(t, NULL);
+}
+
+START_TEST(concurrent_resizes_do_not_read_a_freed_array)
+{
+	memset(&race, 0, sizeof(race));
+	race.pool = mempool_create(2, race_alloc, race_free, NULL);
+	ck_assert_ptr_nonnull(race.pool);
+	race.fail = true;
+	race.out[0] = mempool_alloc(race.pool, GFP_NOWAIT);
+	race.out[1] = mempool_alloc(race.pool, GFP_NOWAIT);
+	ck_assert(race.out[0] && race.out[1]);
+	race.fail = false;
+
+	ck_assert_int_eq(mempool_resize(race.pool, RACE_FIRST), 0);
+	ck_assert_int_eq(race.second, 1);        /* it ran, and returned 0 */
+	ck_assert_int_eq(race.null_frees, 0);
+	mempool_destroy(race.pool);
+	ck_assert_int_eq(race.null_frees, 0);
+}
+END_TEST
+
 /* ------------------------------------------------- Ready-made pools */
 
 START_TEST(slab_pool_lends_objects_of_its_cache)
@@ -428,6 +501,7 @@ static Suite *mempool_suite(void)
 	tcase_add_test(tc, resize_grows_and_shrinks_the_reserve);
 	tcase_add_test(tc, resize_enomem_leaves_the_pool_unchanged);
 	tcase_add_test(tc, resize_while_elements_are_out_refills_to_the_new_size);
+	tcase_add_test(tc, concurrent_resizes_do_not_read_a_freed_array);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Pools");

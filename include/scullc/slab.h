@@ -38,7 +38,8 @@ typedef struct kmem_cache kmem_cache_t;        /* for LDD3-era code */
  * kmem_cache_create - create a cache of objects of @size bytes
  * @name:  shown in slabinfo; 1..KMEM_CACHE_NAME_MAX bytes, no white space,
  *         unique among live caches.  Copied.
- * @align: 0 or a power of two; objects are at least word aligned.
+ * @align: 0 or a power of two up to PAGE_SIZE; objects are at least word
+ *         aligned.
  * @flags: SLAB_* above; anything else is EINVAL.
  * @ctor:  run on every object when a slab is populated, never on each
  *         allocation: freed objects must be returned in constructed state.
@@ -97,7 +98,8 @@ struct kmem_cache *kmem_cache_find(const char *name);
  * kmem_cache_tune - set the per-thread cache @limit and @batchcount and the
  * shared array factor of @cache, as a slabinfo write does.  Takes effect at
  * once.  Returns 0, -EINVAL (limit < 1, batchcount < 1 or > limit, limit >
- * KMEM_CACHE_LIMIT_MAX, shared < 0 or > KMEM_CACHE_SHARED_MAX) or -ENOMEM.
+ * KMEM_CACHE_LIMIT_MAX, shared < 0 or > KMEM_CACHE_SHARED_MAX, or a cache
+ * with slab_debug checks, which has no per-thread caches) or -ENOMEM.
  */
 #define KMEM_CACHE_LIMIT_MAX   4096
 #define KMEM_CACHE_SHARED_MAX  64

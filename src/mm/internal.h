@@ -60,6 +60,7 @@
 
 #define SCULLC_API __attribute__((visibility("default")))
 
+#define _RET_IP_    ((unsigned long)__builtin_return_address(0))
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -158,7 +159,8 @@ struct array_cache {
 	unsigned long alloc_hit, alloc_miss;  /* written by the owner only,   */
 	unsigned long free_hit, free_miss;    /* read by others with relaxed  */
 	                                      /* atomic loads                 */
-	void *entry[];               /* entry[avail - 1] is the hottest */
+	void *entry[];               /* entry[avail - 1] is the hottest;
+	                                entry[avail .. limit) are NULL */
 };
 
 struct kmem_cache {
@@ -301,10 +303,16 @@ void slab_init(void);
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *),
 			       void (*dtor)(void *));
-/* Move objects between a magazine and the slabs, taking list_lock. */
+/* Move objects between a magazine and the slabs, taking list_lock.  A
+   refill serves one allocation (alloc_slowpath); a flush serves one free
+   (free_slowpath) only when @freeing, else it is a drain. */
 unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 			 gfp_t gfp);          /* 0 on failure, errno set */
-void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr);
+void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
+		bool freeing);
+/* kmem_cache_alloc/free recording @caller (kmalloc's caller) in debug caches */
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller);
 /* One object without touching any magazine (used for magazines themselves) */
 void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
 void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);

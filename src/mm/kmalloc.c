@@ -189,37 +189,23 @@ bad:
 /* ------------------------------------------------------------------ */
 /* The public API                                                      */
 
-/**
- * kmalloc - allocate @size bytes
- * @size: bytes wanted; 0 gives ZERO_SIZE_PTR, which kfree accepts
- * @gfp:  GFP flags; __GFP_DMA takes the block from the DMA zone,
- *        __GFP_ZERO zeroes it
- *
- * Blocks of up to KMALLOC_MAX_CACHE_SIZE bytes come from the kmalloc-*
- * caches, larger ones straight from the page allocator.  Returns the block,
- * or NULL with errno ENOMEM (no memory, an injected failure, or @size above
- * KMALLOC_MAX_SIZE).  Blocks only when @gfp allows it; any thread.
+/*
+ * The bodies of the public functions, inlined into each so that a debug
+ * cache records (SLAB_STORE_USER) the caller of kmalloc, kzalloc, kfree...
+ * rather than the library function itself, as the kernel's _RET_IP_ does.
  */
-SCULLC_API void *kmalloc(size_t size, gfp_t gfp)
+static inline __attribute__((always_inline))
+void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (unlikely(size == 0))
 		return ZERO_SIZE_PTR;
 	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
-		return kmem_cache_alloc(kmalloc_slab(size, gfp), gfp);
+		return slab_alloc(kmalloc_slab(size, gfp), gfp, caller);
 	return large_alloc(size, gfp);
 }
 
-/** kzalloc - kmalloc with __GFP_ZERO */
-SCULLC_API void *kzalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp | __GFP_ZERO);
-}
-
-/**
- * kmalloc_array - allocate @n elements of @size bytes
- * Returns NULL with errno ENOMEM when @n * @size overflows, else as kmalloc.
- */
-SCULLC_API void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+static inline __attribute__((always_inline))
+void *do_kmalloc_array(size_t n, size_t size, gfp_t gfp, unsigned long caller)
 {
 	size_t bytes;
 
@@ -227,23 +213,11 @@ SCULLC_API void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return kmalloc(bytes, gfp);
+	return do_kmalloc(bytes, gfp, caller);
 }
 
-/** kcalloc - kmalloc_array, zeroed */
-SCULLC_API void *kcalloc(size_t n, size_t size, gfp_t gfp)
-{
-	return kmalloc_array(n, size, gfp | __GFP_ZERO);
-}
-
-/**
- * kfree - free a block from kmalloc
- * @p: the block; NULL and ZERO_SIZE_PTR are ignored
- *
- * A pointer that is not a kmalloc block (nor a slab object) is reported as
- * an invalid free.  Never blocks; any thread.
- */
-SCULLC_API void kfree(const void *p)
+static inline __attribute__((always_inline))
+void do_kfree(const void *p, unsigned long caller)
 {
 	struct page *page;
 
@@ -264,11 +238,60 @@ SCULLC_API void kfree(const void *p)
 			VALGRIND_FREELIKE_BLOCK(p, 0);
 			mag_free(s, (void *)p);
 		} else {
-			kmem_cache_free(s, (void *)p);
+			slab_free(s, (void *)p, caller);
 		}
 	} else {
 		large_free(page, p);
 	}
+}
+
+/**
+ * kmalloc - allocate @size bytes
+ * @size: bytes wanted; 0 gives ZERO_SIZE_PTR, which kfree accepts
+ * @gfp:  GFP flags; __GFP_DMA takes the block from the DMA zone,
+ *        __GFP_ZERO zeroes it
+ *
+ * Blocks of up to KMALLOC_MAX_CACHE_SIZE bytes come from the kmalloc-*
+ * caches, larger ones straight from the page allocator.  Returns the block,
+ * or NULL with errno ENOMEM (no memory, an injected failure, or @size above
+ * KMALLOC_MAX_SIZE).  Blocks only when @gfp allows it; any thread.
+ */
+SCULLC_API void *kmalloc(size_t size, gfp_t gfp)
+{
+	return do_kmalloc(size, gfp, _RET_IP_);
+}
+
+/** kzalloc - kmalloc with __GFP_ZERO */
+SCULLC_API void *kzalloc(size_t size, gfp_t gfp)
+{
+	return do_kmalloc(size, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/**
+ * kmalloc_array - allocate @n elements of @size bytes
+ * Returns NULL with errno ENOMEM when @n * @size overflows, else as kmalloc.
+ */
+SCULLC_API void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return do_kmalloc_array(n, size, gfp, _RET_IP_);
+}
+
+/** kcalloc - kmalloc_array, zeroed */
+SCULLC_API void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return do_kmalloc_array(n, size, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/**
+ * kfree - free a block from kmalloc
+ * @p: the block; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer that is not a kmalloc block (nor a slab object) is reported as
+ * an invalid free.  Never blocks; any thread.
+ */
+SCULLC_API void kfree(const void *p)
+{
+	do_kfree(p, _RET_IP_);
 }
 
 /**
@@ -307,11 +330,11 @@ SCULLC_API void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	void *n;
 
 	if (unlikely(new_size == 0)) {
-		kfree(p);
+		do_kfree(p, _RET_IP_);
 		return ZERO_SIZE_PTR;
 	}
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc(new_size, gfp);
+		return do_kmalloc(new_size, gfp, _RET_IP_);
 	page = block_page(p, false);
 	if (!page) {
 		errno = EINVAL;
@@ -330,11 +353,11 @@ SCULLC_API void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 			return (void *)p;
 		}
 	}
-	n = kmalloc(new_size, gfp);
+	n = do_kmalloc(new_size, gfp, _RET_IP_);
 	if (!n)
 		return NULL;
 	memcpy(n, p, MIN(old, new_size));
-	kfree(p);
+	do_kfree(p, _RET_IP_);
 	return n;
 }
 
@@ -352,7 +375,7 @@ SCULLC_API char *kstrdup(const char *s, gfp_t gfp)
 		return NULL;
 	}
 	len = strlen(s) + 1;
-	d = kmalloc(len, gfp);
+	d = do_kmalloc(len, gfp, _RET_IP_);
 	if (d)
 		memcpy(d, s, len);
 	return d;

@@ -51,15 +51,40 @@ static MAG_TLS unsigned int nr_mags;
 static pthread_key_t exit_key;           /* its destructor retires mags */
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Pop the hottest object.  Its slot is cleared so that the magazine keeps
+ * no copy of a pointer it has handed out: memcheck's leak search would
+ * count such a copy as a reference and miss the leak.
+ */
+static inline void *pop(struct array_cache *ac)
+{
+	void *obj = ac->entry[--ac->avail];
+
+	ac->entry[ac->avail] = NULL;
+	return obj;
+}
+
+/* Flush the @n oldest objects of @ac (serving a free when @freeing), keep
+   the rest, and clear the slots left behind, as pop() does. */
+static void flush(struct array_cache *ac, unsigned int n, bool freeing)
+{
+	slab_flush(ac->cache, ac->entry, n, freeing);
+	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
+	ac->avail -= n;
+	memset(ac->entry + ac->avail, 0, n * sizeof(void *));
+}
+
 /* Owner-only counter that others read with relaxed atomic loads */
 static inline void bump(unsigned long *counter)
 {
 	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
 }
 
+/* How a magazine's own memory is asked for: not zeroed, never looping,
+   silent, and from the Normal zone whatever zone the objects come from */
 static gfp_t mag_gfp(gfp_t gfp)
 {
-	return (gfp & ~(__GFP_ZERO | __GFP_NOFAIL)) | __GFP_NOWARN;
+	return (gfp & ~(__GFP_ZERO | __GFP_NOFAIL | __GFP_DMA)) | __GFP_NOWARN;
 }
 
 void mag_set_defaults(struct kmem_cache *s)
@@ -91,13 +116,13 @@ void mag_set_defaults(struct kmem_cache *s)
 static struct array_cache *new_array(struct kmem_cache *s, unsigned int limit,
 				     gfp_t gfp)
 {
-	struct array_cache *ac;
+	size_t bytes = sizeof(struct array_cache) +
+		       (size_t)limit * sizeof(void *);
+	struct array_cache *ac = kmalloc_nomag(bytes, mag_gfp(gfp));
 
-	ac = kmalloc_nomag(sizeof(*ac) + (size_t)limit * sizeof(void *),
-			   mag_gfp(gfp));
 	if (!ac)
 		return NULL;
-	memset(ac, 0, sizeof(*ac));
+	memset(ac, 0, bytes);           /* empty slots hold no pointers */
 	ac->limit = limit;
 	ac->cache = s;
 	INIT_LIST_HEAD(&ac->list);
@@ -135,7 +160,7 @@ static void retire_depot(struct kmem_cache *s, struct array_cache *od,
 			 unsigned int left)
 {
 	if (od && left)
-		slab_flush(s, od->entry, left);
+		slab_flush(s, od->entry, left, false);
 	kfree_nomag(od);
 }
 
@@ -210,7 +235,7 @@ static void retire(struct array_cache *ac)
 	struct kmem_cache *s = ac->cache;
 
 	if (ac->avail)
-		slab_flush(s, ac->entry, ac->avail);
+		slab_flush(s, ac->entry, ac->avail, false);
 	ac->avail = 0;
 	pthread_mutex_lock(&s->list_lock);
 	s->exited_alloc_hit += ac->alloc_hit;
@@ -258,10 +283,8 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	if (ac && ac->gen == gen)
 		return ac;
 
-	if (ac && ac->avail) {
-		slab_flush(s, ac->entry, ac->avail);
-		ac->avail = 0;
-	}
+	if (ac && ac->avail)
+		flush(ac, ac->avail, false);
 	fit_depot(s, gfp);
 	if (ac && ac->limit == limit) {
 		ac->batchcount = batchcount;
@@ -281,11 +304,10 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	na->batchcount = batchcount;
 	na->gen = gen;
 
+	/* ac is still mags[s->id], and empty: only this thread replaces it
+	   or fills it, and reclaim in new_array could only drain it. */
 	pthread_mutex_lock(&slab_mutex);
-	ac = mags[s->id];               /* reclaim may have run meanwhile */
 	if (ac) {
-		if (ac->avail)
-			slab_flush(s, ac->entry, ac->avail);
 		na->alloc_hit = ac->alloc_hit;
 		na->alloc_miss = ac->alloc_miss;
 		na->free_hit = ac->free_hit;
@@ -315,7 +337,7 @@ static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 	} else {
 		bump(&ac->alloc_hit);
 	}
-	return ac->entry[--ac->avail];
+	return pop(ac);
 }
 
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
@@ -328,7 +350,7 @@ void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
 			   ac->gen == atomic_load_explicit(&s->gen,
 						memory_order_relaxed))) {
 			bump(&ac->alloc_hit);
-			return ac->entry[--ac->avail];
+			return pop(ac);
 		}
 	}
 	return alloc_slow(s, gfp);
@@ -338,18 +360,13 @@ static void free_slow(struct kmem_cache *s, void *obj)
 {
 	/* A free never waits for memory. */
 	struct array_cache *ac = get_mag(s, GFP_NOWAIT);
-	unsigned int n;
 
 	if (!ac) {
-		slab_flush(s, &obj, 1);
+		slab_flush(s, &obj, 1, true);
 		return;
 	}
 	if (ac->avail == ac->limit) {
-		n = MIN(ac->batchcount, ac->avail);
-		slab_flush(s, ac->entry, n);
-		memmove(ac->entry, ac->entry + n,
-			(ac->avail - n) * sizeof(void *));
-		ac->avail -= n;
+		flush(ac, MIN(ac->batchcount, ac->avail), true);
 		ac->free_miss++;
 	} else {
 		bump(&ac->free_hit);
@@ -380,8 +397,7 @@ void mag_drain_self(struct kmem_cache *s)
 
 	if (s->id >= nr_mags || !(ac = mags[s->id]) || !ac->avail)
 		return;
-	slab_flush(s, ac->entry, ac->avail);
-	ac->avail = 0;
+	flush(ac, ac->avail, false);
 }
 
 void mag_drain_all(struct kmem_cache *s)

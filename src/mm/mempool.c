@@ -275,19 +275,22 @@ SCULLC_API int mempool_resize(mempool_t *pool, int new_min_nr)
 	need = new_min_nr - pool->curr_nr;
 	pthread_mutex_unlock(&pool->lock);
 
-	/* One array: the new reserve's slots, then the elements made here. */
-	new_elements = kmalloc_array((size_t)new_min_nr + (size_t)need,
-				     sizeof(void *), GFP_KERNEL);
-	if (!new_elements)
-		return -ENOMEM;
-	extra = new_elements + new_min_nr;
+	/*
+	 * Two arrays: new_elements may become pool->elements, which a
+	 * concurrent resize can replace and free while extra[] is still
+	 * being read below, so extra[] must stay ours.
+	 */
+	new_elements = kmalloc_array((size_t)new_min_nr, sizeof(void *),
+				     GFP_KERNEL);
+	extra = kmalloc_array((size_t)need, sizeof(void *), GFP_KERNEL);
+	if (!new_elements || !extra)
+		goto nomem;
 	for (got = 0; got < need; got++) {
 		extra[got] = pool->alloc(GFP_KERNEL, pool->pool_data);
 		if (!extra[got]) {
 			while (got > 0)
 				pool->free(extra[--got], pool->pool_data);
-			kfree(new_elements);
-			return -ENOMEM;
+			goto nomem;
 		}
 	}
 
@@ -307,14 +310,17 @@ SCULLC_API int mempool_resize(mempool_t *pool, int new_min_nr)
 	pthread_cond_broadcast(&pool->wait);
 	pthread_mutex_unlock(&pool->lock);
 
-	/*
-	 * Elements a concurrent mempool_free made unnecessary.  extra[] is
-	 * past pool->capacity, so nobody else touches it.
-	 */
+	/* Elements a concurrent mempool_free made unnecessary */
 	for (; i < got; i++)
 		pool->free(extra[i], pool->pool_data);
 	kfree(new_elements);
+	kfree(extra);
 	return 0;
+
+nomem:
+	kfree(new_elements);
+	kfree(extra);
+	return -ENOMEM;
 }
 
 /* ------------------------------------------------------------------ */

@@ -109,8 +109,12 @@ static struct page *grow(struct kmem_cache *s, gfp_t gfp)
 	if (kmem_cache_debug(s))
 		debug_setup_slab(s, slab);
 	if (s->ctor) {
-		for (i = 0; i < objects; i++)
-			s->ctor(slab_object(s, slab, i));
+		for (i = 0; i < objects; i++) {
+			p = slab_object(s, slab, i);
+			/* debug_setup_slab left it NOACCESS to memcheck */
+			VALGRIND_MAKE_MEM_UNDEFINED(p, s->object_size);
+			s->ctor(p);
+		}
 	}
 
 	/* Free objects are invisible to memcheck until handed out. */
@@ -281,6 +285,8 @@ static void drain_depot(struct kmem_cache *s, struct list_head *release)
 	while (d && d->avail) {
 		void *obj = d->entry[--d->avail];
 
+		/* no stale copy left behind: see pop() in magazine.c */
+		d->entry[d->avail] = NULL;
 		put(s, virt_to_head_page(obj), obj, release);
 	}
 }
@@ -306,8 +312,10 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 	pthread_mutex_lock(&s->list_lock);
 	for (;;) {
 		d = s->depot;
-		while (d && d->avail && n < nr)
+		while (d && d->avail && n < nr) {
 			objs[n++] = d->entry[--d->avail];
+			d->entry[d->avail] = NULL;  /* as in drain_depot */
+		}
 		while (n < nr && (slab = pick(s))) {
 			while (n < nr && slab->freelist)
 				objs[n++] = take(s, slab);
@@ -340,7 +348,8 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 	return n;
 }
 
-void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr)
+void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
+		bool freeing)
 {
 	struct list_head release = LIST_HEAD_INIT(release);
 	struct array_cache *d;
@@ -352,7 +361,8 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr)
 		d->entry[d->avail++] = objs[i++];
 	for (; i < nr; i++)
 		put(s, virt_to_head_page(objs[i]), objs[i], &release);
-	s->free_slowpath++;
+	if (freeing)
+		s->free_slowpath++;
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
@@ -476,19 +486,18 @@ struct kmem_cache *virt_to_cache(const void *obj)
 /* ------------------------------------------------------------------ */
 /* Allocation and free                                                 */
 
-/**
- * kmem_cache_alloc - take an object from @s
- * Served from the calling thread's magazine without a lock when it can be;
- * debug caches take the locked, checked path.  Returns NULL with errno
- * ENOMEM on failure.  Blocks only as @gfp allows.
+/*
+ * The allocation and free paths, inlined into the public entry points:
+ * @caller is what a debug cache records (SLAB_STORE_USER), the caller of
+ * kmem_cache_alloc or of kmalloc, not the library function in between.
  */
-SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+static inline __attribute__((always_inline))
+void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	void *obj;
 
 	if (unlikely(kmem_cache_debug(s)))
-		return slab_alloc_nomag(s, gfp,
-				(unsigned long)__builtin_return_address(0));
+		return slab_alloc_nomag(s, gfp, caller);
 
 	if (unlikely(atomic_load_explicit(&failslab_enabled,
 					  memory_order_relaxed)) &&
@@ -516,21 +525,8 @@ SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	return NULL;
 }
 
-/** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
-SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
-{
-	if (unlikely(kmem_cache_debug(s)))
-		return slab_alloc_nomag(s, gfp | __GFP_ZERO,
-				(unsigned long)__builtin_return_address(0));
-	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
-}
-
-/**
- * kmem_cache_free - give @obj back to @s; NULL is ignored
- * An object of another cache, or not from any slab, is reported and not
- * freed.  Never blocks for memory.
- */
-SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
+static inline __attribute__((always_inline))
+void free_obj(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	struct page *slab;
 
@@ -542,10 +538,46 @@ SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 	if (unlikely(memcheck))
 		VALGRIND_FREELIKE_BLOCK(obj, 0);
 	if (unlikely(kmem_cache_debug(s)))
-		free_locked(s, slab, obj,
-			    (unsigned long)__builtin_return_address(0));
+		free_locked(s, slab, obj, caller);
 	else
 		mag_free(s, obj);
+}
+
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	return alloc(s, gfp, caller);
+}
+
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	free_obj(s, obj, caller);
+}
+
+/**
+ * kmem_cache_alloc - take an object from @s
+ * Served from the calling thread's magazine without a lock when it can be;
+ * debug caches take the locked, checked path.  Returns NULL with errno
+ * ENOMEM on failure.  Blocks only as @gfp allows.
+ */
+SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return alloc(s, gfp, _RET_IP_);
+}
+
+/** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
+SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return alloc(s, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/**
+ * kmem_cache_free - give @obj back to @s; NULL is ignored
+ * An object of another cache, or not from any slab, is reported and not
+ * freed.  Never blocks for memory.
+ */
+SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	free_obj(s, obj, _RET_IP_);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1020,7 +1052,6 @@ __attribute__((constructor)) void slab_init(void)
 
 	page_alloc_init();
 	debug_init_env();
-	failslab_init_env();
 	if (!slab_nr_cpus)
 		slab_nr_cpus = os_nr_cpus();
 
@@ -1037,4 +1068,6 @@ __attribute__((constructor)) void slab_init(void)
 
 	kmalloc_init();
 	page_set_shrinker(slab_reclaim);
+	/* Only now: an injected failure in kmalloc_init would be a panic */
+	failslab_init_env();
 }
