@@ -498,6 +498,8 @@ struct fill {
 	char *buf;
 	size_t size, used;
 	bool plus;
+	fuse_ino_t *held;            /* plus: the lookups the reply carries */
+	size_t nr_held;              /* entries in held */
 };
 
 /*
@@ -581,8 +583,10 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 		de = list_entry(pos, struct fs_dirent, list);
 		if (!emit(f, de->name, de->inode, 0, de->cookie))
 			break;
-		if (f->plus)
+		if (f->plus) {
 			fs_hold(de->inode);
+			f->held[f->nr_held++] = de->inode->ino;
+		}
 		last = de;
 	}
 	if (h) {
@@ -602,11 +606,23 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		.plus = plus,
 	};
 	struct fs_inode *dir;
+	size_t i, room;
 	int err = 0;
 
 	f.buf = kmalloc(size, GFP_KERNEL);
 	if (!f.buf)
 		return (void) fuse_reply_err(req, ENOMEM);
+	if (plus) {
+		/* one inode number per entry that can fit: an entry takes at
+		   least what a 1-byte name does */
+		room = size / fuse_add_direntry_plus(req, NULL, 0, "x", NULL,
+						     0) + 1;
+		f.held = kmalloc(room * sizeof(*f.held), GFP_KERNEL);
+		if (!f.held) {
+			kfree(f.buf);
+			return (void) fuse_reply_err(req, ENOMEM);
+		}
+	}
 	pthread_rwlock_rdlock(&f.fs->ns_lock);
 	dir = fs_iget(f.fs, ino);
 	if (!dir || !S_ISDIR(dir->mode))
@@ -615,16 +631,13 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fill_dir(&f, dir, (uint64_t)off,
 			 (struct dir_handle *)(uintptr_t)fi->fh);
 	pthread_rwlock_unlock(&f.fs->ns_lock);
-	/*
-	 * Should an interrupted readdirplus's reply be lost (-ENOENT), the
-	 * lookups it carried stay with their inodes: unlinked ones then live
-	 * until unmount instead of until forgotten.  Rare and bounded, so
-	 * not worth remembering every entry sent.
-	 */
+	/* a readdirplus reply the kernel never got gives its lookups back */
 	if (err)
 		fuse_reply_err(req, err);
-	else
-		fuse_reply_buf(req, f.buf, f.used);
+	else if (fuse_reply_buf(req, f.buf, f.used) == -ENOENT)
+		for (i = 0; i < f.nr_held; i++)
+			fs_unlookup(f.fs, f.held[i]);
+	kfree(f.held);
 	kfree(f.buf);
 }
 

@@ -39,9 +39,9 @@
  * Lock order:
  *   1. emergency.lock          (copying reads when kmalloc failed)
  *   2. fs->ns_lock             (only inside fs_iget_unlocked; never held here)
- *   3. inode->dev.lock         (taken by every scull_* call; held by fs_read
+ *   3. inode->attr_lock        (fs_touch, atime check; never with dev.lock)
+ *   4. inode->dev.lock         (taken by every scull_* call; held by fs_read
  *                               across fuse_reply_iov)
- *   4. inode->attr_lock        (fs_touch, atime check; never with dev.lock)
  *
  * dev.lock keeps the quanta fs_read points at alive until the kernel has
  * copied them.  This is the one exception to "locks are dropped before

@@ -39,10 +39,11 @@
  * tested without attr_lock.
  *
  * attr_lock protects an inode's mode, owner, rdev and times: short critical
- * sections, never held across an allocation or a reply, and never together
- * with a device lock (file.c takes them the other way round, so neither
- * file nests them).  No lock is held
- * while replying to FUSE: replies are built under the locks, then sent.
+ * sections, never held across an allocation or a reply, and in practice
+ * never together with a device lock (fs_fill_attr and fs_setattr drop it
+ * before taking the device's), though the order above would allow it.  No
+ * lock is held while replying to FUSE: replies are built under the locks,
+ * then sent.
  */
 
 #include "config.h"

@@ -251,5 +251,5 @@ void pseudo_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size != 0)
 		return (void) fuse_reply_err(req, EPERM);
 	pseudo_fill_attr(fs_from_req(req), ino, &st);
-	fuse_reply_attr(req, &st, FS_ATTR_TIMEOUT);
+	fuse_reply_attr(req, &st, 0);      /* as fs_getattr: no caching */
 }
