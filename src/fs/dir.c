@@ -194,15 +194,21 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct fs *fs = fs_from_req(req);
 	struct fuse_entry_param e;
+	struct fs_inode *inode;
 	int err;
 
 	err = make(req, parent, name, S_IFREG | (mode & 07777), NULL, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
+	/* our lookup pins the new inode, and it cannot be an orphan yet */
+	inode = fs_iget_unlocked(fs, e.ino);
+	fs_get_handle(fs, inode);
 	fi->keep_cache = 0;
 	fi->direct_io = 0;
-	if (fuse_reply_create(req, &e, fi) == -ENOENT)
+	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
+		fs_put_handle(fs, inode);
 		fs_unlookup(fs, e.ino);
+	}
 }
 
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
@@ -278,7 +284,7 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		     bool isdir)
 {
-	struct fs_inode *dir, *inode, *victim = NULL;
+	struct fs_inode *dir, *inode, *victim = NULL, *orphan = NULL;
 	struct fs_dirent *de;
 	int err = 0;
 
@@ -315,11 +321,15 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 	if (fs_unused(inode)) {
 		fs_unhash(fs, inode);
 		victim = inode;
+	} else if (fs_orphan(inode)) {
+		orphan = inode;
 	}
 unlock:
 	pthread_rwlock_unlock(&fs->ns_lock);
 	if (victim)
 		fs_evict(fs, victim);
+	if (orphan)
+		fs_reap_orphan(fs, orphan);
 	return err;
 }
 
@@ -373,7 +383,7 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
  */
 static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		const char *newname, struct fs_dirent *dst,
-		struct fs_inode **victim)
+		struct fs_inode **victim, struct fs_inode **orphan)
 {
 	struct fs_inode *inode = src->inode, *odir = src->dir, *old;
 	bool isdir = S_ISDIR(inode->mode);
@@ -399,6 +409,8 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		if (fs_unused(old)) {
 			fs_unhash(fs, old);
 			*victim = old;
+		} else if (fs_orphan(old)) {
+			*orphan = old;
 		}
 	} else if (fs_dir_add(fs, ndir, newname, inode)) {
 		return ENOMEM;
@@ -417,7 +429,7 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	       fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *odir, *ndir, *victim = NULL;
+	struct fs_inode *odir, *ndir, *victim = NULL, *orphan = NULL;
 	struct fs_dirent *src, *dst;
 	int err = 0;
 
@@ -453,7 +465,7 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	else if (flags & RENAME_EXCHANGE)
 		err = exchange(fs, src, dst);
 	else
-		err = move(fs, src, ndir, newname, dst, &victim);
+		err = move(fs, src, ndir, newname, dst, &victim, &orphan);
 	if (!err) {
 		fs_touch(odir, FS_MTIME | FS_CTIME);
 		if (ndir != odir)
@@ -463,6 +475,8 @@ unlock:
 	pthread_rwlock_unlock(&fs->ns_lock);
 	if (victim)
 		fs_evict(fs, victim);
+	if (orphan)
+		fs_reap_orphan(fs, orphan);
 	fuse_reply_err(req, err);
 }
 

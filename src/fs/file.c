@@ -166,11 +166,16 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (!inode)
 		return;
 
+	err = fs_get_handle(fs_from_req(req), inode);
+	if (err)
+		return (void) fuse_reply_err(req, -err);
 	if ((fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY) {
 		/* only with atomic_o_trunc; see the design note above */
 		err = scull_truncate(&inode->dev, 0);
-		if (err)
+		if (err) {
+			fs_put_handle(fs_from_req(req), inode);
 			return (void) fuse_reply_err(req, -err);
+		}
 		fs_touch(inode, FS_MTIME | FS_CTIME);
 	}
 	/*
@@ -180,7 +185,8 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 */
 	fi->keep_cache = 1;
 	fi->direct_io = 0;
-	fuse_reply_open(req, fi);
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		fs_put_handle(fs_from_req(req), inode);   /* interrupted */
 }
 
 /* read_copy - a read needing more iovecs than one reply carries */
@@ -320,8 +326,14 @@ void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 
 void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *inode;
+
 	if (fs_is_pseudo(ino))
 		return pseudo_release(req, ino, fi);
+	inode = fs_iget_unlocked(fs, ino);
+	if (inode)
+		fs_put_handle(fs, inode);
 	fuse_reply_err(req, 0);
 }
 

@@ -80,6 +80,12 @@ struct fs_inode {
 					ns_lock (read), shrinks under it (write) */
 	unsigned int nlink;          /* changed under ns_lock (write), stored
 					atomically: fs_fill_attr reads it bare */
+	unsigned int opens;          /* S_ISREG: open handles; atomic: grows
+					under ns_lock (read), read under it
+					(write) */
+	bool orphan;                 /* S_ISREG with no name and no handle:
+					its data is freed and opens fail;
+					protected by ns_lock */
 
 	pthread_mutex_t attr_lock;
 	/* protected by attr_lock: */
@@ -198,6 +204,21 @@ void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
 /* fs_reserved - @name in @parent is one of the pseudo-files */
 bool fs_reserved(fuse_ino_t parent, const char *name);
 fuse_ino_t fs_pseudo_ino(fuse_ino_t parent, const char *name); /* or 0 */
+
+/*
+ * Handles on devices.  A file that loses its last name while no handle is
+ * open, or whose last handle closes once it has no name, becomes an orphan:
+ * its quanta are freed at once, not when the kernel gets round to
+ * forgetting it, and no handle can be opened on it any more (an open that
+ * raced with the unlink fails with ENOENT, as if it had come after).
+ */
+int fs_get_handle(struct fs *fs, struct fs_inode *inode);  /* 0/-ENOENT */
+void fs_put_handle(struct fs *fs, struct fs_inode *inode);
+/* fs_orphan - with ns_lock held for writing, after @inode lost a name:
+   true when it just became an orphan, pinned by one lookup; the caller
+   then calls fs_reap_orphan after unlocking */
+bool fs_orphan(struct fs_inode *inode);
+void fs_reap_orphan(struct fs *fs, struct fs_inode *inode);
 
 /* "dir.c" - directory operations */
 void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
