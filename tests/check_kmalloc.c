@@ -1,6 +1,7 @@
 /* check_kmalloc.c - kmalloc size classes, large blocks, krealloc and friends */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -256,6 +257,58 @@ START_TEST(nomag_variants_bypass_the_magazines)
 }
 END_TEST
 
+/* The per-thread cache arrays the allocator kmallocs for itself */
+static unsigned long internal_objs(void)
+{
+	static const char *const names[] = {
+		"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
+		"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
+		"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+		"kmalloc-8k",
+	};
+	struct kmem_cache_stats st;
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		kmem_cache_get_stats(kmem_cache_find(names[i]), &st);
+		ck_assert_uint_le(st.internal_objs, st.active_objs);
+		n += st.internal_objs;
+	}
+	return n;
+}
+
+/* Uses @arg, a cache this thread has not used; returns how much the
+   allocator's own objects grew meanwhile */
+static void *use_a_new_cache(void *arg)
+{
+	unsigned long before = internal_objs();
+	void *obj = kmem_cache_alloc(arg, GFP_KERNEL);
+
+	ck_assert_ptr_nonnull(obj);
+	kmem_cache_free(arg, obj);
+	return (void *)(uintptr_t)(internal_objs() - before);
+}
+
+START_TEST(internal_objs_count_per_thread_caches_until_the_thread_exits)
+{
+	struct kmem_cache *c = kmem_cache_create("internal", 300, 0, 0, NULL);
+	unsigned long before;
+	pthread_t t;
+	void *grew;
+
+	ck_assert_ptr_nonnull(c);
+	before = internal_objs();
+	ck_assert_int_eq(pthread_create(&t, NULL, use_a_new_cache, c), 0);
+	pthread_join(t, &grew);
+	ck_assert_uint_gt((uintptr_t)grew, 1);      /* its magazine, the depot */
+	/* the thread's magazine went back when it exited; the cache's shared
+	   array stays until the cache goes */
+	ck_assert_uint_eq(internal_objs(), before + 1);
+	ck_assert_int_eq(kmem_cache_destroy(c), 0);
+	ck_assert_uint_eq(internal_objs(), before);
+}
+END_TEST
+
 /* ---------------------------------------------------------- Limits */
 
 START_TEST(large_sizes_come_from_pages_and_free)
@@ -386,6 +439,7 @@ static Suite *kmalloc_suite(void)
 	tcase_add_test(tc, the_26_caches_exist_by_name);
 	tcase_add_test(tc, gfp_dma_uses_the_dma_caches);
 	tcase_add_test(tc, nomag_variants_bypass_the_magazines);
+	tcase_add_test(tc, internal_objs_count_per_thread_caches_until_the_thread_exits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -126,6 +126,9 @@ struct kmem_cache_stats {
 	unsigned long slabs_freed;
 	unsigned long shrinks;         /* reclaim or kmem_cache_shrink runs */
 	unsigned long alloc_failed;    /* allocations that returned NULL */
+	unsigned long internal_objs;   /* of active_objs, the allocator's own
+	                                  bookkeeping (per-thread caches and
+	                                  shared arrays of other caches) */
 };
 
 /* kmem_cache_get_stats - fill @st.  Returns 0.  Never blocks for memory. */

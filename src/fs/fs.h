@@ -141,6 +141,7 @@ struct fs {
 	size_t names_size;           /* buckets, a power of two */
 	size_t nr_dirents;
 	struct timespec start;       /* mount time: the pseudo-files' times */
+	struct fs_leaks *leaks;      /* what the caches held before the mount */
 };
 
 /* "main.c" - option handling, start-up and teardown, the ops table */
@@ -219,6 +220,11 @@ void fs_put_handle(struct fs *fs, struct fs_inode *inode);
    then calls fs_reap_orphan after unlocking */
 bool fs_orphan(struct fs_inode *inode);
 void fs_reap_orphan(struct fs *fs, struct fs_inode *inode);
+
+/* "leak.c" - every cache must end holding what it held at the start */
+struct fs_leaks;
+struct fs_leaks *fs_leaks_start(void);
+unsigned long fs_leaks_check(struct fs_leaks *baseline);
 
 /* "dir.c" - directory operations */
 void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,

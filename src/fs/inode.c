@@ -741,6 +741,7 @@ int fs_init(struct fs *fs)
 	unsigned int i;
 	int ret;
 
+	fs->leaks = fs_leaks_start();
 	fs->owner = getuid();
 	clock_gettime(CLOCK_REALTIME, &fs->start);
 	pthread_rwlock_init(&fs->ns_lock, NULL);
@@ -804,8 +805,10 @@ fail:
 
 /**
  * fs_destroy - free every inode, entry and device, destroy every cache
- * Returns 0, or -EBUSY when something was still allocated (the allocator
- * has logged what).  Call only once the session is gone.
+ * Returns 0, or -EBUSY when something was still allocated, in the daemon's
+ * own caches or (checked against fs_leaks_start's baseline) in kmalloc's;
+ * what leaked is logged.  Call only once the session and its threads are
+ * gone.
  */
 int fs_destroy(struct fs *fs)
 {
@@ -848,5 +851,8 @@ int fs_destroy(struct fs *fs)
 	}
 	fs->dentry_cache = fs->inode_cache = NULL;
 	pthread_rwlock_destroy(&fs->ns_lock);
+	if (fs_leaks_check(fs->leaks))
+		leaked = 1;
+	fs->leaks = NULL;
 	return leaked ? -EBUSY : 0;
 }

@@ -199,6 +199,8 @@ struct kmem_cache {
 	unsigned long alloc_slowpath, free_slowpath;
 	unsigned long slabs_allocated, slabs_freed, shrinks, alloc_failed;
 	unsigned long exited_alloc_hit, exited_free_hit; /* from gone threads */
+	unsigned long internal_objs; /* of the active objects, the allocator's
+	                                own (kmalloc_nomag: magazines, depots) */
 
 	/* protected by slab_mutex: */
 	struct list_head thread_acs; /* every thread's magazine of this cache */

@@ -390,12 +390,21 @@ SCULLC_API char *kstrdup(const char *s, gfp_t gfp)
  */
 void *kmalloc_nomag(size_t size, gfp_t gfp)
 {
+	struct kmem_cache *s;
+	void *p;
+
 	if (unlikely(size == 0))
 		return ZERO_SIZE_PTR;
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return large_alloc(size, gfp);
-	return slab_alloc_nomag(kmalloc_slab(size, gfp), gfp,
-				(unsigned long)__builtin_return_address(0));
+	s = kmalloc_slab(size, gfp);
+	p = slab_alloc_nomag(s, gfp, (unsigned long)__builtin_return_address(0));
+	if (p) {
+		pthread_mutex_lock(&s->list_lock);
+		s->internal_objs++;
+		pthread_mutex_unlock(&s->list_lock);
+	}
+	return p;
 }
 
 /* kfree_nomag - free what kmalloc_nomag returned (NULL ignored). */
@@ -408,9 +417,15 @@ void kfree_nomag(const void *p)
 	page = block_page(p, true);
 	if (!page)
 		return;
-	if (page->flags & PG_slab)
-		slab_free_nomag(page->slab_cache, (void *)p,
+	if (page->flags & PG_slab) {
+		struct kmem_cache *s = page->slab_cache;
+
+		pthread_mutex_lock(&s->list_lock);
+		s->internal_objs--;
+		pthread_mutex_unlock(&s->list_lock);
+		slab_free_nomag(s, (void *)p,
 				(unsigned long)__builtin_return_address(0));
-	else
+	} else {
 		large_free(page, p);
+	}
 }

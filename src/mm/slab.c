@@ -916,6 +916,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->slabs_freed = s->slabs_freed;
 	st->shrinks = s->shrinks;
 	st->alloc_failed = s->alloc_failed;
+	st->internal_objs = s->internal_objs;
 	pthread_mutex_unlock(&s->list_lock);
 
 	st->objsize = s->size;
