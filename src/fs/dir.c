@@ -610,33 +610,44 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 	}
 }
 
+/*
+ * list_dir - readdir and readdirplus.  Listing must not fail for lack of
+ * memory, or a full file system could not be emptied with rm -r: when the
+ * reply buffer cannot be kmalloc'd, a shorter reply is built on the stack
+ * (the kernel asks again from where it ends).
+ */
 static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi, bool plus)
 {
 	struct fill f = {
 		.req = req,
 		.fs = fs_from_req(req),
-		.size = size,
 		.plus = plus,
 	};
+	char spare[1024];
+	fuse_ino_t spare_held[sizeof(spare) / 64];
 	struct fs_inode *dir;
 	size_t i, room;
 	int err = 0;
 
-	f.buf = kmalloc(size, GFP_KERNEL);
-	if (!f.buf)
-		return (void) fuse_reply_err(req, ENOMEM);
+	f.buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (plus) {
 		/* one inode number per entry that can fit: an entry takes at
 		   least what a 1-byte name does */
 		room = size / fuse_add_direntry_plus(req, NULL, 0, "x", NULL,
 						     0) + 1;
-		f.held = kmalloc(room * sizeof(*f.held), GFP_KERNEL);
-		if (!f.held) {
-			kfree(f.buf);
-			return (void) fuse_reply_err(req, ENOMEM);
-		}
+		if (f.buf)
+			f.held = kmalloc(room * sizeof(*f.held),
+					 GFP_KERNEL | __GFP_NOWARN);
 	}
+	if (!f.buf || (plus && !f.held)) {
+		kfree(f.buf);
+		f.buf = spare;
+		f.held = spare_held;
+		if (size > sizeof(spare))
+			size = sizeof(spare);
+	}
+	f.size = size;
 	pthread_rwlock_rdlock(&f.fs->ns_lock);
 	dir = fs_iget(f.fs, ino);
 	if (!dir || !S_ISDIR(dir->mode))
@@ -651,8 +662,10 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	else if (fuse_reply_buf(req, f.buf, f.used) == -ENOENT)
 		for (i = 0; i < f.nr_held; i++)
 			fs_unlookup(f.fs, f.held[i]);
-	kfree(f.held);
-	kfree(f.buf);
+	if (f.buf != spare) {
+		kfree(f.held);
+		kfree(f.buf);
+	}
 }
 
 void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
