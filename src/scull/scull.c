@@ -288,8 +288,13 @@ static char *find_quantum(const struct scull_dev *dev, uint64_t pos)
 	return qs ? qs[qn % dev->sb->qset] : NULL;
 }
 
-/* drop - free quanta number @qfirst..@qlast (inclusive) and emptied items. */
-static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
+/*
+ * sweep - walk the quanta numbered @qfirst..@qlast (inclusive) that exist,
+ * free those @doomed picks (it may rewrite a slot it keeps), then free the
+ * items left empty.
+ */
+static void sweep(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
+		  bool (*doomed)(void **slot, bool arg), bool arg)
 {
 	unsigned int qset = dev->sb->qset, i, s, lo, hi;
 	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
@@ -302,9 +307,10 @@ static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
 		lo = item == first ? qfirst % qset : 0;
 		hi = item == last ? qlast % qset : qset - 1;
 		for (s = lo; s <= hi && leaf->quanta[i]; s++) {
-			if (!qs[s])
+			if (!qs[s] || !doomed(&qs[s], arg))
 				continue;
-			kmem_cache_free(dev->sb->cache, qs[s]);
+			kmem_cache_free(dev->sb->cache,
+					(void *)((uintptr_t)qs[s] & ~NEW_TAG));
 			qs[s] = NULL;
 			leaf->quanta[i]--;
 			dev->nr_quanta--;
@@ -315,6 +321,19 @@ static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
 			break;
 		item++;
 	}
+}
+
+static bool every(void **slot, bool unused)
+{
+	(void)slot;
+	(void)unused;
+	return true;
+}
+
+/* drop - free quanta number @qfirst..@qlast (inclusive) and emptied items. */
+static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
+{
+	sweep(dev, qfirst, qlast, every, false);
 }
 
 /* zero_part - zero [@pos, @pos+@len) inside one quantum, if it exists. */
@@ -346,6 +365,19 @@ static void clear(struct scull_dev *dev, uint64_t off, uint64_t end)
 		drop(dev, wfirst, wlast);
 }
 
+/* A quantum an allocate added is tagged until the allocate settles. */
+static bool added(void **slot, bool undo)
+{
+	uintptr_t p = (uintptr_t)*slot;
+
+	if (!(p & NEW_TAG))
+		return false;
+	if (undo)
+		return true;
+	*slot = (void *)(p & ~NEW_TAG);
+	return false;
+}
+
 /*
  * settle - finish an allocate over quanta @qfirst..@qlast: keep the tagged
  * (new) quanta, untagging them, or on failure (@undo) free them and the
@@ -354,36 +386,7 @@ static void clear(struct scull_dev *dev, uint64_t off, uint64_t end)
 static void settle(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
 		   bool undo)
 {
-	unsigned int qset = dev->sb->qset, i, s, lo, hi;
-	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
-	struct scull_index *leaf;
-	uintptr_t p;
-	void **qs;
-
-	while ((leaf = lookup_next(dev, &item)) && item <= last) {
-		i = item & IDX_MASK;
-		qs = leaf->slot[i];
-		lo = item == first ? qfirst % qset : 0;
-		hi = item == last ? qlast % qset : qset - 1;
-		for (s = lo; s <= hi; s++) {
-			p = (uintptr_t)qs[s];
-			if (!(p & NEW_TAG))
-				continue;
-			if (!undo) {
-				qs[s] = (void *)(p & ~NEW_TAG);
-				continue;
-			}
-			kmem_cache_free(dev->sb->cache, (void *)(p & ~NEW_TAG));
-			qs[s] = NULL;
-			leaf->quanta[i]--;
-			dev->nr_quanta--;
-		}
-		if (!leaf->quanta[i])
-			put_item(dev, leaf, item);
-		if (item == last)
-			break;
-		item++;
-	}
+	sweep(dev, qfirst, qlast, added, undo);
 }
 
 /*
