@@ -620,6 +620,44 @@ START_TEST(new_caches_get_the_debug_flags)
 }
 END_TEST
 
+START_TEST(unused_caches_take_a_later_setting_used_ones_keep_theirs)
+{
+	struct kmem_cache *used, *unused;
+	struct kmem_cache_stats st;
+	void *obj;
+
+	used = kmem_cache_create("dbg_used", 100, 0, 0, NULL);
+	unused = kmem_cache_create("dbg_unused", 100, 0, 0, NULL);
+	ck_assert_ptr_nonnull(used);
+	ck_assert_ptr_nonnull(unused);
+	obj = kmem_cache_alloc(used, GFP_KERNEL);
+	ck_assert_ptr_nonnull(obj);
+
+	/* like the kernel's boot option, it reaches caches nobody used */
+	ck_assert_int_eq(slab_debug_setup("FZ"), 0);
+	ck_assert_uint_eq(unused->flags & SLAB_DEBUG_FLAGS,
+			  SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
+	ck_assert_int_eq(kmem_cache_get_stats(unused, &st), 0);
+	ck_assert_uint_eq(st.limit, 0);             /* no per-thread caches */
+	ck_assert_uint_gt(st.objsize, 104);         /* red zones in the slot */
+	/* ...but never changes the layout under live objects */
+	ck_assert_uint_eq(used->flags & SLAB_DEBUG_FLAGS, 0);
+	ck_assert_int_eq(kmem_cache_get_stats(used, &st), 0);
+	ck_assert_uint_eq(st.objsize, 104);
+
+	/* and turning it off gives an unused cache its own flags back */
+	ck_assert_int_eq(slab_debug_setup("-"), 0);
+	ck_assert_uint_eq(unused->flags & SLAB_DEBUG_FLAGS, 0);
+	ck_assert_int_eq(kmem_cache_get_stats(unused, &st), 0);
+	ck_assert_uint_eq(st.objsize, 104);
+
+	kmem_cache_free(used, obj);
+	ck_assert_int_eq(kmem_cache_destroy(used), 0);
+	ck_assert_int_eq(kmem_cache_destroy(unused), 0);
+	reset();
+}
+END_TEST
+
 START_TEST(bad_environment_value_is_reported_and_ignored)
 {
 	in_child(bad_env);
@@ -722,6 +760,7 @@ static Suite *debug_suite(void)
 	tcase_add_test(tc, dash_turns_everything_off);
 	tcase_add_test(tc, bad_strings_are_einval_and_keep_the_setting);
 	tcase_add_test(tc, new_caches_get_the_debug_flags);
+	tcase_add_test(tc, unused_caches_take_a_later_setting_used_ones_keep_theirs);
 	tcase_add_test(tc, bad_environment_value_is_reported_and_ignored);
 	suite_add_tcase(s, tc);
 

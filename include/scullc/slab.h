@@ -184,7 +184,9 @@ int slabinfo_write(const char *buf, size_t len);
  * Letters: F consistency checks, Z red zones, P poisoning, U owner tracking
  * (O and T are accepted and ignored).  Several blocks may be joined by ';'.
  * Read from the environment variable SCULLC_SLAB_DEBUG at start-up.
- * Returns 0 or -EINVAL.  Applies to caches created afterwards.
+ * Returns 0 or -EINVAL.  Applies to caches created afterwards, and to the
+ * existing caches nothing has allocated from yet (as the kernel's boot
+ * option reaches every cache): call it before other threads allocate.
  */
 int slab_debug_setup(const char *str);
 

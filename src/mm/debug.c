@@ -187,6 +187,7 @@ SCULLC_API int slab_debug_setup(const char *str)
 	pthread_mutex_lock(&debug_lock);
 	config = c;
 	pthread_mutex_unlock(&debug_lock);
+	slab_apply_debug();
 	return 0;
 }
 

@@ -164,9 +164,11 @@ struct array_cache {
 };
 
 struct kmem_cache {
-	/* Set at creation, read-only afterwards */
+	/* Set at creation, read-only afterwards (but for slab_apply_debug on
+	   a cache never used yet, under slab_mutex and list_lock) */
 	unsigned int id;             /* index into each thread's magazines */
 	unsigned long flags;         /* SLAB_*, slab_debug= flags merged in */
+	unsigned long created_flags; /* as kmem_cache_create was given them */
 	unsigned int object_size;    /* size asked for */
 	unsigned int size;           /* slot size (slabinfo's objsize) */
 	unsigned int align;
@@ -322,6 +324,7 @@ struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
 void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
 			 void *arg);       /* newest first, under slab_mutex */
 unsigned long slab_reclaim(void);             /* the page shrinker */
+unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
 
 /* "magazine.c" - per-thread caches */
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */

@@ -655,8 +655,6 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		errno = EINVAL;
 		return NULL;
 	}
-	flags |= debug_cache_flags(name, flags);
-
 	/* Allocated before slab_mutex: page allocation may reclaim. */
 	s = slab_alloc_nomag(&kmem_cache_boot, GFP_KERNEL,
 			     (unsigned long)__builtin_return_address(0));
@@ -667,7 +665,8 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 	strcpy(s->name, name);
 	s->object_size = (unsigned int)size;
 	s->align = (unsigned int)align;
-	s->flags = flags;
+	s->created_flags = flags;
+	s->flags = debug_cache_flags(name, flags);
 	s->ctor = ctor;
 	s->dtor = dtor;
 	err = slab_calculate_sizes(s);
@@ -1028,6 +1027,44 @@ SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 	return errors;
 }
 
+/*
+ * slab_apply_debug - give the slab_debug= settings to every cache not used
+ * yet: no slab, no per-thread cache and no shared array, so that no object
+ * exists in the old slot layout.  The kernel's slab_debug= is a boot option
+ * and so reaches every cache; set after the library has loaded, it still
+ * reaches the caches nothing has allocated from (the kmalloc caches of a
+ * program that has not used them yet).  The caller sees to it that no
+ * other thread allocates meanwhile.  Returns how many caches changed.
+ */
+unsigned int slab_apply_debug(void)
+{
+	struct list_head *pos;
+	unsigned int changed = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+		unsigned long want = debug_cache_flags(s->name, s->created_flags);
+		unsigned long had = s->flags;
+
+		pthread_mutex_lock(&s->list_lock);
+		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
+		    list_empty(&s->thread_acs) && !s->depot) {
+			s->flags = want;
+			if (slab_calculate_sizes(s) == 0) {
+				mag_set_defaults(s);
+				changed++;
+			} else {                /* too big with debugging */
+				s->flags = had & ~__OBJECT_POISON;
+				slab_calculate_sizes(s);
+			}
+		}
+		pthread_mutex_unlock(&s->list_lock);
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return changed;
+}
+
 /* ------------------------------------------------------------------ */
 /* Start-up                                                            */
 
@@ -1059,8 +1096,8 @@ __attribute__((constructor)) void slab_init(void)
 	init_cache(s);
 	strcpy(s->name, "kmem_cache");
 	s->object_size = sizeof(struct kmem_cache);
-	s->flags = debug_cache_flags(s->name, SLAB_HWCACHE_ALIGN) |
-		   SLAB_HWCACHE_ALIGN;
+	s->created_flags = SLAB_HWCACHE_ALIGN;
+	s->flags = debug_cache_flags(s->name, SLAB_HWCACHE_ALIGN);
 	if (slab_calculate_sizes(s))
 		abort();
 	mag_set_defaults(s);
