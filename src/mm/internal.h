@@ -285,12 +285,46 @@ int os_tid(void);
 int os_cpu(void);
 
 /* "page_alloc.c" */
+#define VA_BITS           47
+#define TABLE_ENTRIES     (1UL << (VA_BITS - CHUNK_SHIFT))
+extern struct chunk *_Atomic *_Atomic chunk_table;
 void page_alloc_init(void);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);  /* NULL, errno */
 void __free_pages(struct page *page, unsigned int order);
 void *page_address(const struct page *page);
-struct page *virt_to_page(const void *addr);   /* NULL if not ours */
-struct page *virt_to_head_page(const void *addr);
+
+/*
+ * virt_to_page - the struct page of the page holding @addr
+ * Returns NULL when @addr is not in a chunk of this allocator (a stack or
+ * malloc address, or a chunk given back).  O(1) and lock-free, inline for
+ * the free fast path; the caller must own the memory for the answer to
+ * stay true.
+ */
+static inline struct page *virt_to_page(const void *addr)
+{
+	struct chunk *_Atomic *table;
+	uintptr_t a = (uintptr_t)addr;
+	struct chunk *c;
+
+	table = atomic_load_explicit(&chunk_table, memory_order_acquire);
+	if (unlikely(!table || (a >> CHUNK_SHIFT) >= TABLE_ENTRIES))
+		return NULL;
+	c = atomic_load_explicit(&table[a >> CHUNK_SHIFT],
+				 memory_order_acquire);
+	if (unlikely(!c))
+		return NULL;
+	return &c->pages[(a - (uintptr_t)c->base) >> PAGE_SHIFT];
+}
+
+/* virt_to_head_page - like virt_to_page, but the head of a tail's block */
+static inline struct page *virt_to_head_page(const void *addr)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (page && (page->flags & PG_tail))
+		return page->compound_head;
+	return page;
+}
 /* fn frees what it can and returns the pages it gave back */
 void page_set_shrinker(unsigned long (*fn)(void));
 unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */

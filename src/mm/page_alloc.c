@@ -63,8 +63,6 @@
 
 enum zone_type { ZONE_NORMAL, ZONE_DMA, NR_ZONES };
 
-#define VA_BITS         47
-#define TABLE_ENTRIES   (1UL << (VA_BITS - CHUNK_SHIFT))
 /* The power of two that holds a struct chunk (a compile-time constant) */
 #define DESC_SIZE       (1UL << (64 - __builtin_clzl(sizeof(struct chunk) - 1)))
 #define NOFAIL_SLICE_MS 50
@@ -87,8 +85,9 @@ static struct zone zones[NR_ZONES] = {
 	},
 };
 
-/* chunk_table[addr >> CHUNK_SHIFT]: the chunk holding addr, or NULL */
-static struct chunk *_Atomic *_Atomic chunk_table;
+/* chunk_table[addr >> CHUNK_SHIFT]: the chunk holding addr, or NULL;
+   read by virt_to_page (internal.h) */
+struct chunk *_Atomic *_Atomic chunk_table;
 
 static unsigned long (*_Atomic shrinker)(void);
 static atomic_ulong nr_reclaims;        /* direct reclaim runs */
@@ -117,37 +116,6 @@ void *page_address(const struct page *page)
 	return (char *)c->base + ((size_t)(page - c->pages) << PAGE_SHIFT);
 }
 
-/**
- * virt_to_page - the struct page of the page holding @addr
- * Returns NULL when @addr is not in a chunk of this allocator (a stack or
- * malloc address, or a chunk given back).  O(1) and lock-free; the caller
- * must own the memory for the answer to stay true.
- */
-struct page *virt_to_page(const void *addr)
-{
-	struct chunk *_Atomic *table;
-	uintptr_t a = (uintptr_t)addr;
-	struct chunk *c;
-
-	table = atomic_load_explicit(&chunk_table, memory_order_acquire);
-	if (!table || (a >> CHUNK_SHIFT) >= TABLE_ENTRIES)
-		return NULL;
-	c = atomic_load_explicit(&table[a >> CHUNK_SHIFT],
-				 memory_order_acquire);
-	if (!c)
-		return NULL;
-	return &c->pages[(a - (uintptr_t)c->base) >> PAGE_SHIFT];
-}
-
-/* virt_to_head_page - like virt_to_page, but the head of a tail's block */
-struct page *virt_to_head_page(const void *addr)
-{
-	struct page *page = virt_to_page(addr);
-
-	if (page && (page->flags & PG_tail))
-		return page->compound_head;
-	return page;
-}
 
 __attribute__((noreturn))
 static void bad_page(const struct page *page, unsigned int order,

@@ -446,7 +446,25 @@ static void free_locked(struct kmem_cache *s, struct page *slab, void *obj,
 }
 
 /* The slab of @obj if it belongs to @s, else NULL after a report. */
-static struct page *owner_slab(struct kmem_cache *s, const void *obj)
+/*
+ * Memcheck's view of objects handed out and taken back, out of line: the
+ * client requests' argument blocks would otherwise cost the fast paths a
+ * stack frame even when not running under valgrind.
+ */
+static __attribute__((noinline, cold))
+void memcheck_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
+{
+	VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, gfp & __GFP_ZERO);
+	if (s->ctor)
+		VALGRIND_MAKE_MEM_DEFINED(obj, s->object_size);
+}
+
+static __attribute__((noinline, cold)) void memcheck_free(void *obj)
+{
+	VALGRIND_FREELIKE_BLOCK(obj, 0);
+}
+
+static inline struct page *owner_slab(struct kmem_cache *s, const void *obj)
 {
 	struct page *slab = virt_to_head_page(obj);
 
@@ -506,13 +524,8 @@ void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	} else {
 		obj = mag_alloc(s, gfp);
 		if (likely(obj)) {
-			if (unlikely(memcheck)) {
-				VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size,
-							  0, gfp & __GFP_ZERO);
-				if (s->ctor)
-					VALGRIND_MAKE_MEM_DEFINED(obj,
-							s->object_size);
-			}
+			if (unlikely(memcheck))
+				memcheck_alloc(s, obj, gfp);
 			if (unlikely(gfp & __GFP_ZERO))
 				memset(obj, 0, s->object_size);
 			return obj;
@@ -536,7 +549,7 @@ void free_obj(struct kmem_cache *s, void *obj, unsigned long caller)
 	if (unlikely(!slab))
 		return;
 	if (unlikely(memcheck))
-		VALGRIND_FREELIKE_BLOCK(obj, 0);
+		memcheck_free(obj);
 	if (unlikely(kmem_cache_debug(s)))
 		free_locked(s, slab, obj, caller);
 	else
