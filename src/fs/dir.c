@@ -280,11 +280,39 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	fs_reply_entry(req, fs, &e);
 }
 
+/* What the loss of a name leaves to do once ns_lock is dropped */
+struct dropped {
+	struct fs_inode *victim;     /* nothing refers to it: evict */
+	struct fs_inode *orphan;     /* no name, no handle: free its quanta */
+};
+
+/* lost_name - @inode has just lost a name; ns_lock held for writing */
+static void lost_name(struct fs *fs, struct fs_inode *inode,
+		      struct dropped *d)
+{
+	if (fs_unused(inode)) {
+		fs_unhash(fs, inode);
+		d->victim = inode;
+	} else if (fs_orphan(inode)) {
+		d->orphan = inode;
+	}
+}
+
+/* finish - do what lost_name left to do; no lock held */
+static void finish(struct fs *fs, const struct dropped *d)
+{
+	if (d->victim)
+		fs_evict(fs, d->victim);
+	if (d->orphan)
+		fs_reap_orphan(fs, d->orphan);
+}
+
 /* take_name - remove @name from @parent: unlink (@isdir false) or rmdir */
 static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		     bool isdir)
 {
-	struct fs_inode *dir, *inode, *victim = NULL, *orphan = NULL;
+	struct fs_inode *dir, *inode;
+	struct dropped d = { NULL, NULL };
 	struct fs_dirent *de;
 	int err = 0;
 
@@ -318,18 +346,10 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 	}
 	fs_touch(inode, FS_CTIME);
 	fs_touch(dir, FS_MTIME | FS_CTIME);
-	if (fs_unused(inode)) {
-		fs_unhash(fs, inode);
-		victim = inode;
-	} else if (fs_orphan(inode)) {
-		orphan = inode;
-	}
+	lost_name(fs, inode, &d);
 unlock:
 	pthread_rwlock_unlock(&fs->ns_lock);
-	if (victim)
-		fs_evict(fs, victim);
-	if (orphan)
-		fs_reap_orphan(fs, orphan);
+	finish(fs, &d);
 	return err;
 }
 
@@ -378,12 +398,11 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
 /*
  * move - rename @src (an entry of @odir) to @newname in @ndir, replacing
  * @dst if there is one.  The entry @dst is reused for the moved inode, so
- * replacing needs no memory.  Sets *@victim to a replaced inode that lost
- * its last reference.
+ * replacing needs no memory.  A replaced inode goes to lost_name(@d).
  */
 static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		const char *newname, struct fs_dirent *dst,
-		struct fs_inode **victim, struct fs_inode **orphan)
+		struct dropped *d)
 {
 	struct fs_inode *inode = src->inode, *odir = src->dir, *old;
 	bool isdir = S_ISDIR(inode->mode);
@@ -406,12 +425,7 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 			add_nlink(old, -1);
 		}
 		fs_touch(old, FS_CTIME);
-		if (fs_unused(old)) {
-			fs_unhash(fs, old);
-			*victim = old;
-		} else if (fs_orphan(old)) {
-			*orphan = old;
-		}
+		lost_name(fs, old, d);
 	} else if (fs_dir_add(fs, ndir, newname, inode)) {
 		return ENOMEM;
 	}
@@ -429,7 +443,8 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	       fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *odir, *ndir, *victim = NULL, *orphan = NULL;
+	struct fs_inode *odir, *ndir;
+	struct dropped d = { NULL, NULL };
 	struct fs_dirent *src, *dst;
 	int err = 0;
 
@@ -465,7 +480,7 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	else if (flags & RENAME_EXCHANGE)
 		err = exchange(fs, src, dst);
 	else
-		err = move(fs, src, ndir, newname, dst, &victim, &orphan);
+		err = move(fs, src, ndir, newname, dst, &d);
 	if (!err) {
 		fs_touch(odir, FS_MTIME | FS_CTIME);
 		if (ndir != odir)
@@ -473,10 +488,7 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 unlock:
 	pthread_rwlock_unlock(&fs->ns_lock);
-	if (victim)
-		fs_evict(fs, victim);
-	if (orphan)
-		fs_reap_orphan(fs, orphan);
+	finish(fs, &d);
 	fuse_reply_err(req, err);
 }
 

@@ -727,15 +727,7 @@ int scull_truncate(struct scull_dev *dev, uint64_t size)
  */
 int scull_punch_hole(struct scull_dev *dev, uint64_t off, uint64_t len)
 {
-	uint64_t end;
-	int ret = range(dev, off, len, &end);
-
-	if (ret)
-		return ret;
-	pthread_rwlock_wrlock(&dev->lock);
-	clear(dev, off, end);
-	pthread_rwlock_unlock(&dev->lock);
-	return 0;
+	return scull_zero_range(dev, off, len, true);
 }
 
 /**
