@@ -807,6 +807,16 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 	return ret;
 }
 
+/* The answer of a seek that found @pos: not before @off, if below size */
+static void clamp(const struct scull_dev *dev, uint64_t pos, uint64_t off,
+		  int64_t *ret)
+{
+	if (pos < off)
+		pos = off;
+	if (pos < dev->size)
+		*ret = (int64_t)pos;
+}
+
 /**
  * scull_seek_data - SEEK_DATA: the first offset >= @off inside a quantum
  * (an allocated quantum is data, even all zeros), or -ENXIO when there is
@@ -815,7 +825,7 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 {
 	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
-	uint64_t qn = off / quantum, item = qn / qset, want = item, pos;
+	uint64_t qn = off / quantum, item = qn / qset, want = item;
 	struct scull_index *leaf;
 	int64_t ret = -ENXIO;
 	unsigned int s;
@@ -833,11 +843,7 @@ int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 		for (; s < qset && !qs[s]; s++)
 			;
 		if (s < qset) {
-			pos = (item * qset + s) * quantum;
-			if (pos < off)
-				pos = off;
-			if (pos < dev->size)
-				ret = pos;
+			clamp(dev, (item * qset + s) * quantum, off, &ret);
 			break;
 		}
 		want = ++item;
@@ -856,7 +862,7 @@ out:
 int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 {
 	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
-	uint64_t qn = off / quantum, item = qn / qset, pos;
+	uint64_t qn = off / quantum, item = qn / qset;
 	struct scull_index *leaf;
 	int64_t ret = -ENXIO;
 	unsigned int s, i;
@@ -876,11 +882,7 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 			for (; s < qset && qs[s]; s++)
 				;
 		if (s < qset) {
-			pos = (item * qset + s) * quantum;
-			if (pos < off)
-				pos = off;
-			if (pos < dev->size)
-				ret = pos;
+			clamp(dev, (item * qset + s) * quantum, off, &ret);
 			break;
 		}
 	}
