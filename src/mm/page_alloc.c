@@ -129,7 +129,7 @@ static void bad_page(const struct page *page, unsigned int order,
 }
 
 /* Map a chunk for @z and put its one free block on the order-10 list. */
-static bool grow(struct zone *z)
+static bool zone_add_chunk(struct zone *z)
 {
 	struct chunk *_Atomic *table;
 	struct chunk *c;
@@ -235,7 +235,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 		if (!list_empty(&z->free_area[o]))
 			break;
 	if (o > MAX_PAGE_ORDER) {
-		if (!grow(z))
+		if (!zone_add_chunk(z))
 			return NULL;
 		o = MAX_PAGE_ORDER;
 	}

@@ -79,7 +79,7 @@ static unsigned int slab_pages(const struct page *slab)
  * is tried without retrying or warning, then the minimal one as the caller
  * asked.
  */
-static struct page *grow(struct kmem_cache *s, gfp_t gfp)
+static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct page *slab;
 	unsigned int order = s->oo.order, objects = s->oo.objects, i;
@@ -325,7 +325,7 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 
 		/* Nothing cached anywhere: grow, unlocked (it may reclaim). */
 		pthread_mutex_unlock(&s->list_lock);
-		slab = grow(s, gfp);
+		slab = new_slab(s, gfp);
 		pthread_mutex_lock(&s->list_lock);
 		if (!slab) {
 			pthread_mutex_unlock(&s->list_lock);
@@ -382,7 +382,7 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		slab = pick(s);
 		if (!slab) {
 			pthread_mutex_unlock(&s->list_lock);
-			slab = grow(s, gfp);
+			slab = new_slab(s, gfp);
 			pthread_mutex_lock(&s->list_lock);
 			if (!slab) {
 				pthread_mutex_unlock(&s->list_lock);

@@ -196,8 +196,8 @@ static void prune(struct scull_dev *dev, uint64_t item)
 	}
 }
 
-/* grow - the leaf for @item, making the nodes on its path; NULL on ENOMEM. */
-static struct scull_index *grow(struct scull_dev *dev, uint64_t item)
+/* make_leaf - the leaf for @item, making the nodes on its path; NULL: ENOMEM */
+static struct scull_index *make_leaf(struct scull_dev *dev, uint64_t item)
 {
 	struct scull_index *n, *root;
 	unsigned int i, shift = 0;
@@ -243,7 +243,7 @@ static void **get_qset(struct scull_dev *dev, uint64_t item,
 	unsigned int i = item & IDX_MASK;
 	void **qs;
 
-	if (!leaf && !(leaf = grow(dev, item)))
+	if (!leaf && !(leaf = make_leaf(dev, item)))
 		return NULL;
 	if (!leaf->slot[i]) {
 		qs = kcalloc(dev->sb->qset, sizeof(void *), GFP_KERNEL);
