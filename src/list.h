@@ -72,4 +72,24 @@ static inline void list_move_tail(struct list_head *n, struct list_head *head)
 	for (pos = (head)->next, tmp = pos->next; pos != (head); \
 	     pos = tmp, tmp = pos->next)
 
+/* list_for_each_entry - @pos is each struct holding a node of @head */
+#define list_for_each_entry(pos, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+
+/* list_for_each_entry_safe - the same, and @pos may be unlinked */
+#define list_for_each_entry_safe(pos, tmp, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member), \
+	     tmp = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = tmp, \
+	     tmp = list_entry(tmp->member.next, __typeof__(*tmp), member))
+
+/* list_for_each_entry_continue - on from the entry after @pos */
+#define list_for_each_entry_continue(pos, head, member) \
+	for (pos = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (head); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+
 #endif /* SCULLCFS_LIST_H */

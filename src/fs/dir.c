@@ -1,4 +1,4 @@
-/* dir.c - scullcfs's directory operations: names made, moved, listed */
+/* dir.c - directory entries and operations: names made, moved, listed */
 
 /*
  * Every operation here changes the namespace under fs->ns_lock held for
@@ -8,6 +8,8 @@
  * come first, so an ENOMEM leaves the tree as it was.  Removing a name
  * never needs memory.
  *
+ * Entries are found by (directory, name) in fs->names, a hash table
+ * (hashtable.h), and listed from each directory's list in cookie order.
  * Directory entries carry cookies that grow with every entry added to a
  * directory (fs_dir_add appends), so a readdir that resumes "after cookie
  * N" neither repeats nor skips an entry that was there all along, whatever
@@ -48,6 +50,98 @@ struct dir_handle {
 	uint64_t off;                /* its cookie: the offset to resume at */
 	unsigned long gen;           /* dir.gen then: @last is alive if equal */
 };
+
+/* name_hash - where the entry @name of @dir sits in fs->names */
+static uint64_t name_hash(const struct fs_inode *dir, const char *name,
+			  size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;       /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	return h ^ hash_u64(dir->ino);
+}
+
+/**
+ * fs_dir_find - the entry @name of directory @dir, or NULL
+ * The caller holds ns_lock (read).
+ */
+struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
+			      const char *name)
+{
+	size_t len = strlen(name);
+	uint64_t h = name_hash(dir, name, len);
+	struct hnode *pos;
+
+	htable_for_each_possible(pos, &fs->names, h) {
+		struct fs_dirent *de = container_of(pos, struct fs_dirent,
+						    hash);
+
+		if (de->dir == dir && de->namelen == len &&
+		    !memcmp(de->name, name, len))
+			return de;
+	}
+	return NULL;
+}
+
+/**
+ * fs_dir_add - give @inode the name @name in @dir
+ * The entry goes to the end of @dir's list with the next cookie, so a
+ * readdir in progress sees it at most once and skips nothing.  nlink is the
+ * caller's to update.  The caller holds ns_lock for writing and has checked
+ * that @name is free.  Returns 0 or -ENOMEM.  May block for memory.
+ */
+int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
+	       struct fs_inode *inode)
+{
+	size_t len = strlen(name);
+	struct fs_dirent *de;
+
+	de = kmem_cache_alloc(fs->dentry_cache, GFP_KERNEL);
+	if (!de)
+		return -ENOMEM;
+	de->name = kmalloc(len + 1, GFP_KERNEL);
+	if (!de->name) {
+		kmem_cache_free(fs->dentry_cache, de);
+		return -ENOMEM;
+	}
+	memcpy(de->name, name, len + 1);
+	de->namelen = len;
+	de->inode = inode;
+	de->dir = dir;
+	de->cookie = dir->dir.next_cookie++;
+	list_add_tail(&de->list, &dir->dir.entries);
+	dir->dir.nr_entries++;
+	htable_add(&fs->names, &de->hash, name_hash(dir, name, len));
+	return 0;
+}
+
+/**
+ * fs_dir_del - remove and free the entry @de (not its inode)
+ * nlink is the caller's to update.  The caller holds ns_lock for writing.
+ * Never needs memory.
+ */
+void fs_dir_del(struct fs *fs, struct fs_dirent *de)
+{
+	struct fs_inode *dir = de->dir;
+
+	htable_del(&fs->names, &de->hash);
+	list_del(&de->list);
+	dir->dir.nr_entries--;
+	dir->dir.gen++;
+	kfree(de->name);
+	kmem_cache_free(fs->dentry_cache, de);
+}
+
+/* fs_dir_clear - remove every entry of @dir (at unmount); ns_lock (w) */
+void fs_dir_clear(struct fs *fs, struct fs_inode *dir)
+{
+	struct fs_dirent *de, *tmp;
+
+	list_for_each_entry_safe(de, tmp, &dir->dir.entries, list)
+		fs_dir_del(fs, de);
+}
 
 static void set_nlink(struct fs_inode *inode, unsigned int n)
 {
@@ -569,14 +663,14 @@ static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
 static struct list_head *seek(struct fs_inode *dir, struct dir_handle *h,
 			      uint64_t off)
 {
-	struct list_head *pos;
+	struct fs_dirent *de;
 
 	if (h && h->last && h->gen == dir->dir.gen && h->off == off)
 		return h->last->list.next;
-	list_for_each(pos, &dir->dir.entries)
-		if (list_entry(pos, struct fs_dirent, list)->cookie > off)
-			break;
-	return pos;
+	list_for_each_entry(de, &dir->dir.entries, list)
+		if (de->cookie > off)
+			return &de->list;
+	return &dir->dir.entries;
 }
 
 /*

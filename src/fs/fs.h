@@ -30,6 +30,7 @@
 #include <scullc/mempool.h>
 #include <scullc/slab.h>
 
+#include "hashtable.h"
 #include "list.h"
 #include "scull/scull.h"
 
@@ -75,7 +76,7 @@ struct fs_dirent;
 
 struct fs_inode {
 	fuse_ino_t ino;              /* fixed */
-	struct fs_inode *hash_next;  /* fs->table chain; protected by ns_lock */
+	struct hnode hash;           /* in fs->inodes, by ino; ns_lock */
 	uint64_t nlookup;            /* kernel lookups; atomic: grows under
 					ns_lock (read), shrinks under it (write) */
 	unsigned int nlink;          /* changed under ns_lock (write), stored
@@ -117,8 +118,7 @@ struct fs_dirent {
 	char *name;                  /* kmalloc'd */
 	size_t namelen;
 	struct fs_inode *dir;        /* the directory holding it; fixed */
-	struct fs_dirent *hash_next; /* fs->names chain; ns_lock */
-	uint32_t hash;               /* of (dir, name); fixed */
+	struct hnode hash;           /* in fs->names, by (dir, name); ns_lock */
 };
 
 struct fs {
@@ -132,14 +132,10 @@ struct fs {
 
 	pthread_rwlock_t ns_lock;    /* the namespace: table, dirs, links */
 	/* protected by ns_lock: */
-	struct fs_inode **table;     /* hash of inodes by number */
-	size_t table_size;           /* buckets, a power of two */
-	size_t nr_inodes;
+	struct htable inodes;        /* every inode, by number */
 	fuse_ino_t next_ino;
 	struct list_head devices;    /* every regular file, for scullcmem */
-	struct fs_dirent **names;    /* hash of entries by (dir, name) */
-	size_t names_size;           /* buckets, a power of two */
-	size_t nr_dirents;
+	struct htable names;         /* every entry, by (dir, name) */
 	struct timespec start;       /* mount time: the pseudo-files' times */
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
 };
@@ -152,9 +148,11 @@ static inline struct fs *fs_from_req(fuse_req_t req)
 	return (struct fs *)fuse_req_userdata(req);
 }
 
-/* "inode.c" - the inode table, attributes and the namespace */
+/* "mount.c" - the mount's lifetime: build, tear down, check for leaks */
 int fs_init(struct fs *fs);         /* caches, root, devices; 0/-errno */
 int fs_destroy(struct fs *fs);      /* frees all; -EBUSY if anything leaked */
+
+/* "inode.c" - the inode table, attributes and lifetimes */
 /* fs_iget - the inode numbered @ino, or NULL; caller holds ns_lock (read) */
 struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino);
 /* fs_iget_unlocked - fs_iget taking ns_lock itself; valid for the request,
@@ -188,11 +186,6 @@ void fs_evict(struct fs *fs, struct fs_inode *inode);
 /* fs_unused - no name and no kernel lookup left: the caller unhashes it
    under the lock and evicts it after unlocking */
 bool fs_unused(struct fs_inode *inode);                       /* write */
-struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
-			      const char *name);              /* read */
-int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
-	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
-void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
 /* fs_fill_entry - the reply for a lookup of @inode; read.  The caller
    takes the lookup reference (fs_hold) only once the reply is certain. */
 void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
@@ -221,12 +214,13 @@ void fs_put_handle(struct fs *fs, struct fs_inode *inode);
 bool fs_orphan(struct fs_inode *inode);
 void fs_reap_orphan(struct fs *fs, struct fs_inode *inode);
 
-/* "leak.c" - every cache must end holding what it held at the start */
-struct fs_leaks;
-struct fs_leaks *fs_leaks_start(void);
-unsigned long fs_leaks_check(struct fs_leaks *baseline);
-
-/* "dir.c" - directory operations */
+/* "dir.c" - directory entries and directory operations */
+struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
+			      const char *name);              /* read */
+int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
+	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
+void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
+void fs_dir_clear(struct fs *fs, struct fs_inode *dir);       /* write */
 void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	      mode_t mode);
 void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,

@@ -1,13 +1,10 @@
 /* inode.c - scullcfs's inode table, attributes, lookups and lifetimes */
 
 /*
- * Two hash tables, both in struct fs and both under ns_lock, hold the
- * namespace: fs->table finds an inode by number (chained through
- * inode->hash_next), fs->names finds a directory entry by (directory,
- * name) (chained through dirent->hash_next).  Each directory also keeps its
- * entries on a list in cookie order, for readdir (dir.c).  Both tables
- * double when they hold more than one element per bucket, as long as
- * kmalloc can give the bigger array; if it cannot, chains just get longer.
+ * Two hash tables (hashtable.h), both in struct fs and both under ns_lock,
+ * hold the namespace: fs->inodes finds an inode by number, fs->names
+ * (dir.c) a directory entry by (directory, name).  Each directory also
+ * keeps its entries on a list in cookie order, for readdir.
  *
  * Lifetime of an inode:
  *   alive  <=>  nlink > 0  ||  nlookup > 0  ||  ino == FUSE_ROOT_ID
@@ -57,8 +54,6 @@
 
 #include "fs/fs.h"
 
-#define TABLE_MIN        64          /* buckets in a new table */
-#define FS_IOV_POOL_MIN  4           /* reads that always make progress */
 #define BOGO_DIRENT_SIZE 20          /* st_size of a directory per entry */
 
 static const char *const pseudo_names[] = {
@@ -66,99 +61,23 @@ static const char *const pseudo_names[] = {
 	[FS_INO_SCULLCMEM] = "scullcmem",
 };
 
-static size_t ino_bucket(const struct fs *fs, fuse_ino_t ino)
-{
-	return (size_t)((ino * 0x9e3779b97f4a7c15ULL) >> 32) &
-	       (fs->table_size - 1);
-}
-
-static uint32_t name_hash(const struct fs_inode *dir, const char *name,
-			  size_t len)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)dir->ino;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	return h ^ (h >> 15);
-}
-
-/* grow - a table of twice @size buckets, or NULL to keep the old one */
-static void **grow(size_t size, size_t *new_size)
-{
-	size_t n = size * 2;
-
-	if (n * sizeof(void *) > KMALLOC_MAX_SIZE)
-		return NULL;
-	*new_size = n;
-	return kcalloc(n, sizeof(void *), GFP_KERNEL | __GFP_NOWARN);
-}
-
-static void insert_inode(struct fs *fs, struct fs_inode *inode)
-{
-	size_t b, i, n;
-	struct fs_inode **t;
-
-	if (fs->nr_inodes >= fs->table_size &&
-	    (t = (struct fs_inode **)grow(fs->table_size, &n))) {
-		for (i = 0; i < fs->table_size; i++) {
-			struct fs_inode *p = fs->table[i], *next;
-
-			for (; p; p = next) {
-				next = p->hash_next;
-				b = (size_t)((p->ino * 0x9e3779b97f4a7c15ULL)
-					     >> 32) & (n - 1);
-				p->hash_next = t[b];
-				t[b] = p;
-			}
-		}
-		kfree(fs->table);
-		fs->table = t;
-		fs->table_size = n;
-	}
-	b = ino_bucket(fs, inode->ino);
-	inode->hash_next = fs->table[b];
-	fs->table[b] = inode;
-	fs->nr_inodes++;
-}
-
-static void insert_name(struct fs *fs, struct fs_dirent *de)
-{
-	size_t b, i, n;
-	struct fs_dirent **t;
-
-	if (fs->nr_dirents >= fs->names_size &&
-	    (t = (struct fs_dirent **)grow(fs->names_size, &n))) {
-		for (i = 0; i < fs->names_size; i++) {
-			struct fs_dirent *p = fs->names[i], *next;
-
-			for (; p; p = next) {
-				next = p->hash_next;
-				p->hash_next = t[p->hash & (n - 1)];
-				t[p->hash & (n - 1)] = p;
-			}
-		}
-		kfree(fs->names);
-		fs->names = t;
-		fs->names_size = n;
-	}
-	b = de->hash & (fs->names_size - 1);
-	de->hash_next = fs->names[b];
-	fs->names[b] = de;
-	fs->nr_dirents++;
-}
-
 /**
  * fs_iget - the inode numbered @ino, or NULL
  * The caller holds ns_lock (read or write).
  */
 struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino)
 {
-	struct fs_inode *p = fs->table[ino_bucket(fs, ino)];
+	uint64_t h = hash_u64(ino);
+	struct hnode *pos;
 
-	while (p && p->ino != ino)
-		p = p->hash_next;
-	return p;
+	htable_for_each_possible(pos, &fs->inodes, h) {
+		struct fs_inode *inode = container_of(pos, struct fs_inode,
+						      hash);
+
+		if (inode->ino == ino)
+			return inode;
+	}
+	return NULL;
 }
 
 /**
@@ -210,20 +129,14 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 		inode->dir.next_cookie = FS_COOKIE_FIRST;
 	}
 	inode->ino = fs->next_ino++;
-	insert_inode(fs, inode);
+	htable_add(&fs->inodes, &inode->hash, hash_u64(inode->ino));
 	return inode;
 }
 
 /* fs_unhash - take @inode out of the table; the caller holds ns_lock (w) */
 void fs_unhash(struct fs *fs, struct fs_inode *inode)
 {
-	struct fs_inode **pp = &fs->table[ino_bucket(fs, inode->ino)];
-
-	while (*pp != inode)
-		pp = &(*pp)->hash_next;
-	*pp = inode->hash_next;
-	inode->hash_next = NULL;
-	fs->nr_inodes--;
+	htable_del(&fs->inodes, &inode->hash);
 	if (S_ISREG(inode->mode))
 		list_del(&inode->devices);
 }
@@ -255,78 +168,6 @@ bool fs_unused(struct fs_inode *inode)
 void fs_hold(struct fs_inode *inode)
 {
 	__atomic_add_fetch(&inode->nlookup, 1, __ATOMIC_RELAXED);
-}
-
-/**
- * fs_dir_find - the entry @name of directory @dir, or NULL
- * The caller holds ns_lock (read).
- */
-struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
-			      const char *name)
-{
-	size_t len = strlen(name);
-	uint32_t h = name_hash(dir, name, len);
-	struct fs_dirent *de = fs->names[h & (fs->names_size - 1)];
-
-	for (; de; de = de->hash_next)
-		if (de->hash == h && de->dir == dir && de->namelen == len &&
-		    !memcmp(de->name, name, len))
-			return de;
-	return NULL;
-}
-
-/**
- * fs_dir_add - give @inode the name @name in @dir
- * The entry goes to the end of @dir's list with the next cookie, so a
- * readdir in progress sees it at most once and skips nothing.  nlink is the
- * caller's to update.  The caller holds ns_lock for writing and has checked
- * that @name is free.  Returns 0 or -ENOMEM.  May block for memory.
- */
-int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
-	       struct fs_inode *inode)
-{
-	size_t len = strlen(name);
-	struct fs_dirent *de;
-
-	de = kmem_cache_alloc(fs->dentry_cache, GFP_KERNEL);
-	if (!de)
-		return -ENOMEM;
-	de->name = kmalloc(len + 1, GFP_KERNEL);
-	if (!de->name) {
-		kmem_cache_free(fs->dentry_cache, de);
-		return -ENOMEM;
-	}
-	memcpy(de->name, name, len + 1);
-	de->namelen = len;
-	de->inode = inode;
-	de->dir = dir;
-	de->hash = name_hash(dir, name, len);
-	de->cookie = dir->dir.next_cookie++;
-	list_add_tail(&de->list, &dir->dir.entries);
-	dir->dir.nr_entries++;
-	insert_name(fs, de);
-	return 0;
-}
-
-/**
- * fs_dir_del - remove and free the entry @de (not its inode)
- * nlink is the caller's to update.  The caller holds ns_lock for writing.
- * Never needs memory.
- */
-void fs_dir_del(struct fs *fs, struct fs_dirent *de)
-{
-	struct fs_dirent **pp = &fs->names[de->hash & (fs->names_size - 1)];
-	struct fs_inode *dir = de->dir;
-
-	while (*pp != de)
-		pp = &(*pp)->hash_next;
-	*pp = de->hash_next;
-	fs->nr_dirents--;
-	list_del(&de->list);
-	dir->dir.nr_entries--;
-	dir->dir.gen++;
-	kfree(de->name);
-	kmem_cache_free(fs->dentry_cache, de);
 }
 
 bool fs_is_pseudo(fuse_ino_t ino)
@@ -445,7 +286,8 @@ static void drop(struct fs *fs, fuse_ino_t ino, uint64_t n,
 	__atomic_sub_fetch(&inode->nlookup, n, __ATOMIC_RELAXED);
 	if (fs_unused(inode)) {
 		fs_unhash(fs, inode);
-		inode->hash_next = *victims;  /* free for reuse once unhashed */
+		/* the hash link is free for reuse once unhashed */
+		inode->hash.next = *victims ? &(*victims)->hash : NULL;
 		*victims = inode;
 	}
 }
@@ -455,7 +297,7 @@ static void evict_all(struct fs *fs, struct fs_inode *victims)
 	struct fs_inode *next;
 
 	for (; victims; victims = next) {
-		next = victims->hash_next;
+		next = hnode_entry(victims->hash.next, struct fs_inode, hash);
 		fs_evict(fs, victims);
 	}
 }
@@ -701,7 +543,7 @@ void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 	(void)ino;
 	scullc_meminfo(&mi);
 	pthread_rwlock_rdlock(&fs->ns_lock);
-	inodes = fs->nr_inodes + 2;              /* + the pseudo-files */
+	inodes = fs->inodes.nr + 2;              /* + the pseudo-files */
 	pthread_rwlock_unlock(&fs->ns_lock);
 
 	memset(&sv, 0, sizeof(sv));
@@ -717,142 +559,4 @@ void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 	sv.f_favail = sv.f_ffree;
 	sv.f_namemax = FS_NAME_MAX;
 	fuse_reply_statfs(req, &sv);
-}
-
-static void free_dir_entries(struct fs *fs, struct fs_inode *dir)
-{
-	struct list_head *pos, *tmp;
-
-	list_for_each_safe(pos, tmp, &dir->dir.entries)
-		fs_dir_del(fs, list_entry(pos, struct fs_dirent, list));
-}
-
-/**
- * fs_init - create the caches, the root and scullc0..N-1 for fs->opt
- * @fs must be zeroed apart from fs->opt.  Returns 0 or -errno (-ENOMEM,
- * -EINVAL for geometry scull refuses, -EEXIST when a cache name is taken),
- * having undone everything on failure.  Single-threaded: call before the
- * session runs.
- */
-int fs_init(struct fs *fs)
-{
-	struct fs_inode *root, *inode;
-	char name[32];
-	unsigned int i;
-	int ret;
-
-	fs->leaks = fs_leaks_start();
-	fs->owner = getuid();
-	clock_gettime(CLOCK_REALTIME, &fs->start);
-	pthread_rwlock_init(&fs->ns_lock, NULL);
-	INIT_LIST_HEAD(&fs->devices);
-
-	fs->inode_cache = kmem_cache_create("scullcfs_inode",
-					    sizeof(struct fs_inode), 0,
-					    SLAB_HWCACHE_ALIGN, NULL);
-	if (!fs->inode_cache)
-		goto fail_errno;
-	fs->dentry_cache = kmem_cache_create("scullcfs_dentry",
-					     sizeof(struct fs_dirent), 0, 0,
-					     NULL);
-	if (!fs->dentry_cache)
-		goto fail_errno;
-	ret = scull_sb_init(&fs->sb, fs->opt.quantum, fs->opt.qset);
-	if (ret)
-		goto fail;
-	fs->iov_max = fs_read_iov_max(fs->opt.quantum);
-	fs->iov_pool = mempool_create_kmalloc_pool(FS_IOV_POOL_MIN,
-					fs->iov_max * sizeof(struct iovec));
-	if (!fs->iov_pool)
-		goto fail_errno;
-	fs->table = kcalloc(TABLE_MIN, sizeof(*fs->table), GFP_KERNEL);
-	fs->names = kcalloc(TABLE_MIN, sizeof(*fs->names), GFP_KERNEL);
-	if (!fs->table || !fs->names)
-		goto fail_errno;
-	fs->table_size = fs->names_size = TABLE_MIN;
-
-	pthread_rwlock_wrlock(&fs->ns_lock);
-	fs->next_ino = FUSE_ROOT_ID;
-	root = fs_new_inode(fs, S_IFDIR | 0755, getuid(), getgid());
-	fs->next_ino = FS_INO_FIRST;
-	if (!root)
-		goto fail_unlock;
-	root->nlink = 2;
-	root->nlookup = 1;           /* the kernel's, from mount to unmount */
-	root->dir.parent = FUSE_ROOT_ID;
-	for (i = 0; i < fs->opt.devices; i++) {
-		inode = fs_new_inode(fs, S_IFREG | 0644, getuid(), getgid());
-		if (!inode)
-			goto fail_unlock;
-		snprintf(name, sizeof(name), "scullc%u", i);
-		if (fs_dir_add(fs, root, name, inode)) {
-			errno = ENOMEM;
-			goto fail_unlock;
-		}
-		inode->nlink = 1;
-	}
-	pthread_rwlock_unlock(&fs->ns_lock);
-	return 0;
-
-fail_unlock:
-	pthread_rwlock_unlock(&fs->ns_lock);
-fail_errno:
-	ret = -errno;
-fail:
-	fs_destroy(fs);
-	return ret;
-}
-
-/**
- * fs_destroy - free every inode, entry and device, destroy every cache
- * Returns 0, or -EBUSY when something was still allocated, in the daemon's
- * own caches or (checked against fs_leaks_start's baseline) in kmalloc's;
- * what leaked is logged.  Call only once the session and its threads are
- * gone.
- */
-int fs_destroy(struct fs *fs)
-{
-	struct fs_inode *inode, *next;
-	int leaked = 0;
-	size_t i;
-
-	if (fs->table) {
-		for (i = 0; i < fs->table_size; i++)
-			for (inode = fs->table[i]; inode; inode = inode->hash_next)
-				if (S_ISDIR(inode->mode))
-					free_dir_entries(fs, inode);
-		for (i = 0; i < fs->table_size; i++) {
-			for (inode = fs->table[i]; inode; inode = next) {
-				next = inode->hash_next;
-				fs_evict(fs, inode);
-			}
-			fs->table[i] = NULL;
-		}
-		fs->nr_inodes = 0;
-	}
-	kfree(fs->table);
-	kfree(fs->names);
-	fs->table = NULL;
-	fs->names = NULL;
-	if (fs->iov_pool)
-		mempool_destroy(fs->iov_pool);
-	fs->iov_pool = NULL;
-	if (fs->sb.cache && scull_sb_destroy(&fs->sb)) {
-		fuse_log(FUSE_LOG_ERR, "scullcfs: quanta leaked\n");
-		leaked = 1;
-	}
-	if (kmem_cache_destroy(fs->dentry_cache)) {
-		fuse_log(FUSE_LOG_ERR, "scullcfs: directory entries leaked\n");
-		leaked = 1;
-	}
-	if (kmem_cache_destroy(fs->inode_cache)) {
-		fuse_log(FUSE_LOG_ERR, "scullcfs: inodes leaked\n");
-		leaked = 1;
-	}
-	fs->dentry_cache = fs->inode_cache = NULL;
-	pthread_rwlock_destroy(&fs->ns_lock);
-	if (fs_leaks_check(fs->leaks))
-		leaked = 1;
-	fs->leaks = NULL;
-	return leaked ? -EBUSY : 0;
 }

@@ -94,12 +94,10 @@ static void render_scullcmem(struct fs *fs, struct sbuf *sb)
 {
 	struct scull_dev_info info;
 	struct item_run run = { .sb = sb };
-	struct list_head *pos;
 	struct fs_inode *inode;
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
-	list_for_each(pos, &fs->devices) {
-		inode = list_entry(pos, struct fs_inode, devices);
+	list_for_each_entry(inode, &fs->devices, devices) {
 		scull_dev_info(&inode->dev, &info);
 		sbuf_printf(sb, "Device ino %lu: qset %u, quantum %u, "
 			  "size %" PRIu64 ", items %lu, quanta %lu\n",

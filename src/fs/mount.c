@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mount.c - a mount's lifetime: build it, tear it down, check for leaks */
+
+/*
+ * fs_init makes everything a mount starts with - the daemon's caches, the
+ * namespace tables, the root and the scullcN devices - before the FUSE
+ * session exists; fs_destroy frees it all once the session has ended, and
+ * says whether anything leaked.
+ *
+ * The daemon's own caches (scullc, scullcfs_inode, scullcfs_dentry) cannot
+ * hide a leak: kmem_cache_destroy refuses to destroy a cache with objects
+ * out and names them.  Names, qset arrays, index nodes, symlink targets and
+ * read buffers come from the kmalloc caches, which outlive the mount; for
+ * those, leaks_start counts what each cache holds for its users before
+ * the mount is built and leaks_check counts again after it is torn down.
+ * A cache holding more at the end has lost objects.
+ *
+ * What a cache holds for its users, once the calling thread's per-thread
+ * cache and the shared array have been drained by kmem_cache_shrink, is
+ *   held = active_objs - shared_avail - internal_objs
+ * (internal_objs are other caches' per-thread arrays).  That is exact only
+ * while no other thread keeps a per-thread cache: at the start no worker
+ * thread exists yet, and at the end the session has joined them all, and
+ * an exiting thread gives its per-thread caches back.
+ *
+ * The baseline lives in libc's heap, not in the caches it measures.
+ *
+ * Single-threaded: both ends run while no request is being served, so
+ * ns_lock is taken only where the functions called expect it.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs/fs.h"
+
+#define FS_IOV_POOL_MIN  4           /* reads that always make progress */
+
+struct fs_leaks {
+	size_t nr;
+	struct {
+		char name[KMEM_CACHE_NAME_MAX + 1];
+		unsigned long held;
+	} cache[];                   /* nr entries */
+};
+
+static unsigned long held(struct kmem_cache *s)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_shrink(s);
+	kmem_cache_get_stats(s, &st);
+	return st.active_objs - st.shared_avail - st.internal_objs;
+}
+
+/* The names of the caches alive now, from slabinfo; NULL on failure */
+static char *cache_names(size_t *nr)
+{
+	size_t len = slabinfo_read(NULL, 0) + 4096, n = 0;
+	char *text = malloc(len), *line, *save;
+
+	if (!text)
+		return NULL;
+	slabinfo_read(text, len);
+	/* skip the two header lines; keep each line's first word */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		line[strcspn(line, " ")] = '\0';
+		memmove(text + n, line, strlen(line) + 1);
+		n += strlen(line) + 1;
+	}
+	*nr = n;
+	return text;
+}
+
+/**
+ * leaks_start - record what every cache holds before the mount
+ * Returns the baseline, or NULL (with a warning logged) when it cannot be
+ * taken; leaks_check(NULL) then checks nothing.  Call before any
+ * thread but the caller uses the allocator.
+ */
+static struct fs_leaks *leaks_start(void)
+{
+	struct fs_leaks *b = NULL;
+	size_t bytes, count = 0, i = 0;
+	struct kmem_cache *s;
+	char *names, *p;
+
+	names = cache_names(&bytes);
+	for (p = names; names && p < names + bytes; p += strlen(p) + 1)
+		count++;
+	if (names)
+		b = malloc(sizeof(*b) + count * sizeof(b->cache[0]));
+	if (!b) {
+		fuse_log(FUSE_LOG_WARNING, "scullcfs: no leak check at "
+			 "unmount: out of memory\n");
+		free(names);
+		return NULL;
+	}
+	for (p = names; p < names + bytes; p += strlen(p) + 1) {
+		s = kmem_cache_find(p);
+		if (!s)
+			continue;
+		snprintf(b->cache[i].name, sizeof(b->cache[i].name), "%s", p);
+		b->cache[i++].held = held(s);
+	}
+	b->nr = i;
+	free(names);
+	return b;
+}
+
+/**
+ * leaks_check - compare with the baseline, log every cache holding more
+ * and free the baseline.  Returns the number of objects lost.  Call once
+ * every other thread that used the allocator has exited.
+ */
+static unsigned long leaks_check(struct fs_leaks *b)
+{
+	unsigned long lost = 0, now;
+	struct kmem_cache *s;
+
+	for (size_t i = 0; b && i < b->nr; i++) {
+		s = kmem_cache_find(b->cache[i].name);
+		if (!s)
+			continue;
+		now = held(s);
+		if (now > b->cache[i].held) {
+			fuse_log(FUSE_LOG_ERR, "scullcfs: %lu objects of %s "
+				 "leaked\n", now - b->cache[i].held,
+				 b->cache[i].name);
+			lost += now - b->cache[i].held;
+		}
+	}
+	free(b);
+	return lost;
+}
+
+/**
+ * fs_init - create the caches, the root and scullc0..N-1 for fs->opt
+ * @fs must be zeroed apart from fs->opt.  Returns 0 or -errno (-ENOMEM,
+ * -EINVAL for geometry scull refuses, -EEXIST when a cache name is taken),
+ * having undone everything on failure.  Single-threaded: call before the
+ * session runs.
+ */
+int fs_init(struct fs *fs)
+{
+	struct fs_inode *root, *inode;
+	char name[32];
+	unsigned int i;
+	int ret;
+
+	fs->leaks = leaks_start();
+	fs->owner = getuid();
+	clock_gettime(CLOCK_REALTIME, &fs->start);
+	pthread_rwlock_init(&fs->ns_lock, NULL);
+	INIT_LIST_HEAD(&fs->devices);
+
+	fs->inode_cache = kmem_cache_create("scullcfs_inode",
+					    sizeof(struct fs_inode), 0,
+					    SLAB_HWCACHE_ALIGN, NULL);
+	if (!fs->inode_cache)
+		goto fail_errno;
+	fs->dentry_cache = kmem_cache_create("scullcfs_dentry",
+					     sizeof(struct fs_dirent), 0, 0,
+					     NULL);
+	if (!fs->dentry_cache)
+		goto fail_errno;
+	ret = scull_sb_init(&fs->sb, fs->opt.quantum, fs->opt.qset);
+	if (ret)
+		goto fail;
+	fs->iov_max = fs_read_iov_max(fs->opt.quantum);
+	fs->iov_pool = mempool_create_kmalloc_pool(FS_IOV_POOL_MIN,
+					fs->iov_max * sizeof(struct iovec));
+	if (!fs->iov_pool)
+		goto fail_errno;
+	if (htable_init(&fs->inodes) || htable_init(&fs->names))
+		goto fail_errno;
+
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	fs->next_ino = FUSE_ROOT_ID;
+	root = fs_new_inode(fs, S_IFDIR | 0755, getuid(), getgid());
+	fs->next_ino = FS_INO_FIRST;
+	if (!root)
+		goto fail_unlock;
+	root->nlink = 2;
+	root->nlookup = 1;           /* the kernel's, from mount to unmount */
+	root->dir.parent = FUSE_ROOT_ID;
+	for (i = 0; i < fs->opt.devices; i++) {
+		inode = fs_new_inode(fs, S_IFREG | 0644, getuid(), getgid());
+		if (!inode)
+			goto fail_unlock;
+		snprintf(name, sizeof(name), "scullc%u", i);
+		if (fs_dir_add(fs, root, name, inode)) {
+			errno = ENOMEM;
+			goto fail_unlock;
+		}
+		inode->nlink = 1;
+	}
+	pthread_rwlock_unlock(&fs->ns_lock);
+	return 0;
+
+fail_unlock:
+	pthread_rwlock_unlock(&fs->ns_lock);
+fail_errno:
+	ret = -errno;
+fail:
+	fs_destroy(fs);
+	return ret;
+}
+
+/**
+ * fs_destroy - free every inode, entry and device, destroy every cache
+ * Returns 0, or -EBUSY when something was still allocated, in the daemon's
+ * own caches or (checked against fs_leaks_start's baseline) in kmalloc's;
+ * what leaked is logged.  Call only once the session and its threads are
+ * gone.
+ */
+int fs_destroy(struct fs *fs)
+{
+	struct hnode *pos, *tmp;
+	struct fs_inode *inode;
+	int leaked = 0;
+	size_t i;
+
+	if (fs->inodes.bucket) {
+		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
+			inode = container_of(pos, struct fs_inode, hash);
+			if (S_ISDIR(inode->mode))
+				fs_dir_clear(fs, inode);
+		}
+		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
+			inode = container_of(pos, struct fs_inode, hash);
+			fs_unhash(fs, inode);
+			fs_evict(fs, inode);
+		}
+	}
+	htable_destroy(&fs->inodes);
+	htable_destroy(&fs->names);
+	if (fs->iov_pool)
+		mempool_destroy(fs->iov_pool);
+	fs->iov_pool = NULL;
+	if (fs->sb.cache && scull_sb_destroy(&fs->sb)) {
+		fuse_log(FUSE_LOG_ERR, "scullcfs: quanta leaked\n");
+		leaked = 1;
+	}
+	if (kmem_cache_destroy(fs->dentry_cache)) {
+		fuse_log(FUSE_LOG_ERR, "scullcfs: directory entries leaked\n");
+		leaked = 1;
+	}
+	if (kmem_cache_destroy(fs->inode_cache)) {
+		fuse_log(FUSE_LOG_ERR, "scullcfs: inodes leaked\n");
+		leaked = 1;
+	}
+	fs->dentry_cache = fs->inode_cache = NULL;
+	pthread_rwlock_destroy(&fs->ns_lock);
+	if (leaks_check(fs->leaks))
+		leaked = 1;
+	fs->leaks = NULL;
+	return leaked ? -EBUSY : 0;
+}
