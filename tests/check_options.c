@@ -77,6 +77,7 @@ START_TEST(defaults_are_scullc_geometry_four_devices_half_of_ram)
 	ck_assert_uint_eq(opts.size, pct_of_ram(50));
 	ck_assert_ptr_null(opts.slab_debug);
 	ck_assert_ptr_null(opts.failslab);
+	ck_assert_uint_eq(opts.stats_mode, 0400);
 	ck_assert_int_eq(opts.show_help, 0);
 	ck_assert_int_eq(args.argc, 2);
 	ck_assert_str_eq(args.argv[1], "/mnt");
@@ -98,6 +99,10 @@ START_TEST(good_values_are_taken)
 	ck_assert_uint_eq(opts.size, 64ULL << 20);
 	ck_assert_int_eq(parse("-oquantum=4k", "/m", NULL), 0);
 	ck_assert_uint_eq(opts.quantum, 4096);
+	ck_assert_int_eq(parse("-o", "stats_mode=0444", "/m", NULL), 0);
+	ck_assert_uint_eq(opts.stats_mode, 0444);
+	ck_assert_int_eq(parse("-o", "stats_mode=440", "/m", NULL), 0);
+	ck_assert_uint_eq(opts.stats_mode, 0440);
 }
 END_TEST
 
@@ -215,6 +220,8 @@ START_TEST(help_lists_every_option_with_its_default)
 	ck_assert_ptr_nonnull(strstr(text, "(default: 50%)"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o slab_debug="));
 	ck_assert_ptr_nonnull(strstr(text, "    -o failslab="));
+	ck_assert_ptr_nonnull(strstr(text, "    -o stats_mode=MODE "));
+	ck_assert_ptr_nonnull(strstr(text, "(default: 0400"));
 }
 END_TEST
 
@@ -255,6 +262,15 @@ static const struct bad bad_values[] = {
 		     "1052672 bytes (1 MiB plus one quantum)" },
 	{ "size=1m", "scullcfs: invalid size=1m: less than the minimum of "
 		     "1052672 bytes (1 MiB plus one quantum)" },
+	{ "stats_mode=0644", "scullcfs: invalid stats_mode=0644: expected "
+	  "octal read bits that include the owner's, such as 0400, 0440 or "
+	  "0444" },
+	{ "stats_mode=0044", "scullcfs: invalid stats_mode=0044: expected "
+	  "octal read bits that include the owner's, such as 0400, 0440 or "
+	  "0444" },
+	{ "stats_mode=r", "scullcfs: invalid stats_mode=r: expected "
+	  "octal read bits that include the owner's, such as 0400, 0440 or "
+	  "0444" },
 };
 
 START_TEST(bad_value_fails_with_one_line_naming_it)

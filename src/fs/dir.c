@@ -13,10 +13,14 @@
  * Directory entries carry cookies that grow with every entry added to a
  * directory (fs_dir_add appends), so a readdir that resumes "after cookie
  * N" neither repeats nor skips an entry that was there all along, whatever
- * is created or removed meanwhile.  Offsets 1..4 belong to ".", ".." and,
- * at the root, "slabinfo" and "scullcmem".  An open directory keeps a
+ * is created or removed meanwhile.  Offsets 1 and 2 belong to "." and
+ * "..".  An open directory keeps a
  * cursor (the last entry it returned) so that resuming costs nothing while
  * no entry of the directory has been freed; otherwise the list is walked.
+ *
+ * The daemon's own inodes (the pseudo-files, FS_I_FIXED) keep their names:
+ * unlink, rmdir, rename and link of them, and new names in a fixed
+ * directory, fail with EPERM, as on /proc and /sys.
  *
  * Timestamps follow POSIX: a new or removed name updates the parent's mtime
  * and ctime, and the ctime of the inode whose link count changed; rename
@@ -167,9 +171,17 @@ static struct fs_inode *get_dir(struct fs *fs, fuse_ino_t ino, int *err)
 		*err = ENOENT;       /* a removed directory takes no names */
 	else if (!S_ISDIR(dir->mode))
 		*err = ENOTDIR;
+	else if (dir->flags & FS_I_FIXED)
+		*err = EPERM;        /* its names are the daemon's */
 	else
 		return dir;
 	return NULL;
+}
+
+/* fixed - @de names an inode of the daemon's: no removing or moving it */
+static bool fixed(const struct fs_dirent *de)
+{
+	return de->inode->flags & FS_I_FIXED;
 }
 
 /* in_subtree - @dir is @top or lies below it; ns_lock held */
@@ -201,10 +213,6 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 	if ((err = check_name(name)))
 		goto out;
-	if (fs_reserved(parent, name)) {
-		err = EEXIST;
-		goto out;
-	}
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	dir = get_dir(fs, parent, &err);
 	if (!dir)
@@ -345,17 +353,13 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 
 	if ((err = check_name(newname)))
 		return (void) fuse_reply_err(req, err);
-	if (fs_reserved(newparent, newname))
-		return (void) fuse_reply_err(req, EEXIST);
-	if (fs_is_pseudo(ino))
-		return (void) fuse_reply_err(req, EPERM);
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	dir = get_dir(fs, newparent, &err);
 	if (!inode || inode->nlink == 0)
 		err = ENOENT;        /* no linking a file back from the dead */
-	else if (S_ISDIR(inode->mode))
+	else if (S_ISDIR(inode->mode) || (inode->flags & FS_I_FIXED))
 		err = EPERM;
 	else if (dir && fs_dir_find(fs, dir, newname))
 		err = EEXIST;
@@ -422,7 +426,9 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		goto unlock;
 	}
 	inode = de->inode;
-	if (isdir && !S_ISDIR(inode->mode))
+	if (fixed(de))
+		err = EPERM;
+	else if (isdir && !S_ISDIR(inode->mode))
 		err = ENOTDIR;
 	else if (!isdir && S_ISDIR(inode->mode))
 		err = EISDIR;
@@ -449,15 +455,11 @@ unlock:
 
 void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	if (fs_reserved(parent, name))
-		return (void) fuse_reply_err(req, EPERM);
 	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, false));
 }
 
 void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	if (fs_reserved(parent, name))
-		return (void) fuse_reply_err(req, ENOTDIR);
 	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, true));
 }
 
@@ -547,8 +549,6 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return (void) fuse_reply_err(req, EINVAL);
 	if (check_name(name) || check_name(newname))
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
-	if (fs_reserved(parent, name) || fs_reserved(newparent, newname))
-		return (void) fuse_reply_err(req, EPERM);
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	odir = fs_iget(fs, parent);
@@ -567,7 +567,9 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	dst = fs_dir_find(fs, ndir, newname);
 	if (dst && dst->inode == src->inode)
 		goto unlock;         /* POSIX: two links to one file: no-op */
-	if (dst && (flags & RENAME_NOREPLACE))
+	if (fixed(src) || (dst && fixed(dst)))
+		err = EPERM;
+	else if (dst && (flags & RENAME_NOREPLACE))
 		err = EEXIST;
 	else if (!dst && (flags & RENAME_EXCHANGE))
 		err = ENOENT;
@@ -593,8 +595,7 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct dir_handle *h;
 
 	if (!inode)
-		return (void) fuse_reply_err(req, fs_is_pseudo(ino) ?
-					     ENOTDIR : ENOENT);
+		return (void) fuse_reply_err(req, ENOENT);
 	if (!S_ISDIR(inode->mode))
 		return (void) fuse_reply_err(req, ENOTDIR);
 	/* without a cursor readdir still works, walking from the start */
@@ -623,22 +624,18 @@ struct fill {
 };
 
 /*
- * emit - add one entry (@inode, or the pseudo-file @pino when @inode is
- * NULL) at offset @cookie.  Returns false when it does not fit: then
- * nothing was added and the kernel takes no lookup for it.
+ * emit - add one entry for @inode at offset @cookie.  Returns false when
+ * it does not fit: then nothing was added and the kernel takes no lookup
+ * for it.
  */
 static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
-		 fuse_ino_t pino, uint64_t cookie)
+		 uint64_t cookie)
 {
 	struct fuse_entry_param e;
 	size_t n;
 
 	memset(&e, 0, sizeof(e));
-	if (!inode) {
-		e.ino = pino;
-		pseudo_fill_attr(f->fs, pino, &e.attr);
-		e.entry_timeout = FS_ATTR_TIMEOUT;
-	} else if (f->plus) {
+	if (f->plus) {
 		fs_fill_entry(f->fs, inode, &e);
 	} else {
 		e.ino = inode->ino;
@@ -686,22 +683,18 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 	uint64_t c;
 
 	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
-		if (c == 1 && !emit(f, ".", dir, 0, c))
+		if (c == 1 && !emit(f, ".", dir, c))
 			return;
 		if (c == 2) {
 			parent = fs_iget(f->fs, dir->dir.parent);
-			if (!emit(f, "..", parent ? parent : dir, 0, c))
+			if (!emit(f, "..", parent ? parent : dir, c))
 				return;
 		}
-		if (c >= 3 && dir->ino == FUSE_ROOT_ID &&
-		    !emit(f, c == 3 ? "slabinfo" : "scullcmem", NULL,
-			  c == 3 ? FS_INO_SLABINFO : FS_INO_SCULLCMEM, c))
-			return;
 	}
 	for (pos = seek(dir, h, off); pos != &dir->dir.entries;
 	     pos = pos->next) {
 		de = list_entry(pos, struct fs_dirent, list);
-		if (!emit(f, de->name, de->inode, 0, de->cookie))
+		if (!emit(f, de->name, de->inode, de->cookie))
 			break;
 		if (f->plus) {
 			fs_hold(de->inode);

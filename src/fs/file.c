@@ -1,9 +1,12 @@
-/* file.c - the data of a scullcfs file: open, read, write, fallocate, ioctl */
+/* file.c - open files: dispatch to the inode's operations; the devices' */
 
 /*
- * Design.  A regular file is a scull device (scull.h); this file turns FUSE
- * requests into device calls.  The two pseudo-files at the root are handed
- * to pseudo.c at each entry point.
+ * Design.  Every request on an open file goes to the operations table of
+ * its inode (inode->fops, as the kernel's file_operations): a regular file
+ * is a scull device (scull.h) and has fs_dev_fops, at the bottom of this
+ * file, which turns FUSE requests into device calls; the pseudo-files have
+ * pseudo.c's.  An operation a table leaves out answers with the error a
+ * kernel file without it would give.
  *
  * Reads reply straight from the quanta: scull_read_iov describes the range
  * as iovecs pointing into the quanta (holes point at a page of zeros) and
@@ -115,8 +118,9 @@ static mode_t file_type(struct fs_inode *inode)
 	return mode & S_IFMT;
 }
 
-/* reg_inode - the regular file @ino, or NULL after replying with an error */
-static struct fs_inode *reg_inode(fuse_req_t req, fuse_ino_t ino)
+/* file_inode - the file @ino with its operations, or NULL after replying
+   with an error */
+static struct fs_inode *file_inode(fuse_req_t req, fuse_ino_t ino)
 {
 	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
 	mode_t type;
@@ -125,12 +129,104 @@ static struct fs_inode *reg_inode(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_err(req, ENOENT);
 		return NULL;
 	}
-	type = file_type(inode);
-	if (!S_ISREG(type)) {
+	if (!inode->fops) {
+		type = file_type(inode);
 		fuse_reply_err(req, S_ISDIR(type) ? EISDIR : EINVAL);
 		return NULL;
 	}
 	return inode;
+}
+
+void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode = file_inode(req, ino);
+
+	if (inode)
+		inode->fops->open(req, inode, fi);
+}
+
+void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+	     struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+
+	if (off < 0)
+		return (void) fuse_reply_err(req, EINVAL);
+	inode = file_inode(req, ino);
+	if (inode)
+		inode->fops->read(req, inode, size, off, fi);
+}
+
+void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
+		  off_t off, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+
+	if (off < 0)
+		return (void) fuse_reply_err(req, EINVAL);
+	inode = file_inode(req, ino);
+	if (!inode)
+		return;
+	if (!inode->fops->write_buf)
+		return (void) fuse_reply_err(req, EBADF);
+	inode->fops->write_buf(req, inode, bufv, off, fi);
+}
+
+void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+
+	if (inode && inode->fops && inode->fops->release)
+		return inode->fops->release(req, inode, fi);
+	fuse_reply_err(req, 0);
+}
+
+void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+		  off_t len, struct fuse_file_info *fi)
+{
+	struct fs_inode *inode = file_inode(req, ino);
+
+	if (!inode)
+		return;
+	if (!inode->fops->fallocate)
+		return (void) fuse_reply_err(req, EOPNOTSUPP);
+	inode->fops->fallocate(req, inode, mode, off, len, fi);
+}
+
+void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+	      struct fuse_file_info *fi)
+{
+	struct fs_inode *inode;
+
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return (void) fuse_reply_err(req, EINVAL);
+	if (off < 0)
+		return (void) fuse_reply_err(req, ENXIO);
+	inode = file_inode(req, ino);
+	if (!inode)
+		return;
+	/* a file without the operation is all of size 0, as /proc's: no
+	   data, and the end at 0 */
+	if (!inode->fops->lseek)
+		return (void) fuse_reply_err(req, ENXIO);
+	inode->fops->lseek(req, inode, off, whence, fi);
+}
+
+void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+	      struct fuse_file_info *fi, unsigned int flags,
+	      const void *in_buf, size_t in_bufsz, size_t out_bufsz)
+{
+	struct fs_inode *inode;
+
+	if (flags & FUSE_IOCTL_DIR)
+		return (void) fuse_reply_err(req, ENOTTY);
+	inode = fs_iget_unlocked(fs_from_req(req), ino);
+	if (!inode)
+		return (void) fuse_reply_err(req, ENOENT);
+	if (!inode->fops || !inode->fops->ioctl)
+		return (void) fuse_reply_err(req, ENOTTY);
+	inode->fops->ioctl(req, inode, cmd, arg, fi, flags, in_buf, in_bufsz,
+			   out_bufsz);
 }
 
 static bool ts_after(const struct timespec *a, const struct timespec *b)
@@ -155,16 +251,10 @@ static void touch_atime(struct fs_inode *inode)
 		fs_touch(inode, FS_ATIME);
 }
 
-void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void dev_open(fuse_req_t req, struct fs_inode *inode,
+		     struct fuse_file_info *fi)
 {
-	struct fs_inode *inode;
 	int err;
-
-	if (fs_is_pseudo(ino))
-		return pseudo_open(req, ino, fi);
-	inode = reg_inode(req, ino);
-	if (!inode)
-		return;
 
 	err = fs_get_handle(fs_from_req(req), inode);
 	if (err)
@@ -219,24 +309,16 @@ static void read_copy(fuse_req_t req, struct scull_dev *dev, size_t size,
 	pthread_mutex_unlock(&emergency.lock);
 }
 
-void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-	     struct fuse_file_info *fi)
+static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
+		     off_t off, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode;
-	struct scull_dev *dev;
+	struct scull_dev *dev = &inode->dev;
 	struct iovec *iov;
 	size_t max, len;
 	int count = 0;
 
-	if (fs_is_pseudo(ino))
-		return pseudo_read(req, ino, size, off, fi);
-	if (off < 0)
-		return (void) fuse_reply_err(req, EINVAL);
-	inode = reg_inode(req, ino);
-	if (!inode)
-		return;
-	dev = &inode->dev;
+	(void)fi;
 
 	/*
 	 * Count for the whole request, before clamping at the end of file:
@@ -265,23 +347,17 @@ void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	touch_atime(inode);
 }
 
-void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
-		  off_t off, struct fuse_file_info *fi)
+static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
+			  struct fuse_bufvec *bufv, off_t off,
+			  struct fuse_file_info *fi)
 {
 	struct fuse_buf *src = &bufv->buf[bufv->idx];
-	struct fs_inode *inode = NULL;
 	char *copy = NULL;
 	const char *data;
 	ssize_t done;
 	size_t len;
 
-	if (off < 0)
-		return (void) fuse_reply_err(req, EINVAL);
-	if (!fs_is_pseudo(ino)) {
-		inode = reg_inode(req, ino);
-		if (!inode)
-			return;
-	}
+	(void)fi;
 
 	if (bufv->count == 1 && !(src->flags & FUSE_BUF_IS_FD)) {
 		data = (const char *)src->mem + bufv->off;
@@ -307,12 +383,6 @@ void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 		len = (size_t)done;
 	}
 
-	if (!inode) {
-		pseudo_write(req, ino, data, len, off, fi);
-		kfree(copy);
-		return;
-	}
-
 	done = scull_write(&inode->dev, data, len, (uint64_t)off);
 	if (!copy && done > 0)
 		bufv->off += (size_t)done;
@@ -324,16 +394,11 @@ void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 	fuse_reply_write(req, (size_t)done);
 }
 
-void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void dev_release(fuse_req_t req, struct fs_inode *inode,
+			struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode;
-
-	if (fs_is_pseudo(ino))
-		return pseudo_release(req, ino, fi);
-	inode = fs_iget_unlocked(fs, ino);
-	if (inode)
-		fs_put_handle(fs, inode);
+	(void)fi;
+	fs_put_handle(fs_from_req(req), inode);
 	fuse_reply_err(req, 0);
 }
 
@@ -354,23 +419,16 @@ void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	fuse_reply_err(req, 0);
 }
 
-void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
-		  off_t len, struct fuse_file_info *fi)
+static void dev_fallocate(fuse_req_t req, struct fs_inode *inode, int mode,
+			  off_t off, off_t len, struct fuse_file_info *fi)
 {
-	struct fs_inode *inode;
-	struct scull_dev *dev;
+	struct scull_dev *dev = &inode->dev;
 	bool keep = mode & FALLOC_FL_KEEP_SIZE;
 	int err;
 
 	(void)fi;
-	if (fs_is_pseudo(ino))
-		return (void) fuse_reply_err(req, EOPNOTSUPP);
 	if (off < 0 || len <= 0)
 		return (void) fuse_reply_err(req, EINVAL);
-	inode = reg_inode(req, ino);
-	if (!inode)
-		return;
-	dev = &inode->dev;
 
 	switch (mode & ~FALLOC_FL_KEEP_SIZE) {
 	case 0:
@@ -396,24 +454,12 @@ void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 	fuse_reply_err(req, 0);
 }
 
-void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
-	      struct fuse_file_info *fi)
+static void dev_lseek(fuse_req_t req, struct fs_inode *inode, off_t off,
+		      int whence, struct fuse_file_info *fi)
 {
-	struct fs_inode *inode;
 	int64_t pos;
 
 	(void)fi;
-	if (whence != SEEK_DATA && whence != SEEK_HOLE)
-		return (void) fuse_reply_err(req, EINVAL);
-	if (off < 0)
-		return (void) fuse_reply_err(req, ENXIO);
-	/* the pseudo-files are size 0: no data, and the end is at 0 */
-	if (fs_is_pseudo(ino))
-		return (void) fuse_reply_err(req, ENXIO);
-	inode = reg_inode(req, ino);
-	if (!inode)
-		return;
-
 	if (whence == SEEK_DATA)
 		pos = scull_seek_data(&inode->dev, (uint64_t)off);
 	else
@@ -437,26 +483,21 @@ static void reply_get(fuse_req_t req, int value, void *arg,
 	fuse_reply_err(req, EINVAL);
 }
 
-void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
-	      struct fuse_file_info *fi, unsigned int flags,
-	      const void *in_buf, size_t in_bufsz, size_t out_bufsz)
+static void dev_ioctl(fuse_req_t req, struct fs_inode *inode,
+		      unsigned int cmd, void *arg, struct fuse_file_info *fi,
+		      unsigned int flags, const void *in_buf, size_t in_bufsz,
+		      size_t out_bufsz)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode;
 	int quantum = (int)fs->sb.quantum;
 	int qset = (int)fs->sb.qset;
 
+	(void)inode;
 	(void)fi;
 	(void)in_buf;
 	(void)in_bufsz;
-	if (fs_is_pseudo(ino) || (flags & FUSE_IOCTL_DIR) ||
-	    _IOC_TYPE(cmd) != SCULLC_IOC_MAGIC ||
+	if (_IOC_TYPE(cmd) != SCULLC_IOC_MAGIC ||
 	    _IOC_NR(cmd) > SCULLC_IOC_MAXNR)
-		return (void) fuse_reply_err(req, ENOTTY);
-	inode = fs_iget_unlocked(fs, ino);
-	if (!inode)
-		return (void) fuse_reply_err(req, ENOENT);
-	if (!S_ISREG(file_type(inode)))
 		return (void) fuse_reply_err(req, ENOTTY);
 
 	switch (cmd) {
@@ -484,3 +525,20 @@ void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 		return (void) fuse_reply_err(req, ENOTTY);
 	}
 }
+
+/* dev_truncate - setattr(size) on a device; 0 or -errno (scull_truncate) */
+static int dev_truncate(struct fs_inode *inode, uint64_t size)
+{
+	return scull_truncate(&inode->dev, size);
+}
+
+const struct fs_file_ops fs_dev_fops = {
+	.open           = dev_open,
+	.read           = dev_read,
+	.write_buf      = dev_write_buf,
+	.release        = dev_release,
+	.truncate       = dev_truncate,
+	.fallocate      = dev_fallocate,
+	.lseek          = dev_lseek,
+	.ioctl          = dev_ioctl,
+};

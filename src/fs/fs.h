@@ -8,9 +8,10 @@
  * directory entries from "scullcfs_dentry", names and buffers from kmalloc,
  * file data from the scull device's "scullc" cache.
  *
- * Inode numbers: FUSE_ROOT_ID (1) is the root directory, FS_INO_SLABINFO
- * and FS_INO_SCULLCMEM the two pseudo-files at the root; every other inode
- * gets the next number and numbers are never reused during a mount.
+ * Inode numbers: FUSE_ROOT_ID (1) is the root directory; every other inode
+ * gets the next number and numbers are never reused during a mount.  The
+ * pseudo-files (pseudo.c) are inodes like any other, made at mount, with
+ * their own operations table and the FS_I_FIXED flag.
  *
  * An inode lives while it has a name (nlink > 0) or the kernel holds
  * lookups on it (nlookup > 0): an unlinked file stays readable through its
@@ -34,12 +35,8 @@
 #include "list.h"
 #include "scull/scull.h"
 
-#define FS_INO_SLABINFO   2
-#define FS_INO_SCULLCMEM  3
-#define FS_INO_FIRST      4          /* first number for ordinary inodes */
 #define FS_NAME_MAX       255
-#define FS_COOKIE_FIRST   5          /* readdir offsets 1..4: ".", "..",
-					and at the root the pseudo-files */
+#define FS_COOKIE_FIRST   3          /* readdir offsets 1, 2: ".", ".." */
 
 /* Mount option limits (options.c) */
 #define FS_QSET_MAX       SCULL_QSET_MAX
@@ -54,6 +51,7 @@ struct fs_options {
 	uint64_t size;               /* byte limit of the allocator */
 	char *slab_debug;            /* slab_debug= string or NULL (strdup'd) */
 	char *failslab;              /* failslab= string or NULL (strdup'd) */
+	mode_t stats_mode;           /* read bits of the pseudo-files */
 	int show_help;
 	int show_version;
 };
@@ -73,6 +71,43 @@ void fs_options_free(struct fs_options *opts);
 void fs_print_help(const char *progname);
 
 struct fs_dirent;
+struct fs_inode;
+struct pseudo_file;
+
+/*
+ * What an inode's open files do, as the kernel's file_operations: file.c
+ * hands each FUSE request on an open file to the inode's table.  open,
+ * read and release are required; a missing write_buf is EBADF, truncate
+ * (setattr of the size) EPERM, fallocate EOPNOTSUPP, lseek (SEEK_DATA,
+ * SEEK_HOLE) ENXIO and ioctl ENOTTY.  Each operation replies exactly once,
+ * but truncate, which returns 0 or -errno to fs_setattr.
+ */
+struct fs_file_ops {
+	void (*open)(fuse_req_t req, struct fs_inode *inode,
+		     struct fuse_file_info *fi);
+	void (*read)(fuse_req_t req, struct fs_inode *inode, size_t size,
+		     off_t off, struct fuse_file_info *fi);
+	void (*write_buf)(fuse_req_t req, struct fs_inode *inode,
+			  struct fuse_bufvec *bufv, off_t off,
+			  struct fuse_file_info *fi);
+	void (*release)(fuse_req_t req, struct fs_inode *inode,
+			struct fuse_file_info *fi);
+	int (*truncate)(struct fs_inode *inode, uint64_t size);
+	void (*fallocate)(fuse_req_t req, struct fs_inode *inode, int mode,
+			  off_t off, off_t len, struct fuse_file_info *fi);
+	void (*lseek)(fuse_req_t req, struct fs_inode *inode, off_t off,
+		      int whence, struct fuse_file_info *fi);
+	void (*ioctl)(fuse_req_t req, struct fs_inode *inode,
+		      unsigned int cmd, void *arg, struct fuse_file_info *fi,
+		      unsigned int flags, const void *in_buf, size_t in_bufsz,
+		      size_t out_bufsz);
+};
+
+/* inode->flags */
+#define FS_I_FIXED  0x1   /* made by the daemon (pseudo.c): its name cannot
+			     be removed, moved or linked, its mode and owner
+			     not changed; a fixed directory takes no names
+			     from users */
 
 struct fs_inode {
 	fuse_ino_t ino;              /* fixed */
@@ -84,9 +119,11 @@ struct fs_inode {
 	unsigned int opens;          /* S_ISREG: open handles; atomic: grows
 					under ns_lock (read), read under it
 					(write) */
-	bool orphan;                 /* S_ISREG with no name and no handle:
+	bool orphan;                 /* a device with no name and no handle:
 					its data is freed and opens fail;
 					protected by ns_lock */
+	unsigned int flags;          /* FS_I_*; fixed */
+	const struct fs_file_ops *fops; /* S_ISREG: what open files do; fixed */
 
 	pthread_mutex_t attr_lock;
 	/* protected by attr_lock: */
@@ -97,7 +134,12 @@ struct fs_inode {
 	struct timespec atime, mtime, ctime;
 
 	union {
-		struct scull_dev dev;    /* S_ISREG: has its own lock */
+		struct scull_dev dev;    /* a device (fs_is_device): has its own
+					    lock */
+		struct {                 /* a pseudo-file (pseudo.c); fixed */
+			const struct pseudo_file *file;
+			void *data;        /* what the file shows */
+		} pseudo;
 		struct {                 /* S_ISDIR; protected by ns_lock */
 			struct list_head entries;  /* by cookie, ascending */
 			uint64_t next_cookie;      /* readdir offsets */
@@ -108,7 +150,7 @@ struct fs_inode {
 		} dir;
 		char *target;            /* S_ISLNK, kmalloc'd; fixed */
 	};
-	struct list_head devices;    /* S_ISREG: fs->devices; ns_lock */
+	struct list_head devices;    /* a device: in fs->devices; ns_lock */
 };
 
 struct fs_dirent {
@@ -124,7 +166,9 @@ struct fs_dirent {
 struct fs {
 	struct fs_options opt;
 	struct scull_sb sb;          /* geometry and the "scullc" cache */
-	uid_t owner;                 /* the mounting user: may tune slabinfo */
+	uid_t owner;                 /* the mounting user: owns the
+					pseudo-files */
+	gid_t group;                 /* and their group */
 	struct kmem_cache *inode_cache;
 	struct kmem_cache *dentry_cache;
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
@@ -139,6 +183,15 @@ struct fs {
 	struct timespec start;       /* mount time: the pseudo-files' times */
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
 };
+
+/* "file.c" - open files, and the devices' operations */
+extern const struct fs_file_ops fs_dev_fops;
+
+/* fs_is_device - @inode is a scull device (a user's regular file) */
+static inline bool fs_is_device(const struct fs_inode *inode)
+{
+	return inode->fops == &fs_dev_fops;
+}
 
 /* "main.c" - option handling, start-up and teardown, the ops table */
 extern const struct fuse_lowlevel_ops fs_ops;
@@ -161,7 +214,6 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino);
 void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st);
 enum { FS_ATIME = 1, FS_MTIME = 2, FS_CTIME = 4 };
 void fs_touch(struct fs_inode *inode, int which);  /* takes attr_lock */
-bool fs_is_pseudo(fuse_ino_t ino);
 void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void fs_forget_multi(fuse_req_t req, size_t count,
@@ -176,10 +228,14 @@ void fs_statfs(fuse_req_t req, fuse_ino_t ino);
  * ns_lock for writing, "read" at least for reading.
  */
 #define FS_ATTR_TIMEOUT   1.0        /* seconds the kernel may cache */
-/* fs_new_inode - a new unnamed inode (nlink 0) in the table; write.
-   NULL with errno ENOMEM. */
+/* fs_new_inode - a new unnamed inode (nlink 0) in the table, a device if
+   S_ISREG(@mode); write.  NULL with errno ENOMEM. */
 struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 			      gid_t gid);
+/* fs_new_fixed - a new unnamed FS_I_FIXED inode of the mounting user with
+   the operations @fops (NULL for a directory); write.  NULL: ENOMEM. */
+struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
+			      const struct fs_file_ops *fops);
 void fs_unhash(struct fs *fs, struct fs_inode *inode);        /* write */
 /* fs_evict - free an unhashed inode and its data; no lock held */
 void fs_evict(struct fs *fs, struct fs_inode *inode);
@@ -195,9 +251,6 @@ void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
 void fs_reply_entry(fuse_req_t req, struct fs *fs,
 		    const struct fuse_entry_param *e);
 void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
-/* fs_reserved - @name in @parent is one of the pseudo-files */
-bool fs_reserved(fuse_ino_t parent, const char *name);
-fuse_ino_t fs_pseudo_ino(fuse_ino_t parent, const char *name); /* or 0 */
 
 /*
  * Handles on devices.  A file that loses its last name while no handle is
@@ -264,22 +317,9 @@ void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
    sets fs->iov_max to it and makes elements of iov_max struct iovecs */
 size_t fs_read_iov_max(unsigned int quantum);
 
-/* "pseudo.c" - slabinfo and scullcmem at the root */
-/*
- * fs_open, fs_read, fs_write_buf and fs_release hand the pseudo inodes
- * here.  fs_setattr must hand them to pseudo_setattr, which accepts the
- * setattr(size = 0) that `echo ... > slabinfo` (O_TRUNC) sends, and the
- * time updates, as no-ops, and refuses everything else with EPERM.
- */
-void pseudo_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void pseudo_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi);
-void pseudo_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-		  size_t size, off_t off, struct fuse_file_info *fi);
-void pseudo_release(fuse_req_t req, fuse_ino_t ino,
-		    struct fuse_file_info *fi);
-void pseudo_fill_attr(struct fs *fs, fuse_ino_t ino, struct stat *st);
-void pseudo_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		    int to_set, struct fuse_file_info *fi);
+/* "pseudo.c" - the pseudo-files: the allocator's reports */
+/* pseudo_init - make the pseudo-files and link them under @root; called
+   by fs_init with ns_lock held for writing.  0 or -ENOMEM. */
+int pseudo_init(struct fs *fs, struct fs_inode *root);
 
 #endif /* SCULLCFS_FS_H */

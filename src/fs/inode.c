@@ -15,8 +15,9 @@
  * under the write lock and frees it after unlocking, so that freeing a big
  * device's quanta never holds up the namespace.
  *
- * The pseudo-files have fixed numbers and no struct fs_inode: lookups of
- * them are answered from pseudo.c and their forgets ignored.
+ * The pseudo-files are inodes like the others, with their own operations
+ * (inode->fops) and the FS_I_FIXED flag, which refuses changes of mode
+ * and owner here and of names in dir.c.
  *
  * Lock order:
  *   1. fs->ns_lock        (rwlock)
@@ -56,11 +57,6 @@
 
 #define BOGO_DIRENT_SIZE 20          /* st_size of a directory per entry */
 
-static const char *const pseudo_names[] = {
-	[FS_INO_SLABINFO] = "slabinfo",
-	[FS_INO_SCULLCMEM] = "scullcmem",
-};
-
 /**
  * fs_iget - the inode numbered @ino, or NULL
  * The caller holds ns_lock (read or write).
@@ -95,6 +91,32 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino)
 	return inode;
 }
 
+/* new_inode - a zeroed inode of @mode with the next number, hashed */
+static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
+				  gid_t gid)
+{
+	struct fs_inode *inode;
+	struct timespec now;
+
+	inode = kmem_cache_zalloc(fs->inode_cache, GFP_KERNEL);
+	if (!inode)
+		return NULL;
+	pthread_mutex_init(&inode->attr_lock, NULL);
+	clock_gettime(CLOCK_REALTIME, &now);
+	inode->mode = mode;
+	inode->uid = uid;
+	inode->gid = gid;
+	inode->atime = inode->mtime = inode->ctime = now;
+	INIT_LIST_HEAD(&inode->devices);
+	if (S_ISDIR(mode)) {
+		INIT_LIST_HEAD(&inode->dir.entries);
+		inode->dir.next_cookie = FS_COOKIE_FIRST;
+	}
+	inode->ino = fs->next_ino++;
+	htable_add(&fs->inodes, &inode->hash, hash_u64(inode->ino));
+	return inode;
+}
+
 /**
  * fs_new_inode - make an inode with no name (nlink 0, nlookup 0)
  * A regular file gets its scull device and joins fs->devices; a directory
@@ -104,32 +126,38 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino)
 struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 			      gid_t gid)
 {
-	struct fs_inode *inode;
-	struct timespec now;
+	struct fs_inode *inode = new_inode(fs, mode, uid, gid);
 
-	inode = kmem_cache_zalloc(fs->inode_cache, GFP_KERNEL);
-	if (!inode)
-		return NULL;
-	if (S_ISREG(mode) && scull_dev_init(&inode->dev, &fs->sb)) {
-		kmem_cache_free(fs->inode_cache, inode);
+	if (!inode || !S_ISREG(mode))
+		return inode;
+	if (scull_dev_init(&inode->dev, &fs->sb)) {
+		fs_unhash(fs, inode);
+		fs_evict(fs, inode);
 		errno = ENOMEM;
 		return NULL;
 	}
-	pthread_mutex_init(&inode->attr_lock, NULL);
-	clock_gettime(CLOCK_REALTIME, &now);
-	inode->mode = mode;
-	inode->uid = uid;
-	inode->gid = gid;
-	inode->atime = inode->mtime = inode->ctime = now;
-	INIT_LIST_HEAD(&inode->devices);
-	if (S_ISREG(mode)) {
-		list_add_tail(&inode->devices, &fs->devices);
-	} else if (S_ISDIR(mode)) {
-		INIT_LIST_HEAD(&inode->dir.entries);
-		inode->dir.next_cookie = FS_COOKIE_FIRST;
-	}
-	inode->ino = fs->next_ino++;
-	htable_add(&fs->inodes, &inode->hash, hash_u64(inode->ino));
+	inode->fops = &fs_dev_fops;
+	list_add_tail(&inode->devices, &fs->devices);
+	return inode;
+}
+
+/**
+ * fs_new_fixed - make an FS_I_FIXED inode owned by the mounting user
+ * @fops: a regular file's operations, or NULL for a directory
+ * Times are the mount's start.  The caller holds ns_lock for writing and
+ * fills the rest (inode->pseudo, the name).  Returns the inode, or NULL
+ * with errno ENOMEM.  May block for memory.
+ */
+struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
+			      const struct fs_file_ops *fops)
+{
+	struct fs_inode *inode = new_inode(fs, mode, fs->owner, fs->group);
+
+	if (!inode)
+		return NULL;
+	inode->flags = FS_I_FIXED;
+	inode->fops = fops;
+	inode->atime = inode->mtime = inode->ctime = fs->start;
 	return inode;
 }
 
@@ -137,8 +165,7 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 void fs_unhash(struct fs *fs, struct fs_inode *inode)
 {
 	htable_del(&fs->inodes, &inode->hash);
-	if (S_ISREG(inode->mode))
-		list_del(&inode->devices);
+	list_del(&inode->devices);          /* a no-op but for devices */
 }
 
 /**
@@ -148,7 +175,7 @@ void fs_unhash(struct fs *fs, struct fs_inode *inode)
  */
 void fs_evict(struct fs *fs, struct fs_inode *inode)
 {
-	if (S_ISREG(inode->mode))
+	if (fs_is_device(inode))
 		scull_dev_destroy(&inode->dev);
 	else if (S_ISLNK(inode->mode))
 		kfree(inode->target);
@@ -168,29 +195,6 @@ bool fs_unused(struct fs_inode *inode)
 void fs_hold(struct fs_inode *inode)
 {
 	__atomic_add_fetch(&inode->nlookup, 1, __ATOMIC_RELAXED);
-}
-
-bool fs_is_pseudo(fuse_ino_t ino)
-{
-	return ino == FS_INO_SLABINFO || ino == FS_INO_SCULLCMEM;
-}
-
-/* fs_pseudo_ino - the pseudo-file @name names in @parent, or 0 */
-fuse_ino_t fs_pseudo_ino(fuse_ino_t parent, const char *name)
-{
-	fuse_ino_t ino;
-
-	if (parent != FUSE_ROOT_ID)
-		return 0;
-	for (ino = FS_INO_SLABINFO; ino <= FS_INO_SCULLCMEM; ino++)
-		if (!strcmp(name, pseudo_names[ino]))
-			return ino;
-	return 0;
-}
-
-bool fs_reserved(fuse_ino_t parent, const char *name)
-{
-	return fs_pseudo_ino(parent, name) != 0;
 }
 
 /**
@@ -221,7 +225,7 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	st->st_ctim = inode->ctime;
 	pthread_mutex_unlock(&inode->attr_lock);
 
-	if (S_ISREG(st->st_mode)) {
+	if (fs_is_device(inode)) {
 		scull_dev_info(&inode->dev, &info);
 		st->st_size = (off_t)info.size;
 		st->st_blocks = (blkcnt_t)((info.nr_quanta *
@@ -270,8 +274,6 @@ static void drop(struct fs *fs, fuse_ino_t ino, uint64_t n,
 	struct fs_inode *inode;
 	uint64_t have;
 
-	if (fs_is_pseudo(ino))
-		return;
 	inode = fs_iget(fs, ino);
 	if (!inode)
 		return;
@@ -318,7 +320,7 @@ void fs_unlookup(struct fs *fs, fuse_ino_t ino)
 
 bool fs_orphan(struct fs_inode *inode)
 {
-	if (!S_ISREG(inode->mode) || inode->orphan ||
+	if (!fs_is_device(inode) || inode->orphan ||
 	    __atomic_load_n(&inode->nlink, __ATOMIC_RELAXED) ||
 	    __atomic_load_n(&inode->opens, __ATOMIC_RELAXED))
 		return false;
@@ -377,19 +379,10 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	struct fs_inode *dir;
 	struct fs_dirent *de;
-	fuse_ino_t pino;
 	int err = 0;
 
 	if (strlen(name) > FS_NAME_MAX)
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
-	pino = fs_pseudo_ino(parent, name);
-	if (pino) {
-		memset(&e, 0, sizeof(e));
-		e.ino = pino;
-		pseudo_fill_attr(fs, pino, &e.attr);
-		e.entry_timeout = FS_ATTR_TIMEOUT;
-		return (void) fuse_reply_entry(req, &e);
-	}
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
@@ -442,10 +435,6 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	double timeout;
 
 	(void)fi;
-	if (fs_is_pseudo(ino)) {
-		pseudo_fill_attr(fs, ino, &st);
-		return (void) fuse_reply_attr(req, &st, 0);
-	}
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	if (inode)
@@ -466,21 +455,24 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 	int ret;
 
-	if (fs_is_pseudo(ino))
-		return pseudo_setattr(req, ino, attr, to_set, fi);
+	(void)fi;
 	inode = fs_iget_unlocked(fs, ino);
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
+	if ((inode->flags & FS_I_FIXED) &&
+	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+		       FUSE_SET_ATTR_GID)))
+		return (void) fuse_reply_err(req, EPERM);
 
 	/* the one step that can fail goes first: a failure changes nothing */
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		if (S_ISDIR(inode->mode))
 			return (void) fuse_reply_err(req, EISDIR);
-		if (!S_ISREG(inode->mode))
+		if (!S_ISREG(inode->mode) || attr->st_size < 0)
 			return (void) fuse_reply_err(req, EINVAL);
-		if (attr->st_size < 0)
-			return (void) fuse_reply_err(req, EINVAL);
-		ret = scull_truncate(&inode->dev, (uint64_t)attr->st_size);
+		ret = inode->fops->truncate ?
+		      inode->fops->truncate(inode, (uint64_t)attr->st_size) :
+		      -EPERM;
 		if (ret)
 			return (void) fuse_reply_err(req, -ret);
 	}
@@ -543,7 +535,7 @@ void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 	(void)ino;
 	scullc_meminfo(&mi);
 	pthread_rwlock_rdlock(&fs->ns_lock);
-	inodes = fs->inodes.nr + 2;              /* + the pseudo-files */
+	inodes = fs->inodes.nr;
 	pthread_rwlock_unlock(&fs->ns_lock);
 
 	memset(&sv, 0, sizeof(sv));

@@ -210,7 +210,7 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.readdir        = fs_readdir,
 	.readdirplus    = fs_readdirplus,
 	.releasedir     = fs_releasedir,
-	/* file.c, which hands the pseudo-files to pseudo.c */
+	/* file.c, which hands each to the inode's operations */
 	.open           = fs_open,
 	.read           = fs_read,
 	.write_buf      = fs_write_buf,

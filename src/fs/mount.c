@@ -143,7 +143,8 @@ static unsigned long leaks_check(struct fs_leaks *b)
 }
 
 /**
- * fs_init - create the caches, the root and scullc0..N-1 for fs->opt
+ * fs_init - create the caches, the root, the pseudo-files and
+ * scullc0..N-1 for fs->opt
  * @fs must be zeroed apart from fs->opt.  Returns 0 or -errno (-ENOMEM,
  * -EINVAL for geometry scull refuses, -EEXIST when a cache name is taken),
  * having undone everything on failure.  Single-threaded: call before the
@@ -158,6 +159,7 @@ int fs_init(struct fs *fs)
 
 	fs->leaks = leaks_start();
 	fs->owner = getuid();
+	fs->group = getgid();
 	clock_gettime(CLOCK_REALTIME, &fs->start);
 	pthread_rwlock_init(&fs->ns_lock, NULL);
 	INIT_LIST_HEAD(&fs->devices);
@@ -185,15 +187,19 @@ int fs_init(struct fs *fs)
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	fs->next_ino = FUSE_ROOT_ID;
-	root = fs_new_inode(fs, S_IFDIR | 0755, getuid(), getgid());
-	fs->next_ino = FS_INO_FIRST;
+	root = fs_new_inode(fs, S_IFDIR | 0755, fs->owner, fs->group);
 	if (!root)
 		goto fail_unlock;
 	root->nlink = 2;
 	root->nlookup = 1;           /* the kernel's, from mount to unmount */
 	root->dir.parent = FUSE_ROOT_ID;
+	ret = pseudo_init(fs, root);
+	if (ret) {
+		errno = -ret;
+		goto fail_unlock;
+	}
 	for (i = 0; i < fs->opt.devices; i++) {
-		inode = fs_new_inode(fs, S_IFREG | 0644, getuid(), getgid());
+		inode = fs_new_inode(fs, S_IFREG | 0644, fs->owner, fs->group);
 		if (!inode)
 			goto fail_unlock;
 		snprintf(name, sizeof(name), "scullc%u", i);

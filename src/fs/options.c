@@ -39,6 +39,7 @@ enum {
 	KEY_SIZE,
 	KEY_SLAB_DEBUG,
 	KEY_FAILSLAB,
+	KEY_STATS_MODE,
 	KEY_HELP,
 	KEY_VERSION,
 };
@@ -50,6 +51,7 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("size=", KEY_SIZE),
 	FUSE_OPT_KEY("slab_debug=", KEY_SLAB_DEBUG),
 	FUSE_OPT_KEY("failslab=", KEY_FAILSLAB),
+	FUSE_OPT_KEY("stats_mode=", KEY_STATS_MODE),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -223,6 +225,22 @@ static int string_opt(struct parse *p, const char *arg, const char *val,
 	return 0;
 }
 
+/* stats_mode_opt - octal read bits for the pseudo-files: 0400 .. 0444 */
+static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
+{
+	unsigned long m;
+	char *end;
+
+	errno = 0;
+	m = strtoul(val, &end, 8);
+	if (!*val || *end || errno || (m & ~0444UL) || !(m & 0400))
+		return complain(p, "invalid %s: expected octal read bits "
+				"that include the owner's, such as 0400, 0440 "
+				"or 0444", arg);
+	p->opts->stats_mode = (mode_t)m;
+	return 0;
+}
+
 static int proc(void *data, const char *arg, int key,
 		struct fuse_args *outargs)
 {
@@ -247,6 +265,8 @@ static int proc(void *data, const char *arg, int key,
 		return string_opt(p, arg, val, &o->slab_debug);
 	case KEY_FAILSLAB:
 		return string_opt(p, arg, val, &o->failslab);
+	case KEY_STATS_MODE:
+		return stats_mode_opt(p, arg, val);
 	case KEY_HELP:
 		o->show_help = 1;
 		return 1;            /* libfuse's parser wants to see it too */
@@ -292,6 +312,7 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	opts->quantum = SCULL_QUANTUM_DEFAULT;
 	opts->qset = SCULL_QSET_DEFAULT;
 	opts->devices = 4;
+	opts->stats_mode = 0400;
 	fs_parse_size("50%", &opts->size);
 	if (errlen)
 		err[0] = '\0';
@@ -365,6 +386,12 @@ void fs_print_help(const char *progname)
 	       "                           fail slab allocations: interval, "
 	       "probability,\n"
 	       "                           space, times (default: none)\n"
+	       "    -o stats_mode=MODE     read bits of the pseudo-files "
+	       "(slabinfo, ...),\n"
+	       "                           0400..0444; writable ones get the "
+	       "owner's write\n"
+	       "                           bit too (default: 0400, the "
+	       "mounting user only)\n"
 	       "    In slab_debug= and failslab=, ':' stands for ','.\n\n",
 	       KMALLOC_MAX_SIZE, SCULL_QUANTUM_DEFAULT, FS_QSET_MAX,
 	       SCULL_QSET_DEFAULT, FS_DEVICES_MAX);

@@ -1,20 +1,19 @@
-/* pseudo.c - the two synthetic files at the root: slabinfo and scullcmem */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pseudo.c - the pseudo-files: the allocator's reports as files */
 
 /*
- * Design.  Like /proc files, the pseudo-files have no size (st_size 0) and
- * are opened with direct_io, so every read reaches the daemon whatever the
- * kernel believes the size is.  Each open for reading renders the whole
- * text once, into a kmalloc'd snapshot kept in fi->fh, and every read of
- * that open is served from it: one open sees one consistent report, however
- * small its reads, and `cat` of a 100-line slabinfo is one render, not one
- * per read.  The snapshot is freed at release.
+ * Design.  Every pseudo-file is an ordinary inode, made at mount by
+ * pseudo_init and linked into the namespace, with the FS_I_FIXED flag
+ * (dir.c and fs_setattr refuse to remove, move, link, chmod or chown it)
+ * and pseudo_fops as its operations.  What a file shows is one entry of a
+ * table - a name, a show function rendering the text, and for a writable
+ * file a store function taking one write - as the kernel's seq_file
+ * show() and sysfs store() are; adding a file is adding an entry.
  *
- *   slabinfo   (0644, the mounter's) the allocator's /proc/slabinfo 2.1
- *              report; a write is one tuning command "NAME LIMIT
- *              BATCHCOUNT SHARED" for slabinfo_write, as /proc/slabinfo
- *              took under SLAB.  The kernel's default_permissions check on
- *              the mode keeps other users out.
- *   scullcmem  (0444) every device's layout, after LDD3's /proc/scullcmem:
+ *   slabinfo   the allocator's /proc/slabinfo 2.1 report; a write is one
+ *              tuning command "NAME LIMIT BATCHCOUNT SHARED" for
+ *              slabinfo_write, as /proc/slabinfo took under SLAB.
+ *   scullcmem  every device's layout, after LDD3's /proc/scullcmem:
  *
  *     Device ino 5: qset 500, quantum 4000, size 10000000, items 5, quanta 2500
  *       items 0-4: 500 quanta each
@@ -23,14 +22,34 @@
  *              names, or none); runs of items holding the same number of
  *              quanta share one line.
  *
- * A render is sized first and retried when the report grew in between
- * (the snapshot's own allocation shows in slabinfo's kmalloc lines).
+ * Reads follow the seq_file rule.  Like /proc files the pseudo-files have
+ * size 0 and are opened with direct_io, so every read reaches the daemon.
+ * A read at offset 0 renders the file afresh into a snapshot kept with the
+ * open file; a read at any other offset continues from that open file's
+ * snapshot.  One pass of sequential reads thus sees one consistent report,
+ * however small its reads, while a reader that seeks back to 0 and reads
+ * again (slabtop, vmstat -m, metric collectors) sees the allocator now.
+ * A snapshot is freed when a newer one replaces it and the last read
+ * using it has replied (a reference count), or at release.
+ *
+ * Permissions are the kernel's: /proc/slabinfo is 0400 because heap
+ * layout helps exploits, so every file is readable (and, if it takes
+ * writes, writable) by the mounting user only; the stats_mode= option
+ * gives the read bits (e.g. 0444) to open them up.  The kernel checks the
+ * mode (default_permissions); open refuses a write to a file without a
+ * store function even to root.
+ *
+ * A render is sized by a guess and retried with the size the first try
+ * reported when the text did not fit (the snapshot's own allocation shows
+ * in slabinfo's kmalloc lines, so the size can move between tries).
  *
  * Lock order:
  *   1. fs->ns_lock (read)        scullcmem walks fs->devices under it
  *   2. inode->dev.lock (read)    scull_dev_info, scull_for_each_item
- * Both are dropped before any reply; slabinfo_read and slabinfo_write take
- * only the allocator's own locks.
+ *   3. pseudo_open.lock          an open file's latest snapshot
+ * pseudo_open.lock is never held while rendering or replying: a reader
+ * takes a reference to the snapshot under it and replies after dropping
+ * it.  slabinfo_read and slabinfo_write take only the allocator's locks.
  */
 
 #include "fs/fs.h"
@@ -44,12 +63,34 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SNAP_SLACK 512     /* bytes of growth allowed between size and render */
+#define SNAP_GUESS  4096   /* bytes tried first for a render */
+#define SNAP_SLACK  512    /* growth allowed between sizing and render */
+#define STORE_MAX   4096   /* the longest write a store takes (sysfs: a
+			      page) */
 
-/* A rendered report: what one open reads. */
+/*
+ * One pseudo-file.  @show renders the whole text into @sb (sbuf_printf,
+ * or anything keeping its len == would-be length rule); @store, if any,
+ * takes one write and returns 0 or -errno.  @data is inode->pseudo.data.
+ */
+struct pseudo_file {
+	const char *name;
+	void (*show)(struct fs *fs, void *data, struct sbuf *sb);
+	int (*store)(struct fs *fs, void *data, const char *buf, size_t len);
+};
+
+/* A rendered report. */
 struct snap {
+	unsigned int refs;           /* the open file's, and each reader's;
+					atomic */
 	size_t len;                  /* bytes of text, without the NUL */
 	char text[];                 /* len + 1 bytes */
+};
+
+/* An open pseudo-file (fi->fh). */
+struct pseudo_open {
+	pthread_mutex_t lock;
+	struct snap *snap;           /* the latest render or NULL; lock */
 };
 
 /* A run of consecutive items holding the same number of quanta. */
@@ -89,13 +130,14 @@ static int add_item(uint64_t item, unsigned long quanta, void *arg)
 	return 0;
 }
 
-/* render_scullcmem - every device's layout into @sb; takes ns_lock (read) */
-static void render_scullcmem(struct fs *fs, struct sbuf *sb)
+/* show_scullcmem - every device's layout; takes ns_lock (read) */
+static void show_scullcmem(struct fs *fs, void *data, struct sbuf *sb)
 {
 	struct scull_dev_info info;
 	struct item_run run = { .sb = sb };
 	struct fs_inode *inode;
 
+	(void)data;
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	list_for_each_entry(inode, &fs->devices, devices) {
 		scull_dev_info(&inode->dev, &info);
@@ -110,144 +152,228 @@ static void render_scullcmem(struct fs *fs, struct sbuf *sb)
 	pthread_rwlock_unlock(&fs->ns_lock);
 }
 
-/* take_snap - render @ino's report; NULL with errno ENOMEM */
-static struct snap *take_snap(struct fs *fs, fuse_ino_t ino)
+/* show_slabinfo - the allocator's /proc/slabinfo report */
+static void show_slabinfo(struct fs *fs, void *data, struct sbuf *sb)
 {
-	size_t want = ino == FS_INO_SLABINFO ? slabinfo_read(NULL, 0) : 4096;
+	size_t room = sb->len < sb->cap ? sb->cap - sb->len : 0;
+
+	(void)fs;
+	(void)data;
+	sb->len += slabinfo_read(room ? sb->buf + sb->len : NULL, room);
+}
+
+/* store_slabinfo - one tuning command, whatever the offset, as
+   /proc/slabinfo: a command split over two writes fails, as it did */
+static int store_slabinfo(struct fs *fs, void *data, const char *buf,
+			  size_t len)
+{
+	(void)fs;
+	(void)data;
+	if (len > SLABINFO_WRITE_MAX)
+		return -EINVAL;
+	return slabinfo_write(buf, len);
+}
+
+/* The files at the root, in the order a listing shows them. */
+static const struct pseudo_file root_files[] = {
+	{ "slabinfo",  show_slabinfo, store_slabinfo },
+	{ "scullcmem", show_scullcmem, NULL },
+};
+
+static void snap_put(struct snap *snap)
+{
+	if (snap && !__atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL))
+		kfree(snap);
+}
+
+/* render - a new snapshot of @inode's file, holding one reference;
+   NULL with errno ENOMEM */
+static struct snap *render(struct fs *fs, struct fs_inode *inode)
+{
+	const struct pseudo_file *pf = inode->pseudo.file;
+	size_t want = SNAP_GUESS;
 	struct snap *snap;
 	struct sbuf sb;
 
 	for (;;) {
-		want += SNAP_SLACK;
 		snap = kmalloc(sizeof(*snap) + want, GFP_KERNEL);
 		if (!snap)
 			return NULL;
 		sb.buf = snap->text;
 		sb.cap = want;
-		if (ino == FS_INO_SLABINFO) {
-			sb.len = slabinfo_read(sb.buf, sb.cap);
-		} else {
-			sb.len = 0;
-			sb.buf[0] = '\0';
-			render_scullcmem(fs, &sb);
-		}
+		sb.len = 0;
+		sb.buf[0] = '\0';
+		pf->show(fs, inode->pseudo.data, &sb);
 		if (sb.len < sb.cap)
 			break;
 		kfree(snap);
-		want = sb.len;       /* it grew while rendering: once more */
+		want = sb.len + SNAP_SLACK;  /* it did not fit: once more */
 	}
 	snap->len = sb.len;
+	snap->refs = 1;
 	return snap;
 }
 
-void pseudo_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
+			struct fuse_file_info *fi)
 {
-	struct snap *snap = NULL;
-	int acc = fi->flags & O_ACCMODE;
+	struct pseudo_open *po;
 
-	/* root passes default_permissions' check on 0444; refuse it here */
-	if (ino == FS_INO_SCULLCMEM && acc != O_RDONLY)
+	/* root passes default_permissions' check on any mode */
+	if ((fi->flags & O_ACCMODE) != O_RDONLY && !inode->pseudo.file->store)
 		return (void) fuse_reply_err(req, EACCES);
-	if (acc != O_WRONLY) {
-		snap = take_snap(fs_from_req(req), ino);
-		if (!snap)
-			return (void) fuse_reply_err(req, ENOMEM);
-	}
-	fi->fh = (uint64_t)(uintptr_t)snap;
+	po = kmalloc(sizeof(*po), GFP_KERNEL);
+	if (!po)
+		return (void) fuse_reply_err(req, ENOMEM);
+	pthread_mutex_init(&po->lock, NULL);
+	po->snap = NULL;
+	fi->fh = (uint64_t)(uintptr_t)po;
 	fi->direct_io = 1;          /* no size: every read comes here */
 	fi->nonseekable = 0;
 	fi->keep_cache = 0;
-	if (fuse_reply_open(req, fi) == -ENOENT)
-		kfree(snap);        /* the opener went away: no release comes */
-}
-
-void pseudo_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi)
-{
-	const struct snap *snap = (const struct snap *)(uintptr_t)fi->fh;
-
-	(void)ino;
-	if (!snap)
-		return (void) fuse_reply_err(req, EBADF);
-	if (off < 0)
-		return (void) fuse_reply_err(req, EINVAL);
-	if ((uint64_t)off >= snap->len)
-		return (void) fuse_reply_buf(req, NULL, 0);
-	if (size > snap->len - (size_t)off)
-		size = snap->len - (size_t)off;
-	fuse_reply_buf(req, snap->text + off, size);
+	if (fuse_reply_open(req, fi) == -ENOENT) {
+		pthread_mutex_destroy(&po->lock);
+		kfree(po);          /* the opener went away: no release comes */
+	}
 }
 
 /*
- * pseudo_write - a write to slabinfo: one tuning command, whatever the
- * offset (as /proc/slabinfo).  The whole write is the command, so a
- * command split over two writes fails, as it did in the kernel.
+ * pseudo_read - at offset 0 a fresh snapshot, which later reads of this
+ * open continue; elsewhere the open's latest snapshot (rendered now if
+ * there is none yet).
  */
-void pseudo_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-		  size_t size, off_t off, struct fuse_file_info *fi)
+static void pseudo_read(fuse_req_t req, struct fs_inode *inode, size_t size,
+			off_t off, struct fuse_file_info *fi)
 {
+	struct pseudo_open *po = (struct pseudo_open *)(uintptr_t)fi->fh;
+	struct snap *snap = NULL, *old = NULL, *fresh = NULL;
+
+	if (off == 0 || !__atomic_load_n(&po->snap, __ATOMIC_ACQUIRE)) {
+		fresh = render(fs_from_req(req), inode);
+		if (!fresh)
+			return (void) fuse_reply_err(req, ENOMEM);
+	}
+	pthread_mutex_lock(&po->lock);
+	if (fresh && (off == 0 || !po->snap)) {
+		old = po->snap;
+		po->snap = fresh;            /* the open's reference */
+		fresh = NULL;
+	}
+	snap = po->snap;
+	__atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&po->lock);
+	snap_put(old);
+	snap_put(fresh);                     /* lost a race: not needed */
+
+	if ((uint64_t)off >= snap->len)
+		fuse_reply_buf(req, NULL, 0);
+	else
+		fuse_reply_buf(req, snap->text + off,
+			       size < snap->len - (size_t)off ?
+			       size : snap->len - (size_t)off);
+	snap_put(snap);
+}
+
+/* pseudo_write_buf - the whole write is one store */
+static void pseudo_write_buf(fuse_req_t req, struct fs_inode *inode,
+			     struct fuse_bufvec *bufv, off_t off,
+			     struct fuse_file_info *fi)
+{
+	const struct pseudo_file *pf = inode->pseudo.file;
+	size_t len = fuse_buf_size(bufv);
+	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(len);
+	char buf[STORE_MAX];
+	ssize_t got;
 	int err;
 
 	(void)off;
 	(void)fi;
-	if (ino != FS_INO_SLABINFO)
-		return (void) fuse_reply_err(req, EACCES);
-	if (size > SLABINFO_WRITE_MAX)
+	if (!pf->store)
+		return (void) fuse_reply_err(req, EBADF);
+	if (len > sizeof(buf))
 		return (void) fuse_reply_err(req, EINVAL);
-	err = slabinfo_write(buf, size);
+	dst.buf[0].mem = buf;
+	got = fuse_buf_copy(&dst, bufv, 0);
+	if (got < 0)
+		return (void) fuse_reply_err(req, (int)-got);
+	err = pf->store(fs_from_req(req), inode->pseudo.data, buf,
+			(size_t)got);
 	if (err)
 		return (void) fuse_reply_err(req, -err);
-	fuse_reply_write(req, size);
+	fuse_reply_write(req, (size_t)got);
 }
 
-void pseudo_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void pseudo_release(fuse_req_t req, struct fs_inode *inode,
+			   struct fuse_file_info *fi)
 {
-	(void)ino;
-	kfree((void *)(uintptr_t)fi->fh);
+	struct pseudo_open *po = (struct pseudo_open *)(uintptr_t)fi->fh;
+
+	(void)inode;
+	snap_put(po->snap);
+	pthread_mutex_destroy(&po->lock);
+	kfree(po);
 	fuse_reply_err(req, 0);
 }
 
-/**
- * pseudo_fill_attr - the attributes of a pseudo-file
- * Regular files of size 0 owned by the mounter, with the mount's start as
- * every time: their contents are generated, not stored.
- */
-void pseudo_fill_attr(struct fs *fs, fuse_ino_t ino, struct stat *st)
+/* pseudo_truncate - the setattr(size 0) of `echo ... > slabinfo`
+   (O_TRUNC) is accepted and changes nothing; any other size is EPERM */
+static int pseudo_truncate(struct fs_inode *inode, uint64_t size)
 {
-	memset(st, 0, sizeof(*st));
-	st->st_ino = ino;
-	st->st_mode = S_IFREG | (ino == FS_INO_SLABINFO ? 0644 : 0444);
-	st->st_nlink = 1;
-	st->st_uid = fs->owner;
-	st->st_gid = getgid();
-	st->st_size = 0;
-	st->st_blocks = 0;
-	st->st_blksize = (blksize_t)PAGE_SIZE;
-	st->st_atim = fs->start;
-	st->st_mtim = fs->start;
-	st->st_ctim = fs->start;
+	(void)inode;
+	return size ? -EPERM : 0;
+}
+
+static const struct fs_file_ops pseudo_fops = {
+	.open           = pseudo_open,
+	.read           = pseudo_read,
+	.write_buf      = pseudo_write_buf,
+	.release        = pseudo_release,
+	.truncate       = pseudo_truncate,
+};
+
+/* file_mode - a file's permissions: stats_mode's read bits, and the
+   owner's write bit if it takes writes */
+static mode_t file_mode(const struct fs *fs, const struct pseudo_file *pf)
+{
+	return S_IFREG | (fs->opt.stats_mode & 0444) | (pf->store ? 0200 : 0);
+}
+
+/* add_file - make the pseudo-file @pf showing @data, named in @dir;
+   ns_lock held for writing.  0 or -ENOMEM. */
+static int add_file(struct fs *fs, struct fs_inode *dir,
+		    const struct pseudo_file *pf, void *data)
+{
+	struct fs_inode *inode;
+
+	inode = fs_new_fixed(fs, file_mode(fs, pf), &pseudo_fops);
+	if (!inode)
+		return -ENOMEM;
+	inode->pseudo.file = pf;
+	inode->pseudo.data = data;
+	if (fs_dir_add(fs, dir, pf->name, inode)) {
+		fs_unhash(fs, inode);
+		fs_evict(fs, inode);
+		return -ENOMEM;
+	}
+	inode->nlink = 1;
+	return 0;
 }
 
 /**
- * pseudo_setattr - setattr on a pseudo-file, dispatched by fs_setattr
- * A size of 0 (what O_TRUNC sends: `echo ... > slabinfo`) and time updates
- * are accepted and ignored; anything else - mode, owner, another size -
- * fails with EPERM, as on a /proc file.
+ * pseudo_init - make the pseudo-files and link them under @root
+ * Called by fs_init with ns_lock held for writing, before any user file
+ * exists.  Returns 0 or -ENOMEM (what was made is freed with the rest of
+ * the tree by fs_destroy).
  */
-void pseudo_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		    int to_set, struct fuse_file_info *fi)
+int pseudo_init(struct fs *fs, struct fs_inode *root)
 {
-	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
-			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
-			  FUSE_SET_ATTR_CTIME | FUSE_SET_ATTR_KILL_SUID |
-			  FUSE_SET_ATTR_KILL_SGID;
-	struct stat st;
+	size_t i;
+	int ret;
 
-	(void)fi;
-	if (to_set & ~(times | FUSE_SET_ATTR_SIZE))
-		return (void) fuse_reply_err(req, EPERM);
-	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size != 0)
-		return (void) fuse_reply_err(req, EPERM);
-	pseudo_fill_attr(fs_from_req(req), ino, &st);
-	fuse_reply_attr(req, &st, 0);      /* as fs_getattr: no caching */
+	for (i = 0; i < sizeof(root_files) / sizeof(root_files[0]); i++) {
+		ret = add_file(fs, root, &root_files[i], NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
