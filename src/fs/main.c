@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 
 #include "fs/fs.h"
 
@@ -64,6 +65,32 @@ static int apply(const struct fs_options *o)
 			"interval:probability:space:times[:cache]\n",
 			o->failslab);
 		return ret;
+	}
+	return 0;
+}
+
+/*
+ * check_mountpoint - the mount point must be a directory.  The kernel would
+ * mount a directory tree on a file (FUSE takes its root's type from the
+ * mount point), and every access would then fail with EIO.  A
+ * "/dev/fd/N" mount point (a descriptor of /dev/fuse, mounted by the
+ * caller) is not ours to check.
+ */
+static int check_mountpoint(const char *mnt)
+{
+	struct stat st;
+
+	if (!strncmp(mnt, "/dev/fd/", 8))
+		return 0;
+	if (stat(mnt, &st) != 0) {
+		fprintf(stderr, "scullcfs: bad mount point %s: %s\n", mnt,
+			strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "scullcfs: bad mount point %s: %s\n", mnt,
+			strerror(ENOTDIR));
+		return -1;
 	}
 	return 0;
 }
@@ -129,6 +156,8 @@ int main(int argc, char *argv[])
 			"(usage: %s [SOURCE] MOUNTPOINT [options])\n", argv[0]);
 		goto out_cmd;
 	}
+	if (check_mountpoint(cmd.mountpoint))
+		goto out_cmd;
 	if (apply(&fs.opt))
 		goto out_cmd;
 	ret = fs_init(&fs);
