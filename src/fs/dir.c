@@ -5,7 +5,8 @@
  * writing (readdir only reads it), builds its reply under the lock and
  * sends it after unlocking.  Nothing that can fail is done after the first
  * visible change: allocations (the inode, the entry, a symlink's target)
- * come first, so an ENOMEM leaves the tree as it was.  Removing a name
+ * come first, so a failed one (ENOSPC at the size limit, else ENOMEM:
+ * fs_nospace_errno) leaves the tree as it was.  Removing a name
  * never needs memory.
  *
  * Entries are found by (directory, name) in fs->names, a hash table
@@ -208,6 +209,7 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fs *fs = fs_from_req(req);
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fs_inode *dir, *inode;
+	struct list_head acls;
 	gid_t gid = ctx->gid;
 	int err = 0;
 
@@ -230,11 +232,17 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	pthread_mutex_unlock(&dir->attr_lock);
 
+	/* the parent's default ACL, or the umask, shapes the mode */
+	err = fs_acl_inherit(dir, &mode, ctx->umask, &acls);
+	if (err)
+		goto unlock;
 	inode = fs_new_inode(fs, mode, ctx->uid, gid);
 	if (!inode) {
-		err = ENOMEM;
+		fs_acl_drop(&acls);
+		err = fs_nospace_errno(sizeof(*inode));
 		goto unlock;
 	}
+	fs_acl_attach(inode, &acls);
 	if (S_ISLNK(mode))
 		inode->target = target;
 	target = NULL;
@@ -242,7 +250,7 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fs_unhash(fs, inode);
 		pthread_rwlock_unlock(&fs->ns_lock);
 		fs_evict(fs, inode);
-		err = ENOMEM;
+		err = fs_nospace_errno(sizeof(struct fs_dirent) + strlen(name));
 		goto out;
 	}
 	if (S_ISDIR(mode)) {
@@ -324,7 +332,8 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
 	target = kstrdup(link, GFP_KERNEL);
 	if (!target)
-		return (void) fuse_reply_err(req, ENOMEM);
+		return (void) fuse_reply_err(req,
+					     fs_nospace_errno(strlen(link)));
 	err = make(req, parent, name, S_IFLNK | 0777, target, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
@@ -364,7 +373,8 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	else if (dir && fs_dir_find(fs, dir, newname))
 		err = EEXIST;
 	else if (dir && fs_dir_add(fs, dir, newname, inode))
-		err = ENOMEM;
+		err = fs_nospace_errno(sizeof(struct fs_dirent) +
+				       strlen(newname));
 	if (!err) {
 		add_nlink(inode, 1);
 		fs_touch(inode, FS_CTIME);
@@ -523,7 +533,8 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		fs_touch(old, FS_CTIME);
 		lost_name(fs, old, d);
 	} else if (fs_dir_add(fs, ndir, newname, inode)) {
-		return ENOMEM;
+		return fs_nospace_errno(sizeof(struct fs_dirent) +
+					strlen(newname));
 	}
 	fs_dir_del(fs, src);
 	if (isdir && odir != ndir) {

@@ -132,6 +132,7 @@ struct fs_inode {
 	gid_t gid;
 	dev_t rdev;                  /* FIFOs and other mknod nodes */
 	struct timespec atime, mtime, ctime;
+	struct list_head xattrs;     /* struct fs_xattr (xattr.c) */
 
 	union {
 		struct scull_dev dev;    /* a device (fs_is_device): has its own
@@ -266,6 +267,23 @@ void fs_put_handle(struct fs *fs, struct fs_inode *inode);
    then calls fs_reap_orphan after unlocking */
 bool fs_orphan(struct fs_inode *inode);
 void fs_reap_orphan(struct fs *fs, struct fs_inode *inode);
+
+/* "xattr.c" - extended attributes and POSIX ACLs */
+void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		 const char *value, size_t size, int flags);
+void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		 size_t size);
+void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+void fs_xattr_free_all(struct fs_inode *inode);    /* unreachable inode */
+void fs_acl_chmod(struct fs_inode *inode);         /* attr_lock held */
+int fs_acl_inherit(struct fs_inode *dir, mode_t *mode, mode_t umask,
+		   struct list_head *acls);        /* 0/ENOSPC/ENOMEM */
+void fs_acl_attach(struct fs_inode *inode, struct list_head *acls);
+void fs_acl_drop(struct list_head *acls);
+/* fs_nospace_errno - ENOSPC when a failed allocation of @need bytes hit
+   the size= limit, ENOMEM when the host (or failslab) refused it */
+int fs_nospace_errno(size_t need);
 
 /* "dir.c" - directory entries and directory operations */
 struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,

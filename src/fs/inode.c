@@ -108,6 +108,7 @@ static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
 	inode->gid = gid;
 	inode->atime = inode->mtime = inode->ctime = now;
 	INIT_LIST_HEAD(&inode->devices);
+	INIT_LIST_HEAD(&inode->xattrs);
 	if (S_ISDIR(mode)) {
 		INIT_LIST_HEAD(&inode->dir.entries);
 		inode->dir.next_cookie = FS_COOKIE_FIRST;
@@ -179,6 +180,7 @@ void fs_evict(struct fs *fs, struct fs_inode *inode)
 		scull_dev_destroy(&inode->dev);
 	else if (S_ISLNK(inode->mode))
 		kfree(inode->target);
+	fs_xattr_free_all(inode);
 	pthread_mutex_destroy(&inode->attr_lock);
 	kmem_cache_free(fs->inode_cache, inode);
 }
@@ -481,6 +483,7 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	pthread_mutex_lock(&inode->attr_lock);
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		inode->mode = (inode->mode & S_IFMT) | (attr->st_mode & 07777);
+		fs_acl_chmod(inode);
 		inode->ctime = now;
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {

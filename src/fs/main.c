@@ -205,8 +205,8 @@ out_args:
 
 /*
  * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size), the
- * writeback cache stays off so that every write is accounted at once, and
- * the kernel clears set-id bits on write itself.
+ * writeback cache stays off so that every write is accounted at once, the
+ * kernel clears set-id bits on write itself, and enforces POSIX ACLs.
  */
 static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
 {
@@ -214,6 +214,11 @@ static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
 	conn->max_write = FS_MAX_WRITE;
 	conn->want &= ~(FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_WRITEBACK_CACHE |
 			FUSE_CAP_HANDLE_KILLPRIV);
+	/* POSIX ACLs: the kernel enforces them, we store and inherit them,
+	   and so apply the umask ourselves (xattr.c) */
+	if ((conn->capable & FUSE_CAP_POSIX_ACL) &&
+	    (conn->capable & FUSE_CAP_DONT_MASK))
+		conn->want |= FUSE_CAP_POSIX_ACL | FUSE_CAP_DONT_MASK;
 }
 
 const struct fuse_lowlevel_ops fs_ops = {
@@ -249,4 +254,9 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.fallocate      = fs_fallocate,
 	.lseek          = fs_lseek,
 	.ioctl          = fs_ioctl,
+	/* xattr.c */
+	.setxattr       = fs_setxattr,
+	.getxattr       = fs_getxattr,
+	.listxattr      = fs_listxattr,
+	.removexattr    = fs_removexattr,
 };

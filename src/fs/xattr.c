@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* xattr.c - extended attributes and POSIX ACLs of scullcfs inodes */
+
+/*
+ * Design.  Each inode keeps its extended attributes on a list
+ * (inode->xattrs), one kmalloc'd block per attribute holding the name and
+ * the value, so that slabinfo and the size= limit count them.  A set
+ * allocates the new block first and swaps it in under attr_lock: when the
+ * allocation fails (ENOSPC at the limit) the old value is still there.
+ * Removing never needs memory.
+ *
+ * Namespaces, as tmpfs has them: "user." on regular files and directories
+ * only (the kernel refuses the others before asking us; we refuse them
+ * too), "trusted." (the kernel lets only CAP_SYS_ADMIN through; listxattr
+ * shows them only to root, the nearest a FUSE daemon can tell),
+ * "security." on every type, and the two POSIX ACLs.  Any other name is
+ * EOPNOTSUPP.  Values are at most XATTR_SIZE_MAX (64 KiB): the kernel
+ * answers E2BIG beyond it before the request reaches us.
+ *
+ * POSIX ACLs.  The mount negotiates FUSE_CAP_POSIX_ACL: the kernel then
+ * enforces ACLs in its permission checks, reading them through getxattr
+ * (and caching them), validates what setfacl sends and checks the caller
+ * owns the file.  The rest is ours, as for any filesystem with ACLs:
+ *   - setting system.posix_acl_access sets the mode's permission bits from
+ *     it (owner from ACL_USER_OBJ, group from ACL_MASK or ACL_GROUP_OBJ,
+ *     other from ACL_OTHER), and an ACL the mode says in full (three
+ *     entries) is not kept, only its mode; set-group-ID is cleared when the
+ *     caller is neither root nor in the file's group;
+ *   - chmod writes the new bits back into the ACL (fs_acl_chmod);
+ *   - a new inode in a directory with a default ACL gets that ACL as its
+ *     access ACL, masked by the mode asked for (and a new directory also
+ *     as its default ACL), and then the umask is not applied; without a
+ *     default ACL the umask is (FUSE_CAP_DONT_MASK hands it to us).
+ * ACLs are stored in the kernel's xattr form: a 4-byte version (2), then
+ * 8-byte entries {tag, perm, id} sorted by tag then id.
+ *
+ * Lock order: as inode.c - fs->ns_lock, then inode->attr_lock, then the
+ * allocator's locks, with xattr_emergency.lock first of all.
+ * attr_lock protects inode->xattrs and every block on it, with the mode
+ * they keep in step.  It is never held across an allocation.  getxattr
+ * and listxattr send their reply with it held, the one exception to
+ * "replies after unlocking", as fs_read does with a device lock: the reply
+ * is a writev into the waiting request, copied at once, and so the value
+ * is never copied in between and the reply never fails for memory.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <linux/limits.h>             /* XATTR_SIZE_MAX */
+
+#include "fs/fs.h"
+
+#define ACL_VERSION     2
+#define ACL_USER_OBJ    0x01
+#define ACL_USER        0x02
+#define ACL_GROUP_OBJ   0x04
+#define ACL_GROUP       0x08
+#define ACL_MASK        0x10
+#define ACL_OTHER       0x20
+
+#define ACL_ACCESS_NAME  "system.posix_acl_access"
+#define ACL_DEFAULT_NAME "system.posix_acl_default"
+#define LIST_MAX         65536       /* XATTR_LIST_MAX */
+#define NGROUPS_ASK      64          /* supplementary groups we look at */
+
+/* One attribute: name and value in one kmalloc'd block. */
+struct fs_xattr {
+	struct list_head list;       /* inode->xattrs; attr_lock */
+	size_t size;                 /* bytes of value */
+	size_t namelen;              /* strlen(name) */
+	char name[];                 /* NUL-terminated; the value follows */
+};
+
+struct acl_entry {                   /* the kernel's posix_acl_xattr_entry */
+	uint16_t tag;
+	uint16_t perm;
+	uint32_t id;
+};
+
+/* The buffer listxattr falls back on when kmalloc fails. */
+static struct {
+	pthread_mutex_t lock;
+	char buf[LIST_MAX];                   /* protected by lock */
+} xattr_emergency = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static char *value_of(struct fs_xattr *x)
+{
+	return x->name + x->namelen + 1;
+}
+
+/* xattr_alloc - a detached block for @name with room for @size bytes of
+   value, left unset; NULL when kmalloc fails.  May block. */
+static struct fs_xattr *xattr_alloc(const char *name, size_t size)
+{
+	size_t len = strlen(name);
+	struct fs_xattr *x;
+
+	x = kmalloc(sizeof(*x) + len + 1 + size, GFP_KERNEL | __GFP_NOWARN);
+	if (!x)
+		return NULL;
+	INIT_LIST_HEAD(&x->list);
+	x->size = size;
+	x->namelen = len;
+	memcpy(x->name, name, len + 1);
+	return x;
+}
+
+static struct fs_xattr *xattr_new(const char *name, const void *value,
+				  size_t size)
+{
+	struct fs_xattr *x = xattr_alloc(name, size);
+
+	if (x && size)
+		memcpy(value_of(x), value, size);
+	return x;
+}
+
+/* find - @inode's attribute @name, or NULL; attr_lock held */
+static struct fs_xattr *find(struct fs_inode *inode, const char *name)
+{
+	struct list_head *pos;
+	struct fs_xattr *x;
+
+	list_for_each(pos, &inode->xattrs) {
+		x = list_entry(pos, struct fs_xattr, list);
+		if (!strcmp(x->name, name))
+			return x;
+	}
+	return NULL;
+}
+
+/* fs_xattr_free_all - free every attribute of an inode nobody can reach */
+void fs_xattr_free_all(struct fs_inode *inode)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &inode->xattrs) {
+		list_del(pos);
+		kfree(list_entry(pos, struct fs_xattr, list));
+	}
+}
+
+/**
+ * fs_nospace_errno - the errno for an allocation of @need bytes that failed
+ * ENOSPC when the allocator is at its size= limit (what is left, less the
+ * reserve, could not hold @need and a new slab besides), ENOMEM when it was
+ * not: the host refused memory, or failslab failed the allocation.
+ */
+int fs_nospace_errno(size_t need)
+{
+	struct scullc_meminfo mi;
+	size_t left, slack = 64 * 1024;  /* the largest slab a cache grows by */
+
+	scullc_meminfo(&mi);
+	if (mi.limit == SIZE_MAX)
+		return ENOMEM;
+	left = mi.used < mi.limit ? mi.limit - mi.used : 0;
+	return left < mi.reserve + need + slack ? ENOSPC : ENOMEM;
+}
+
+/* ---------------------------------------------------------------- ACLs */
+
+static size_t acl_count(size_t size)
+{
+	return (size - sizeof(uint32_t)) / sizeof(struct acl_entry);
+}
+
+static struct acl_entry *acl_entries(void *value)
+{
+	return (struct acl_entry *)((char *)value + sizeof(uint32_t));
+}
+
+/* acl_valid - @value is an ACL in the xattr form with the three base
+   entries; the kernel checked it more fully before sending it */
+static bool acl_valid(const void *value, size_t size)
+{
+	uint32_t version;
+	struct acl_entry e;
+	size_t i, n;
+	int seen = 0;
+
+	if (size < sizeof(uint32_t) ||
+	    (size - sizeof(uint32_t)) % sizeof(struct acl_entry))
+		return false;
+	memcpy(&version, value, sizeof(version));
+	if (version != ACL_VERSION)
+		return false;
+	n = acl_count(size);
+	for (i = 0; i < n; i++) {
+		memcpy(&e, (const char *)value + sizeof(uint32_t) +
+		       i * sizeof(e), sizeof(e));
+		if (e.perm & ~7u)
+			return false;
+		seen |= e.tag;
+	}
+	return (seen & (ACL_USER_OBJ | ACL_GROUP_OBJ | ACL_OTHER)) ==
+	       (ACL_USER_OBJ | ACL_GROUP_OBJ | ACL_OTHER);
+}
+
+/* acl_mode - the permission bits @value grants; whether it says more than
+   the mode can (an entry beyond the three base ones) */
+static mode_t acl_mode(void *value, size_t size, bool *extended)
+{
+	struct acl_entry *e = acl_entries(value);
+	mode_t mode = 0, group = 0, mask = 0;
+	bool has_mask = false;
+	size_t i, n = acl_count(size);
+
+	*extended = false;
+	for (i = 0; i < n; i++) {
+		switch (e[i].tag) {
+		case ACL_USER_OBJ:
+			mode |= (mode_t)e[i].perm << 6;
+			break;
+		case ACL_GROUP_OBJ:
+			group = e[i].perm;
+			break;
+		case ACL_MASK:
+			mask = e[i].perm;
+			has_mask = true;
+			*extended = true;
+			break;
+		case ACL_OTHER:
+			mode |= e[i].perm;
+			break;
+		default:
+			*extended = true;
+		}
+	}
+	return mode | (has_mask ? mask : group) << 3;
+}
+
+/*
+ * acl_masq - make the copy of a default ACL at @value the access ACL of a
+ * new inode of mode *@mode: each class keeps only what the mode allows and
+ * the mode only what the ACL grants.  Returns whether the ACL says more
+ * than the mode (then it is kept).
+ */
+static bool acl_masq(void *value, size_t size, mode_t *mode)
+{
+	struct acl_entry *e = acl_entries(value), *group = NULL, *mask = NULL;
+	mode_t m = *mode;
+	bool extended = false;
+	size_t i, n = acl_count(size);
+
+	for (i = 0; i < n; i++) {
+		switch (e[i].tag) {
+		case ACL_USER_OBJ:
+			e[i].perm &= (m >> 6) & 7;
+			m &= ~(mode_t)S_IRWXU | (mode_t)e[i].perm << 6;
+			break;
+		case ACL_GROUP_OBJ:
+			group = &e[i];
+			break;
+		case ACL_MASK:
+			mask = &e[i];
+			extended = true;
+			break;
+		case ACL_OTHER:
+			e[i].perm &= m & 7;
+			m &= ~(mode_t)S_IRWXO | e[i].perm;
+			break;
+		default:
+			extended = true;
+		}
+	}
+	if (!mask)
+		mask = group;
+	if (mask) {
+		mask->perm &= (m >> 3) & 7;
+		m &= ~(mode_t)S_IRWXG | (mode_t)mask->perm << 3;
+	}
+	*mode = (*mode & ~(mode_t)0777) | (m & 0777);
+	return extended;
+}
+
+/* fs_acl_chmod - write @inode's new permission bits into its access ACL;
+   attr_lock held.  Never needs memory. */
+void fs_acl_chmod(struct fs_inode *inode)
+{
+	struct fs_xattr *x = find(inode, ACL_ACCESS_NAME);
+	struct acl_entry *e, *group = NULL, *mask = NULL;
+	size_t i, n;
+
+	if (!x)
+		return;
+	e = acl_entries(value_of(x));
+	n = acl_count(x->size);
+	for (i = 0; i < n; i++) {
+		switch (e[i].tag) {
+		case ACL_USER_OBJ:
+			e[i].perm = (inode->mode >> 6) & 7;
+			break;
+		case ACL_GROUP_OBJ:
+			group = &e[i];
+			break;
+		case ACL_MASK:
+			mask = &e[i];
+			break;
+		case ACL_OTHER:
+			e[i].perm = inode->mode & 7;
+			break;
+		}
+	}
+	if (!mask)
+		mask = group;
+	if (mask)
+		mask->perm = (inode->mode >> 3) & 7;
+}
+
+/*
+ * copy_default - a detached copy of @dir's default ACL under the name
+ * @name, or NULL in *@out when it has none.  Returns 0, or ENOSPC/ENOMEM.
+ * Allocates without attr_lock, so it checks the ACL did not change
+ * meanwhile and tries again if it did.
+ */
+static int copy_default(struct fs_inode *dir, const char *name,
+			struct fs_xattr **out)
+{
+	struct fs_xattr *x, *copy;
+	size_t size;
+
+	*out = NULL;
+	for (;;) {
+		pthread_mutex_lock(&dir->attr_lock);
+		x = find(dir, ACL_DEFAULT_NAME);
+		size = x ? x->size : 0;
+		pthread_mutex_unlock(&dir->attr_lock);
+		if (!x)
+			return 0;
+		copy = xattr_alloc(name, size);
+		if (!copy)
+			return fs_nospace_errno(sizeof(*copy) + size);
+		pthread_mutex_lock(&dir->attr_lock);
+		x = find(dir, ACL_DEFAULT_NAME);
+		if (x && x->size == size)
+			memcpy(value_of(copy), value_of(x), size);
+		pthread_mutex_unlock(&dir->attr_lock);
+		if (x && x->size == size) {
+			*out = copy;
+			return 0;
+		}
+		kfree(copy);         /* changed meanwhile: look again */
+	}
+}
+
+/**
+ * fs_acl_inherit - the ACLs and mode of a new inode made in @dir
+ * @mode:  in: the mode asked for (type and bits); out: what the inode gets
+ * @umask: the creating process's umask, applied only when @dir has no
+ *         default ACL
+ * @acls:  out: a list of detached attribute blocks (the access ACL, and
+ *         for a directory the default ACL) for fs_acl_attach
+ * Symlinks get no ACL and ignore the umask.  Returns 0, or ENOSPC/ENOMEM
+ * with nothing allocated.  No lock held on @dir's attr_lock; may block.
+ */
+int fs_acl_inherit(struct fs_inode *dir, mode_t *mode, mode_t umask,
+		   struct list_head *acls)
+{
+	struct fs_xattr *acc, *def = NULL;
+	int err;
+
+	INIT_LIST_HEAD(acls);
+	if (S_ISLNK(*mode))
+		return 0;
+	err = copy_default(dir, ACL_ACCESS_NAME, &acc);
+	if (err)
+		return err;
+	if (!acc) {
+		*mode &= ~(umask & 0777);
+		return 0;
+	}
+	if (S_ISDIR(*mode)) {
+		err = copy_default(dir, ACL_DEFAULT_NAME, &def);
+		if (err || !def) {   /* !def: removed meanwhile, a race lost */
+			kfree(acc);
+			return err ? err : fs_acl_inherit(dir, mode, umask,
+							  acls);
+		}
+		list_add_tail(&def->list, acls);
+	}
+	if (acl_masq(value_of(acc), acc->size, mode))
+		list_add_tail(&acc->list, acls);
+	else
+		kfree(acc);          /* the mode says it all */
+	return 0;
+}
+
+/* fs_acl_attach - give a new inode (not yet reachable) the blocks of
+   fs_acl_inherit; fs_acl_drop frees them when the inode is not made */
+void fs_acl_attach(struct fs_inode *inode, struct list_head *acls)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, acls)
+		list_move_tail(pos, &inode->xattrs);
+}
+
+void fs_acl_drop(struct list_head *acls)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, acls) {
+		list_del(pos);
+		kfree(list_entry(pos, struct fs_xattr, list));
+	}
+}
+
+/* ------------------------------------------------------ the FUSE ops */
+
+enum ns { NS_USER, NS_TRUSTED, NS_SECURITY, NS_ACL_ACCESS, NS_ACL_DEFAULT,
+	  NS_EMPTY,          /* a prefix alone, "user.": EINVAL */
+	  NS_BAD };          /* no namespace we know: EOPNOTSUPP */
+
+static int ns_errno(enum ns ns)
+{
+	return ns == NS_EMPTY ? EINVAL : EOPNOTSUPP;
+}
+
+static enum ns classify(const char *name)
+{
+	static const struct { const char *prefix; enum ns ns; } spaces[] = {
+		{ "user.", NS_USER },
+		{ "trusted.", NS_TRUSTED },
+		{ "security.", NS_SECURITY },
+	};
+	size_t i, len;
+
+	if (!strcmp(name, ACL_ACCESS_NAME))
+		return NS_ACL_ACCESS;
+	if (!strcmp(name, ACL_DEFAULT_NAME))
+		return NS_ACL_DEFAULT;
+	for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+		len = strlen(spaces[i].prefix);
+		if (!strncmp(name, spaces[i].prefix, len))
+			return name[len] ? spaces[i].ns : NS_EMPTY;
+	}
+	return NS_BAD;
+}
+
+/* in_group - the caller of @req is in group @gid */
+static bool in_group(fuse_req_t req, gid_t gid)
+{
+	gid_t groups[NGROUPS_ASK];
+	int i, n;
+
+	if (fuse_req_ctx(req)->gid == gid)
+		return true;
+	n = fuse_req_getgroups(req, NGROUPS_ASK, groups);
+	for (i = 0; i < n && i < NGROUPS_ASK; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * xattr_inode - the inode a request is about, or NULL after replying.
+ * The daemon's own files (FS_I_FIXED: slabinfo and the like) have no
+ * attributes and take none, as /proc's files: reads find nothing (so the
+ * kernel's ACL checks see no ACL), sets and removals get @refuse.
+ * Their xattrs list is always empty, so listxattr shows none.
+ */
+static struct fs_inode *xattr_inode(fuse_req_t req, fuse_ino_t ino,
+				    int refuse)
+{
+	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+
+	if (!inode) {
+		fuse_reply_err(req, ENOENT);
+		return NULL;
+	}
+	if ((inode->flags & FS_I_FIXED) && refuse) {
+		fuse_reply_err(req, refuse);
+		return NULL;
+	}
+	return inode;           /* listxattr (@refuse 0) finds none itself */
+}
+
+/* user_ok - "user." attributes exist on regular files and directories */
+static bool user_ok(struct fs_inode *inode)
+{
+	return S_ISREG(inode->mode) || S_ISDIR(inode->mode);
+}
+
+void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		 const char *value, size_t size, int flags)
+{
+	struct fs_inode *inode;
+	struct fs_xattr *x = NULL, *old;
+	enum ns ns = classify(name);
+	bool extended = false, acl_gone = false;
+	struct timespec now;
+	mode_t mode = 0;
+	int err = 0;
+
+	if (ns >= NS_EMPTY)
+		return (void) fuse_reply_err(req, ns_errno(ns));
+	if (size > XATTR_SIZE_MAX)
+		return (void) fuse_reply_err(req, E2BIG);
+	if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
+		return (void) fuse_reply_err(req, EINVAL);
+	inode = xattr_inode(req, ino, EOPNOTSUPP);
+	if (!inode)
+		return;
+	if (ns == NS_USER && !user_ok(inode))
+		return (void) fuse_reply_err(req, EPERM);
+	if (ns == NS_ACL_DEFAULT && !S_ISDIR(inode->mode))
+		return (void) fuse_reply_err(req, size ? EACCES : 0);
+	if (ns == NS_ACL_ACCESS || ns == NS_ACL_DEFAULT) {
+		if (size && !acl_valid(value, size))
+			return (void) fuse_reply_err(req, EINVAL);
+		if (size && ns == NS_ACL_ACCESS) {
+			mode = acl_mode((void *)(uintptr_t)value, size,
+					&extended);
+			acl_gone = !extended;   /* the mode holds it all */
+		}
+		acl_gone |= !size;
+	}
+	if (!acl_gone) {
+		x = xattr_new(name, value, size);
+		if (!x)
+			return (void) fuse_reply_err(req,
+				fs_nospace_errno(sizeof(*x) + size));
+	}
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	pthread_mutex_lock(&inode->attr_lock);
+	old = find(inode, name);
+	if (ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT) {
+		if (old && (flags & XATTR_CREATE))
+			err = EEXIST;
+		else if (!old && (flags & XATTR_REPLACE))
+			err = ENODATA;
+	}
+	if (!err) {
+		if (old)
+			list_del(&old->list);
+		if (x)
+			list_add_tail(&x->list, &inode->xattrs);
+		x = old;             /* freed below */
+		if (ns == NS_ACL_ACCESS && size) {
+			inode->mode = (inode->mode & ~(mode_t)0777) | mode;
+			if ((inode->mode & S_ISGID) &&
+			    fuse_req_ctx(req)->uid != 0 &&
+			    !in_group(req, inode->gid))
+				inode->mode &= ~(mode_t)S_ISGID;
+		}
+		inode->ctime = now;
+	}
+	pthread_mutex_unlock(&inode->attr_lock);
+	kfree(x);
+	fuse_reply_err(req, err);
+}
+
+void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		 size_t size)
+{
+	struct fs_inode *inode;
+	struct fs_xattr *x;
+	enum ns ns = classify(name);
+
+	if (ns >= NS_EMPTY)
+		return (void) fuse_reply_err(req, ns_errno(ns));
+	inode = xattr_inode(req, ino, ENODATA);
+	if (!inode)
+		return;
+	if (ns == NS_USER && !user_ok(inode))
+		return (void) fuse_reply_err(req, ENODATA);
+	pthread_mutex_lock(&inode->attr_lock);
+	x = find(inode, name);
+	if (!x)
+		fuse_reply_err(req, ENODATA);
+	else if (!size)
+		fuse_reply_xattr(req, x->size);
+	else if (size < x->size)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, value_of(x), x->size); /* see Lock order */
+	pthread_mutex_unlock(&inode->attr_lock);
+}
+
+/* visible - listxattr shows "trusted." names to root only, as tmpfs does
+   to CAP_SYS_ADMIN */
+static bool visible(fuse_req_t req, const struct fs_xattr *x)
+{
+	return classify(x->name) != NS_TRUSTED || fuse_req_ctx(req)->uid == 0;
+}
+
+void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct fs_inode *inode;
+	struct list_head *pos;
+	struct fs_xattr *x;
+	size_t total = 0, want;
+	char *buf = NULL;
+	bool emergency = false;
+
+	inode = xattr_inode(req, ino, 0);
+	if (!inode)
+		return;
+	want = size < LIST_MAX ? size : LIST_MAX;
+	if (want) {
+		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
+		if (!buf) {          /* listing never fails for memory */
+			pthread_mutex_lock(&xattr_emergency.lock);
+			buf = xattr_emergency.buf;
+			emergency = true;
+		}
+	}
+	pthread_mutex_lock(&inode->attr_lock);
+	list_for_each(pos, &inode->xattrs) {
+		x = list_entry(pos, struct fs_xattr, list);
+		if (!visible(req, x))
+			continue;
+		if (buf && total + x->namelen + 1 <= want)
+			memcpy(buf + total, x->name, x->namelen + 1);
+		total += x->namelen + 1;
+	}
+	if (!size)
+		fuse_reply_xattr(req, total);
+	else if (total > want)
+		fuse_reply_err(req, total > LIST_MAX ? E2BIG : ERANGE);
+	else
+		fuse_reply_buf(req, buf, total);
+	pthread_mutex_unlock(&inode->attr_lock);
+	if (emergency)
+		pthread_mutex_unlock(&xattr_emergency.lock);
+	else
+		kfree(buf);
+}
+
+void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	struct fs_inode *inode;
+	struct fs_xattr *x;
+	enum ns ns = classify(name);
+
+	if (ns >= NS_EMPTY)
+		return (void) fuse_reply_err(req, ns_errno(ns));
+	inode = xattr_inode(req, ino, EOPNOTSUPP);
+	if (!inode)
+		return;
+	if (ns == NS_USER && !user_ok(inode))
+		return (void) fuse_reply_err(req, EPERM);
+	pthread_mutex_lock(&inode->attr_lock);
+	x = find(inode, name);
+	if (x) {
+		list_del(&x->list);
+		clock_gettime(CLOCK_REALTIME, &inode->ctime);
+	}
+	pthread_mutex_unlock(&inode->attr_lock);
+	kfree(x);
+	/* removing an ACL that is not there is no error (setfacl -b, -k) */
+	if (!x && ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT)
+		return (void) fuse_reply_err(req, ENODATA);
+	fuse_reply_err(req, 0);
+}
