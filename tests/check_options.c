@@ -78,6 +78,8 @@ START_TEST(defaults_are_scullc_geometry_four_devices_half_of_ram)
 	ck_assert_ptr_null(opts.slab_debug);
 	ck_assert_ptr_null(opts.failslab);
 	ck_assert_uint_eq(opts.stats_mode, 0400);
+	ck_assert_int_eq(opts.cache, FS_CACHE_ALWAYS);
+	ck_assert_int_eq(opts.writeback, 0);
 	ck_assert_int_eq(opts.show_help, 0);
 	ck_assert_int_eq(args.argc, 2);
 	ck_assert_str_eq(args.argv[1], "/mnt");
@@ -103,6 +105,24 @@ START_TEST(good_values_are_taken)
 	ck_assert_uint_eq(opts.stats_mode, 0444);
 	ck_assert_int_eq(parse("-o", "stats_mode=440", "/m", NULL), 0);
 	ck_assert_uint_eq(opts.stats_mode, 0440);
+}
+END_TEST
+
+START_TEST(cache_modes_and_writeback_are_taken)
+{
+	ck_assert_int_eq(parse("-o", "cache=never", "/m", NULL), 0);
+	ck_assert_int_eq(opts.cache, FS_CACHE_NEVER);
+	ck_assert_int_eq(parse("-o", "cache=auto", "/m", NULL), 0);
+	ck_assert_int_eq(opts.cache, FS_CACHE_AUTO);
+	ck_assert_int_eq(parse("-o", "cache=never,cache=always,writeback",
+			       "/m", NULL), 0);
+	ck_assert_int_eq(opts.cache, FS_CACHE_ALWAYS);
+	ck_assert_int_eq(opts.writeback, 1);
+	ck_assert(!has_arg("cache"));
+	ck_assert(!has_arg("writeback"));
+	ck_assert_int_eq(parse("-o", "writeback,cache=auto", "/m", NULL), 0);
+	ck_assert_int_eq(opts.cache, FS_CACHE_AUTO);
+	ck_assert_int_eq(opts.writeback, 1);
 }
 END_TEST
 
@@ -222,6 +242,10 @@ START_TEST(help_lists_every_option_with_its_default)
 	ck_assert_ptr_nonnull(strstr(text, "    -o failslab="));
 	ck_assert_ptr_nonnull(strstr(text, "    -o stats_mode=MODE "));
 	ck_assert_ptr_nonnull(strstr(text, "(default: 0400"));
+	ck_assert_ptr_nonnull(strstr(text, "    -o cache=MODE "));
+	ck_assert_ptr_nonnull(strstr(text, "(default: always)"));
+	ck_assert_ptr_nonnull(strstr(text, "    -o writeback "));
+	ck_assert_ptr_nonnull(strstr(text, "(default: off)"));
 }
 END_TEST
 
@@ -271,6 +295,11 @@ static const struct bad bad_values[] = {
 	{ "stats_mode=r", "scullcfs: invalid stats_mode=r: expected "
 	  "octal read bits that include the owner's, such as 0400, 0440 or "
 	  "0444" },
+	{ "cache=sometimes",
+	  "scullcfs: invalid cache=sometimes: expected never, auto or always" },
+	{ "cache=", "scullcfs: invalid cache=: expected never, auto or always" },
+	{ "cache=never,writeback", "scullcfs: writeback needs the page cache: "
+				   "not with cache=never" },
 };
 
 START_TEST(bad_value_fails_with_one_line_naming_it)
@@ -348,6 +377,7 @@ Suite *options_suite(void)
 	tcase_add_checked_fixture(core, NULL, teardown);
 	tcase_add_test(core, defaults_are_scullc_geometry_four_devices_half_of_ram);
 	tcase_add_test(core, good_values_are_taken);
+	tcase_add_test(core, cache_modes_and_writeback_are_taken);
 	tcase_add_test(core, last_value_of_an_option_wins);
 	tcase_add_test(core, libfuse_options_stay_ours_go);
 	tcase_add_test(core, source_mountpoint_keeps_only_the_mountpoint);

@@ -313,8 +313,7 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	/* our lookup pins the new inode, and it cannot be an orphan yet */
 	inode = fs_iget_unlocked(fs, e.ino);
 	fs_get_handle(fs, inode);
-	fi->keep_cache = 0;
-	fi->direct_io = 0;
+	fs_open_mode(fs, fi);
 	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
 		fs_put_handle(fs, inode);
 		fs_unlookup(fs, e.ino);

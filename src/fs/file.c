@@ -29,9 +29,15 @@
  *
  * O_TRUNC: the kernel strips it from open unless atomic_o_trunc was
  * negotiated, and sends a setattr(size = 0) instead; if it ever does reach
- * fs_open, it is honoured here.  O_APPEND: with the writeback cache off the
- * kernel takes the inode lock and computes the end of file itself, so the
- * offset a write carries is already right and is used as it is.
+ * fs_open, it is honoured here.  O_APPEND: the kernel takes the inode lock
+ * and computes the end of file itself (with the writeback cache too, where
+ * it owns the size), so the offset a write carries is used as it is.
+ *
+ * Flush and fsync are not implemented: data lives in memory only, and the
+ * ENOSYS libfuse answers for them tells the kernel once, at the first
+ * close or fsync, never to ask again.  Under -o writeback the kernel still
+ * writes its dirty pages back at close and fsync and reports a failed
+ * write-back (ENOSPC) there.
  *
  * Timestamps: a write, a punched or zeroed range and a size-changing
  * fallocate set mtime and ctime.  atime follows relatime: a read updates it
@@ -251,6 +257,20 @@ static void touch_atime(struct fs_inode *inode)
 		fs_touch(inode, FS_ATIME);
 }
 
+/**
+ * fs_open_mode - the page cache use of a regular file's new handle
+ * Every change to the data passes through this mount's kernel inode,
+ * which keeps its page cache in step (writes, truncate, punch-hole), so
+ * under cache=always the cache stays valid across opens; cache=auto drops
+ * it at each open, as a file system with other writers must; cache=never
+ * bypasses it.
+ */
+void fs_open_mode(struct fs *fs, struct fuse_file_info *fi)
+{
+	fi->direct_io = fs->opt.cache == FS_CACHE_NEVER;
+	fi->keep_cache = fs->opt.cache == FS_CACHE_ALWAYS;
+}
+
 static void dev_open(fuse_req_t req, struct fs_inode *inode,
 		     struct fuse_file_info *fi)
 {
@@ -268,13 +288,7 @@ static void dev_open(fuse_req_t req, struct fs_inode *inode,
 		}
 		fs_touch(inode, FS_MTIME | FS_CTIME);
 	}
-	/*
-	 * Every change to the data passes through this mount's kernel inode,
-	 * which keeps its page cache in step (writes, truncate, punch-hole),
-	 * so the cache stays valid across opens.
-	 */
-	fi->keep_cache = 1;
-	fi->direct_io = 0;
+	fs_open_mode(fs_from_req(req), fi);
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		fs_put_handle(fs_from_req(req), inode);   /* interrupted */
 }
@@ -399,23 +413,6 @@ static void dev_release(fuse_req_t req, struct fs_inode *inode,
 {
 	(void)fi;
 	fs_put_handle(fs_from_req(req), inode);
-	fuse_reply_err(req, 0);
-}
-
-/* Data lives in memory only: there is nothing to flush or sync. */
-void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	(void)ino;
-	(void)fi;
-	fuse_reply_err(req, 0);
-}
-
-void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-	      struct fuse_file_info *fi)
-{
-	(void)ino;
-	(void)datasync;
-	(void)fi;
 	fuse_reply_err(req, 0);
 }
 

@@ -43,6 +43,21 @@
 #define FS_DEVICES_MAX    1024
 #define FS_SIZE_MIN       (1ULL << 20)  /* plus one quantum: see options.c */
 
+/*
+ * cache= (options.c): how far the kernel may keep what it has seen.  The
+ * daemon is the only writer of its files and every change passes through
+ * this mount's kernel inodes, so what the kernel caches stays true; the
+ * modes differ in what they cost (scullcfs(8)).
+ */
+enum fs_cache {
+	FS_CACHE_NEVER,              /* direct I/O: no page cache copy */
+	FS_CACHE_AUTO,               /* page cache dropped at each open and
+					when mtime/size move; 1 s timeouts */
+	FS_CACHE_ALWAYS,             /* page cache and attributes kept */
+};
+#define FS_TIMEOUT_AUTO   1.0        /* seconds, cache=auto */
+#define FS_TIMEOUT_LONG   86400.0    /* seconds, cache=never and always */
+
 /* Mount options, as parsed by fs_parse_options (options.c). */
 struct fs_options {
 	unsigned int quantum;        /* bytes per quantum */
@@ -52,6 +67,9 @@ struct fs_options {
 	char *slab_debug;            /* slab_debug= string or NULL (strdup'd) */
 	char *failslab;              /* failslab= string or NULL (strdup'd) */
 	mode_t stats_mode;           /* read bits of the pseudo-files */
+	enum fs_cache cache;         /* cache= */
+	int writeback;               /* -o writeback: the kernel's writeback
+					cache (not with cache=never) */
 	int show_help;
 	int show_version;
 };
@@ -60,7 +78,8 @@ struct fs_options {
  * fs_parse_options - parse scullcfs's own -o options out of @args, leaving
  * libfuse's in place.  SOURCE MOUNTPOINT (mount.fuse3 style) is accepted:
  * the first of two non-option arguments is dropped.  Fills @opts with the
- * defaults first (quantum 4000, qset 500, devices 4, size 50% of RAM).
+ * defaults first (quantum 4000, qset 500, devices 4, size 50% of RAM,
+ * cache=always, no writeback).
  * Returns 0, or -EINVAL with one clear line (no newline) in @err.
  */
 int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
@@ -170,6 +189,7 @@ struct fs {
 	uid_t owner;                 /* the mounting user: owns the
 					pseudo-files */
 	gid_t group;                 /* and their group */
+	double timeout;              /* entry and attribute timeout: cache= */
 	struct kmem_cache *inode_cache;
 	struct kmem_cache *dentry_cache;
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
@@ -228,7 +248,6 @@ void fs_statfs(fuse_req_t req, fuse_ino_t ino);
  * The namespace primitives dir.c builds on.  "write" means the caller holds
  * ns_lock for writing, "read" at least for reading.
  */
-#define FS_ATTR_TIMEOUT   1.0        /* seconds the kernel may cache */
 /* fs_new_inode - a new unnamed inode (nlink 0) in the table, a device if
    S_ISREG(@mode); write.  NULL with errno ENOMEM. */
 struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
@@ -321,9 +340,9 @@ void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 		  off_t off, struct fuse_file_info *fi);
 void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-	      struct fuse_file_info *fi);
+/* fs_open_mode - a regular file's open flags (direct_io, keep_cache) as
+   cache= says; for fs_open and fs_create */
+void fs_open_mode(struct fs *fs, struct fuse_file_info *fi);
 void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 		  off_t len, struct fuse_file_info *fi);
 void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,

@@ -247,10 +247,12 @@ void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 	memset(e, 0, sizeof(*e));
 	e->ino = inode->ino;
 	fs_fill_attr(fs, inode, &e->attr);
-	/* a file's size and blocks change under writes the kernel does not
-	   account for (st_blocks, punch-hole): let it ask every time */
-	e->attr_timeout = S_ISREG(inode->mode) ? 0 : FS_ATTR_TIMEOUT;
-	e->entry_timeout = FS_ATTR_TIMEOUT;
+	/* every change reaches us through the kernel, which drops what it
+	   cached of the inodes a request changes (size, blocks and times
+	   after a write, fallocate or setattr; nlink and ctime after link,
+	   unlink and rename), so the attributes may be kept */
+	e->attr_timeout = fs->timeout;
+	e->entry_timeout = fs->timeout;
 }
 
 /* fs_touch - set the times in @which (FS_ATIME | FS_MTIME | FS_CTIME) */
@@ -397,6 +399,13 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fs_hold(de->inode);
 	}
 	pthread_rwlock_unlock(&fs->ns_lock);
+	if (err == ENOENT) {
+		/* a negative entry: names only appear through this kernel,
+		   which replaces it when it creates one */
+		memset(&e, 0, sizeof(e));
+		e.entry_timeout = fs->timeout;
+		return (void) fuse_reply_entry(req, &e);
+	}
 	if (err)
 		return (void) fuse_reply_err(req, err);
 	fs_reply_entry(req, fs, &e);
@@ -434,7 +443,6 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs *fs = fs_from_req(req);
 	struct fs_inode *inode;
 	struct stat st;
-	double timeout;
 
 	(void)fi;
 	pthread_rwlock_rdlock(&fs->ns_lock);
@@ -444,8 +452,7 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pthread_rwlock_unlock(&fs->ns_lock);
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
-	timeout = S_ISREG(st.st_mode) ? 0 : FS_ATTR_TIMEOUT;
-	fuse_reply_attr(req, &st, timeout);
+	fuse_reply_attr(req, &st, fs->timeout);
 }
 
 void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
@@ -519,7 +526,7 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	fs_fill_attr(fs, inode, &st);
 	pthread_rwlock_unlock(&fs->ns_lock);
-	fuse_reply_attr(req, &st, S_ISREG(st.st_mode) ? 0 : FS_ATTR_TIMEOUT);
+	fuse_reply_attr(req, &st, fs->timeout);
 }
 
 /*

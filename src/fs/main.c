@@ -204,13 +204,19 @@ out_args:
 }
 
 /*
- * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size), the
- * writeback cache stays off so that every write is accounted at once, the
- * kernel clears set-id bits on write itself, and enforces POSIX ACLs.
+ * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size), and the
+ * kernel clears set-id bits on write itself.  The writeback cache only
+ * with -o writeback (a write is then accounted, and may fail for space,
+ * only when the kernel writes it back).  Automatic invalidation (the
+ * kernel dropping a file's pages when it sees mtime or size move) only
+ * under cache=auto: otherwise every such change is one the kernel made
+ * itself, with its cache already in step.
+ * The kernel enforces POSIX ACLs.
  */
 static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	struct fs *fs = userdata;
+
 	conn->max_write = FS_MAX_WRITE;
 	conn->want &= ~(FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_WRITEBACK_CACHE |
 			FUSE_CAP_HANDLE_KILLPRIV);
@@ -219,6 +225,10 @@ static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
 	if ((conn->capable & FUSE_CAP_POSIX_ACL) &&
 	    (conn->capable & FUSE_CAP_DONT_MASK))
 		conn->want |= FUSE_CAP_POSIX_ACL | FUSE_CAP_DONT_MASK;
+	if (fs->opt.cache != FS_CACHE_AUTO)
+		conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+	if (fs->opt.writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
+		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 }
 
 const struct fuse_lowlevel_ops fs_ops = {
@@ -249,8 +259,6 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.read           = fs_read,
 	.write_buf      = fs_write_buf,
 	.release        = fs_release,
-	.flush          = fs_flush,
-	.fsync          = fs_fsync,
 	.fallocate      = fs_fallocate,
 	.lseek          = fs_lseek,
 	.ioctl          = fs_ioctl,

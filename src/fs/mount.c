@@ -160,6 +160,8 @@ int fs_init(struct fs *fs)
 	fs->leaks = leaks_start();
 	fs->owner = getuid();
 	fs->group = getgid();
+	fs->timeout = fs->opt.cache == FS_CACHE_AUTO ? FS_TIMEOUT_AUTO :
+		      FS_TIMEOUT_LONG;
 	clock_gettime(CLOCK_REALTIME, &fs->start);
 	pthread_rwlock_init(&fs->ns_lock, NULL);
 	INIT_LIST_HEAD(&fs->devices);

@@ -40,6 +40,8 @@ enum {
 	KEY_SLAB_DEBUG,
 	KEY_FAILSLAB,
 	KEY_STATS_MODE,
+	KEY_CACHE,
+	KEY_WRITEBACK,
 	KEY_HELP,
 	KEY_VERSION,
 };
@@ -52,6 +54,8 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("slab_debug=", KEY_SLAB_DEBUG),
 	FUSE_OPT_KEY("failslab=", KEY_FAILSLAB),
 	FUSE_OPT_KEY("stats_mode=", KEY_STATS_MODE),
+	FUSE_OPT_KEY("cache=", KEY_CACHE),
+	FUSE_OPT_KEY("writeback", KEY_WRITEBACK),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -241,6 +245,23 @@ static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
 	return 0;
 }
 
+static int cache_opt(struct parse *p, const char *arg, const char *val)
+{
+	static const char *const names[] = {
+		[FS_CACHE_NEVER] = "never",
+		[FS_CACHE_AUTO] = "auto",
+		[FS_CACHE_ALWAYS] = "always",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(val, names[i])) {
+			p->opts->cache = (enum fs_cache)i;
+			return 0;
+		}
+	return complain(p, "invalid %s: expected never, auto or always", arg);
+}
+
 static int proc(void *data, const char *arg, int key,
 		struct fuse_args *outargs)
 {
@@ -267,6 +288,11 @@ static int proc(void *data, const char *arg, int key,
 		return string_opt(p, arg, val, &o->failslab);
 	case KEY_STATS_MODE:
 		return stats_mode_opt(p, arg, val);
+	case KEY_CACHE:
+		return cache_opt(p, arg, val);
+	case KEY_WRITEBACK:
+		o->writeback = 1;
+		return 0;
 	case KEY_HELP:
 		o->show_help = 1;
 		return 1;            /* libfuse's parser wants to see it too */
@@ -313,6 +339,7 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	opts->qset = SCULL_QSET_DEFAULT;
 	opts->devices = 4;
 	opts->stats_mode = 0400;
+	opts->cache = FS_CACHE_ALWAYS;
 	fs_parse_size("50%", &opts->size);
 	if (errlen)
 		err[0] = '\0';
@@ -324,6 +351,11 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	}
 	if (p.nr_pos > 2) {
 		complain(&p, "too many arguments: expected [SOURCE] MOUNTPOINT");
+		goto out;
+	}
+	if (opts->writeback && opts->cache == FS_CACHE_NEVER) {
+		complain(&p, "writeback needs the page cache: not with "
+			 "cache=never");
 		goto out;
 	}
 	min = size_min(opts->quantum);
@@ -392,6 +424,16 @@ void fs_print_help(const char *progname)
 	       "owner's write\n"
 	       "                           bit too (default: 0400, the "
 	       "mounting user only)\n"
+	       "    -o cache=MODE          the kernel's page cache: never "
+	       "(direct I/O: one\n"
+	       "                           copy of the data, no shared mmap), "
+	       "auto (dropped\n"
+	       "                           at each open) or always "
+	       "(default: always)\n"
+	       "    -o writeback           the kernel's writeback cache: "
+	       "faster small\n"
+	       "                           writes; ENOSPC shows at close or "
+	       "fsync (default: off)\n"
 	       "    In slab_debug= and failslab=, ':' stands for ','.\n\n",
 	       KMALLOC_MAX_SIZE, SCULL_QUANTUM_DEFAULT, FS_QSET_MAX,
 	       SCULL_QSET_DEFAULT, FS_DEVICES_MAX);
