@@ -25,7 +25,11 @@
  * kmalloc'd buffer first (failing with ENOSPC, as scull_write does, when
  * that memory is not there).  A write that runs out of space part-way stores
  * a prefix and reports it: the kernel returns the short count, and the
- * next write gets ENOSPC.
+ * next write gets ENOSPC.  Not so an O_DIRECT write: the kernel turns a
+ * short reply to an asynchronous direct write into EIO, so its quanta are
+ * allocated first, all or nothing (scull_allocate, which checks the size
+ * limit up front and undoes a failure), and it then stores whole or fails
+ * with ENOSPC having changed nothing.
  *
  * O_TRUNC: the kernel strips it from open unless atomic_o_trunc was
  * negotiated, and sends a setattr(size = 0) instead; if it ever does reach
@@ -371,8 +375,6 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 	ssize_t done;
 	size_t len;
 
-	(void)fi;
-
 	if (bufv->count == 1 && !(src->flags & FUSE_BUF_IS_FD)) {
 		data = (const char *)src->mem + bufv->off;
 		len = src->size - bufv->off;
@@ -397,6 +399,12 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 		len = (size_t)done;
 	}
 
+	/* O_DIRECT: stored whole or not at all; see the design note */
+	if ((fi->flags & O_DIRECT) && len &&
+	    (done = scull_allocate(&inode->dev, (uint64_t)off, len, true))) {
+		kfree(copy);
+		return (void) fuse_reply_err(req, (int)-done);
+	}
 	done = scull_write(&inode->dev, data, len, (uint64_t)off);
 	if (!copy && done > 0)
 		bufv->off += (size_t)done;

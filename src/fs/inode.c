@@ -36,10 +36,19 @@
  * The type bits of mode (S_IFMT) never change, so S_ISDIR() & co. may be
  * tested without attr_lock.
  *
- * attr_lock protects an inode's mode, owner, rdev and times: short critical
- * sections, never held across an allocation or a reply, and in practice
- * never together with a device lock (fs_fill_attr and fs_setattr drop it
- * before taking the device's), though the order above would allow it.  No
+ * attr_lock protects an inode's mode, owner, rdev, times and extended
+ * attributes: short critical sections, never held across an allocation
+ * (xattr.c's replies are the one documented exception) and never together
+ * with a device lock, though the order above would allow it.
+ *
+ * The rule that keeps one busy file from stalling the namespace: nothing
+ * waits for a device's lock (3) while holding ns_lock (1).  A device's lock
+ * can be held for long (a write of 1 MiB, a fallocate of gigabytes), and a
+ * reader waiting for it under ns_lock would hold up every create, unlink
+ * and rename in every directory behind it.  So fs_fill_attr, which runs
+ * under ns_lock in lookup, readdirplus and getattr, peeks at a device's
+ * size without its lock (scull_dev_peek); data operations find their inode
+ * under ns_lock, drop it, then take the device's lock.  No
  * lock is held while replying to FUSE: replies are built under the locks,
  * then sent.
  */
@@ -201,12 +210,15 @@ void fs_hold(struct fs_inode *inode)
 
 /**
  * fs_fill_attr - @inode's attributes as stat(2) shows them
- * Takes attr_lock and the device's lock.  For a directory the caller holds
- * ns_lock (its size counts entries).  Never blocks for memory.
+ * Takes attr_lock only: a device's size and quanta are peeked without its
+ * lock, so that a lookup, readdirplus or getattr, which hold ns_lock, never
+ * wait behind a long write or fallocate of one file.  For a directory the
+ * caller holds ns_lock (its size counts entries).  Never blocks for memory.
  */
 void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 {
-	struct scull_dev_info info;
+	unsigned long nr_quanta;
+	uint64_t size;
 
 	memset(st, 0, sizeof(*st));
 	st->st_ino = inode->ino;
@@ -228,9 +240,9 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	pthread_mutex_unlock(&inode->attr_lock);
 
 	if (fs_is_device(inode)) {
-		scull_dev_info(&inode->dev, &info);
-		st->st_size = (off_t)info.size;
-		st->st_blocks = (blkcnt_t)((info.nr_quanta *
+		scull_dev_peek(&inode->dev, &size, &nr_quanta);
+		st->st_size = (off_t)size;
+		st->st_blocks = (blkcnt_t)((nr_quanta *
 			(uint64_t)fs->sb.quantum + 511) / 512);
 	} else if (S_ISDIR(st->st_mode)) {
 		st->st_size = (off_t)(inode->dir.nr_entries + 2) *

@@ -48,7 +48,10 @@
  *   zero_lock is taken alone, by scull_sb_init only.
  *
  * scull_dev.lock protects size, nr_quanta, nr_items and the whole tree: the
- * nodes, the qset arrays and the quantum contents.  Reads (scull_read,
+ * nodes, the qset arrays and the quantum contents.  size and nr_quanta are
+ * also stored atomically (set_size, set_quanta), so that scull_dev_peek may
+ * read them without the lock, as the kernel's i_size_read: stat never
+ * waits behind a long write or fallocate.  Reads (scull_read,
  * scull_read_iov under the caller's scull_read_lock, seeks, info,
  * for_each_item) take it shared, so readers run in parallel; every change
  * takes it exclusive, so a write is seen whole or not at all.  zero_lock
@@ -89,6 +92,18 @@ struct scull_index {
 
 static pthread_mutex_t zero_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *zero_area;   /* protected by zero_lock; set once, read-only after */
+
+/* set_size, set_quanta - change a counter scull_dev_peek reads bare;
+   the write lock held */
+static void set_size(struct scull_dev *dev, uint64_t size)
+{
+	__atomic_store_n(&dev->size, size, __ATOMIC_RELAXED);
+}
+
+static void set_quanta(struct scull_dev *dev, unsigned long n)
+{
+	__atomic_store_n(&dev->nr_quanta, n, __ATOMIC_RELAXED);
+}
 
 /* ---------------------------------------------------------- the index */
 
@@ -313,7 +328,7 @@ static void sweep(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
 					(void *)((uintptr_t)qs[s] & ~NEW_TAG));
 			qs[s] = NULL;
 			leaf->quanta[i]--;
-			dev->nr_quanta--;
+			set_quanta(dev, dev->nr_quanta - 1);
 		}
 		if (!leaf->quanta[i])
 			put_item(dev, leaf, item);
@@ -496,8 +511,8 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 	if (ret)
 		return -ret;
 	dev->sb = sb;
-	dev->size = 0;
-	dev->nr_quanta = 0;
+	set_size(dev, 0);
+	set_quanta(dev, 0);
 	dev->nr_items = 0;
 	dev->index = NULL;
 	return 0;
@@ -684,13 +699,13 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 			memset(q + byte + n, 0, quantum - byte - n);
 			qs[qn % qset] = q;
 			leaf->quanta[i]++;
-			dev->nr_quanta++;
+			set_quanta(dev, dev->nr_quanta + 1);
 		}
 		memcpy(q + byte, in, n);
 	}
 	done = pos - off;
 	if (done && pos > dev->size)
-		dev->size = pos;
+		set_size(dev, pos);
 	pthread_rwlock_unlock(&dev->lock);
 	return done ? (ssize_t)done : -ENOSPC;
 }
@@ -714,7 +729,7 @@ int scull_truncate(struct scull_dev *dev, uint64_t size)
 		if (size % quantum)
 			zero_part(dev, size, quantum - size % quantum);
 	}
-	dev->size = size;
+	set_size(dev, size);
 	pthread_rwlock_unlock(&dev->lock);
 	return 0;
 }
@@ -746,7 +761,7 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
 	pthread_rwlock_wrlock(&dev->lock);
 	clear(dev, off, end);
 	if (!keep_size && end > dev->size)
-		dev->size = end;
+		set_size(dev, end);
 	pthread_rwlock_unlock(&dev->lock);
 	return 0;
 }
@@ -760,6 +775,65 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
  * the tagged ones, and the items and nodes left empty, are freed.  Returns
  * 0, -ENOSPC, -EINVAL (@len 0) or -EFBIG.  Takes the write lock; may block.
  */
+/* missing - the holes among quanta @qf..@ql, found item by item; the
+   lock held.  Stops counting past @stop (the answer is then "too many"). */
+static uint64_t missing(const struct scull_dev *dev, uint64_t qf, uint64_t ql,
+			uint64_t stop)
+{
+	unsigned int qset = dev->sb->qset;
+	uint64_t item, first, last, n = 0, s;
+	struct scull_index *leaf;
+	void **qs;
+
+	for (item = qf / qset; item <= ql / qset && n <= stop; item++) {
+		first = item == qf / qset ? qf % qset : 0;
+		last = item == ql / qset ? ql % qset : qset - 1;
+		leaf = lookup(dev, item);
+		qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+		if (!qs) {
+			n += last - first + 1;
+			continue;
+		}
+		if (leaf->quanta[item & IDX_MASK] == qset)
+			continue;
+		for (s = first; s <= last; s++)
+			n += !qs[s];
+	}
+	return n;
+}
+
+/*
+ * room_for - whether the quanta missing from @qf..@ql can be had under the
+ * size limit: the free slots of the "scullc" cache, then whole slabs from
+ * the pages left (less the reserve), each new qset array counted at its
+ * size.  A range larger than the whole limit fails without looking (as
+ * tmpfs checks). The lock held.  An estimate: a fallocate it lets through
+ * may still meet the limit, and then undoes what it added.
+ */
+static bool room_for(const struct scull_dev *dev, uint64_t qf, uint64_t ql)
+{
+	struct kmem_cache_stats st;
+	struct scullc_meminfo mi;
+	uint64_t need, free_objs, slabs, bytes, items;
+
+	scullc_meminfo(&mi);
+	if (mi.limit == SIZE_MAX)
+		return true;
+	kmem_cache_get_stats(dev->sb->cache, &st);
+	if (ql - qf + 1 > mi.limit / st.objsize)
+		return false;
+	free_objs = st.num_objs - st.active_objs + st.shared_avail;
+	need = missing(dev, qf, ql, mi.limit / st.objsize);
+	if (need <= free_objs)
+		return true;
+	slabs = (need - free_objs + st.objperslab - 1) / st.objperslab;
+	items = (need + dev->sb->qset - 1) / dev->sb->qset;
+	bytes = slabs * st.pagesperslab * PAGE_SIZE +
+		items * (uint64_t)dev->sb->qset * sizeof(void *);
+	return mi.used + mi.reserve <= mi.limit &&
+	       bytes <= mi.limit - mi.used - mi.reserve;
+}
+
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size)
 {
@@ -774,6 +848,10 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 	qf = off / quantum;
 	ql = (end - 1) / quantum;
 	pthread_rwlock_wrlock(&dev->lock);
+	if (!room_for(dev, qf, ql)) {
+		pthread_rwlock_unlock(&dev->lock);
+		return -ENOSPC;
+	}
 	for (qn = qf; qn <= ql; qn++) {
 		item = qn / qset;
 		if (!qs || qn % qset == 0) {
@@ -792,7 +870,7 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		assert(((uintptr_t)q & NEW_TAG) == 0);
 		qs[qn % qset] = (void *)((uintptr_t)q | NEW_TAG);
 		leaf->quanta[item & IDX_MASK]++;
-		dev->nr_quanta++;
+		set_quanta(dev, dev->nr_quanta + 1);
 	}
 	if (qn <= ql) {
 		if (qn > qf)
@@ -801,7 +879,7 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 	} else {
 		settle(dev, qf, ql, false);
 		if (!keep_size && end > dev->size)
-			dev->size = end;
+			set_size(dev, end);
 	}
 	pthread_rwlock_unlock(&dev->lock);
 	return ret;
@@ -899,6 +977,18 @@ void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info)
 	info->nr_quanta = dev->nr_quanta;
 	info->nr_items = dev->nr_items;
 	pthread_rwlock_unlock(&dev->lock);
+}
+
+/**
+ * scull_dev_peek - @dev's size and quanta without its lock: each value is
+ * one a writer stored, though not necessarily from the same moment.  Never
+ * blocks; for stat, which must not wait behind a long write.
+ */
+void scull_dev_peek(struct scull_dev *dev, uint64_t *size,
+		    unsigned long *nr_quanta)
+{
+	*size = __atomic_load_n(&dev->size, __ATOMIC_RELAXED);
+	*nr_quanta = __atomic_load_n(&dev->nr_quanta, __ATOMIC_RELAXED);
 }
 
 /**

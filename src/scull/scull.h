@@ -55,7 +55,8 @@ int scull_sb_destroy(struct scull_sb *sb);
 struct scull_dev {
 	pthread_rwlock_t lock;       /* readers share, writers exclude */
 	struct scull_sb *sb;
-	/* protected by lock: */
+	/* protected by lock (size and nr_quanta also stored atomically, for
+	   scull_dev_peek): */
 	uint64_t size;               /* bytes, holes included */
 	unsigned long nr_quanta;     /* quanta allocated */
 	unsigned long nr_items;      /* qset arrays allocated */
@@ -98,8 +99,9 @@ int scull_punch_hole(struct scull_dev *dev, uint64_t off, uint64_t len);
 /* Make the range read as zeros (extends size unless @keep_size). */
 int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
 		     bool keep_size);
-/* Allocate quanta for the range (fallocate mode 0); -ENOSPC undoes nothing
-   already there and frees what it added.  These three return -EINVAL for
+/* Allocate quanta for the range (fallocate mode 0); -ENOSPC at once when
+   the size limit cannot hold what is missing, otherwise -ENOSPC undoes
+   nothing already there and frees what it added.  These three return -EINVAL for
    @len 0 and -EFBIG when the range ends past sb->max_size, as fallocate(2). */
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size);
@@ -115,6 +117,9 @@ struct scull_dev_info {
 	unsigned long nr_items;
 };
 void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info);
+/* scull_dev_peek - size and quanta without the lock (never waits): stat */
+void scull_dev_peek(struct scull_dev *dev, uint64_t *size,
+		    unsigned long *nr_quanta);
 
 /*
  * scull_for_each_item - call @fn for each item in order, with its number
