@@ -1,7 +1,7 @@
 /* check_page_alloc.c - the page allocator: buddy orders, zones, GFP, RSS */
 
 /*
- * The library's constructors (slab_init) may hold a few pages before any
+ * The library's constructor (scullc_init) may hold a few pages before any
  * test starts, so every test measures from the meminfo it finds: deltas
  * of used and mapped, never absolute values.  The DMA zone is assumed
  * empty at start (nothing at start-up asks for DMA pages); the tests that

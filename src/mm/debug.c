@@ -165,16 +165,17 @@ static int parse(const char *str, struct debug_config *c)
 	return 0;
 }
 
-/**
- * slab_debug_setup - apply a slab_debug= option string
+/*
+ * debug_set_config - parse a slab_debug= option string and make it the
+ * setting for caches created from now on (cache.c's slab_debug_setup also
+ * gives it to the caches not used yet).
  * @str: kernel syntax (see slab.h); letters F, Z, P, U, O, T, '-'.
  *
  * Replaces the previous setting as a whole.  Returns 0, or -EINVAL for an
  * unknown letter, an empty or over-long cache name, a '*' not at the end
  * of a name or more than DEBUG_PATTERNS names (the setting is then kept).
- * Affects caches created afterwards.  May block briefly; any thread.
  */
-SCULLC_API int slab_debug_setup(const char *str)
+int debug_set_config(const char *str)
 {
 	struct debug_config c;
 	int err;
@@ -187,7 +188,6 @@ SCULLC_API int slab_debug_setup(const char *str)
 	pthread_mutex_lock(&debug_lock);
 	config = c;
 	pthread_mutex_unlock(&debug_lock);
-	slab_apply_debug();
 	return 0;
 }
 
@@ -205,7 +205,7 @@ void debug_init_env(void)
 {
 	const char *v = getenv("SCULLC_SLAB_DEBUG");
 
-	if (v && slab_debug_setup(v) < 0)
+	if (v && debug_set_config(v) < 0)
 		fprintf(stderr, "libscullc: SCULLC_SLAB_DEBUG=%s: invalid "
 			"slab_debug string, ignored\n", v);
 	v = getenv("SCULLC_SLAB_DEBUG_PANIC");
@@ -271,13 +271,7 @@ static unsigned int slot_end(const struct kmem_cache *s)
 static bool valid_object(const struct kmem_cache *s, const struct page *slab,
 			 const void *p)
 {
-	const uint8_t *base = slab_base(slab) + s->red_left_pad;
-	size_t off;
-
-	if ((const uint8_t *)p < base)
-		return false;
-	off = (size_t)((const uint8_t *)p - base);
-	return off % s->size == 0 && off / s->size < slab->objects;
+	return slab_obj_index(s, slab, p) >= 0;
 }
 
 /* Memcheck: open a slot's metadata (@whole: the object too), close it. */
@@ -756,19 +750,16 @@ bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
 	return true;
 }
 
+/* True when @object is on @slab's free list (before any corruption). */
 static bool on_freelist(const struct kmem_cache *s, const struct page *slab,
 			const void *object)
 {
-	void *p = slab->freelist;
+	unsigned long map[SLAB_MAP_LONGS];
+	void *bad;
+	int i = slab_obj_index(s, slab, object);
 
-	for (unsigned int n = 0; p && n <= slab->objects; n++) {
-		if (p == object)
-			return true;
-		if (!valid_object(s, slab, p))
-			return false;
-		p = get_freepointer(s, p);
-	}
-	return false;
+	slab_get_map(s, slab, map, &bad);
+	return i >= 0 && slab_map_test(map, (unsigned int)i);
 }
 
 /**
@@ -831,32 +822,22 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
  */
 int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 {
-	uint64_t free_map[(MAX_OBJS_PER_PAGE + 64) / 64] = { 0 };
+	unsigned long free_map[SLAB_MAP_LONGS];
 	uint8_t *base = slab_base(slab);
 	uint8_t *tail = base + (size_t)slab->objects * s->size;
-	unsigned int nr = 0, i;
+	unsigned int nr, i;
 	int errors = 0;
-	void *p;
+	void *bad;
 
 	if (!kmem_cache_debug(s))
 		return 0;               /* no patterns to check; slab.c walks
 					   the free lists of every cache */
-	for (p = slab->freelist; p; p = get_freepointer(s, p)) {
-		if (!valid_object(s, slab, p)) {
-			object_err(s, slab, NULL, NULL, "Freechain corrupt: "
-				   "0x%016lx", (unsigned long)p);
-			errors++;
-			break;
-		}
-		i = (unsigned int)(((uint8_t *)p - base) / s->size);
-		if (free_map[i / 64] & (1ULL << (i % 64))) {
-			object_err(s, slab, NULL, NULL, "Freechain loops at "
-				   "0x%016lx", (unsigned long)p);
-			errors++;
-			break;
-		}
-		free_map[i / 64] |= 1ULL << (i % 64);
-		nr++;
+	nr = slab_get_map(s, slab, free_map, &bad);
+	if (bad) {
+		object_err(s, slab, NULL, NULL, valid_object(s, slab, bad) ?
+			   "Freechain loops at 0x%016lx" :
+			   "Freechain corrupt: 0x%016lx", (unsigned long)bad);
+		errors++;
 	}
 	if (nr != slab->objects - slab->inuse) {
 		object_err(s, slab, NULL, NULL, "Wrong number of objects. Found %u "
@@ -864,7 +845,7 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 		errors++;
 	}
 	for (i = 0; i < slab->objects; i++) {
-		bool free = free_map[i / 64] & (1ULL << (i % 64));
+		bool free = slab_map_test(free_map, i);
 		uint8_t *obj = slab_object(s, slab, i);
 
 		expose(s, obj, free);

@@ -1,4 +1,4 @@
-/* geometry.c - slot layout and slab order, as SLUB computes them */
+/* geometry.c - slot layout, slab order and slot indices, as SLUB computes them */
 
 /*
  * A slot is [left red zone][object][right red zone][free pointer]
@@ -151,4 +151,51 @@ int slab_calculate_sizes(struct kmem_cache *s)
 	s->min_partial = MIN(ilog2_u(s->size) / 2, (unsigned int)MAX_PARTIAL);
 	s->min_partial = MAX(s->min_partial, (unsigned int)MIN_PARTIAL);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Slot indices and the free-object map                                */
+
+int slab_obj_index(const struct kmem_cache *s, const struct page *slab,
+		   const void *p)
+{
+	const char *base = (const char *)page_address(slab) + s->red_left_pad;
+	size_t off;
+
+	if ((const char *)p < base)
+		return -1;
+	off = (size_t)((const char *)p - base);
+	if (off % s->size || off / s->size >= slab->objects)
+		return -1;
+	return (int)(off / s->size);
+}
+
+/*
+ * The one walk of a slab's free list (SLUB's get_map): bit i of @map is set
+ * for each free slot i.  The walk stops at the first pointer that is not
+ * one of @slab's slots, or that meets a slot a second time (a loop), and
+ * leaves that pointer in *@bad; otherwise *@bad is NULL.  Whatever it
+ * stops on, the bits of the objects met before stay set, and the number
+ * of them is returned.  The caller holds list_lock, so the list is still.
+ */
+unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
+			  unsigned long *map, void **bad)
+{
+	unsigned int n = 0;
+	void *p;
+	int i;
+
+	for (i = 0; i < (int)SLAB_MAP_LONGS; i++)
+		map[i] = 0;
+	*bad = NULL;
+	for (p = slab->freelist; p; p = get_freepointer(s, p)) {
+		i = slab_obj_index(s, slab, p);
+		if (i < 0 || slab_map_test(map, (unsigned int)i)) {
+			*bad = p;
+			break;
+		}
+		map[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+		n++;
+	}
+	return n;
 }

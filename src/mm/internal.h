@@ -329,49 +329,29 @@ static inline struct page *virt_to_head_page(const void *addr)
 void page_set_shrinker(unsigned long (*fn)(void));
 unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */
 
-/* "geometry.c" */
+/* "geometry.c" - slot layout, slab order, slot indices */
 /* slab_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
    from its object_size, align, flags and ctor.  Returns 0 or -EINVAL. */
 int slab_calculate_sizes(struct kmem_cache *s);
-
-/* "slab.c" */
-extern pthread_mutex_t slab_mutex;
-extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
-void slab_init(void);
-struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
-			       unsigned long flags, void (*ctor)(void *),
-			       void (*dtor)(void *));
-/* Move objects between a magazine and the slabs, taking list_lock.  A
-   refill serves one allocation (alloc_slowpath); a flush serves one free
-   (free_slowpath) only when @freeing, else it is a drain. */
-unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
-			 gfp_t gfp);          /* 0 on failure, errno set */
-void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
-		bool freeing);
-/* kmem_cache_alloc/free recording @caller (kmalloc's caller) in debug caches */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
-void slab_free(struct kmem_cache *s, void *obj, unsigned long caller);
-/* One object without touching any magazine (used for magazines themselves) */
-void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
-void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);
-struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
-void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
-			 void *arg);       /* newest first, under slab_mutex */
-unsigned long slab_reclaim(void);             /* the page shrinker */
-unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
-
-/* "magazine.c" - per-thread caches */
-void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */
-void mag_free(struct kmem_cache *s, void *obj);     /* fast path, or flush */
-void mag_drain_self(struct kmem_cache *s);   /* the calling thread's */
-void mag_drain_all(struct kmem_cache *s);    /* every thread's; quiescent */
-void mag_set_defaults(struct kmem_cache *s); /* limit/batchcount/shared */
-int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared);
-void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
-		  unsigned long *free_hit);
+/* The slot index of @p in @slab, or -1 when @p starts no slot of it */
+int slab_obj_index(const struct kmem_cache *s, const struct page *slab,
+		   const void *p);
+/* A bit per slot of a slab: set for the free ones (slab_get_map) */
+#define BITS_PER_LONG   (8 * (unsigned int)sizeof(unsigned long))
+#define SLAB_MAP_LONGS  ((MAX_OBJS_PER_PAGE + BITS_PER_LONG - 1) / BITS_PER_LONG)
+static inline bool slab_map_test(const unsigned long *map, unsigned int i)
+{
+	return (map[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1;
+}
+/* slab_get_map - walk @slab's free list once, marking each free slot in
+   @map[SLAB_MAP_LONGS]; returns how many, *bad = the pointer that ended
+   the walk early (not a slot, or a loop) or NULL.  Under list_lock. */
+unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
+			  unsigned long *map, void **bad);
 
 /* "debug.c" - slab_debug= checks and SLUB-shaped reports */
 void debug_init_env(void);
+int debug_set_config(const char *str);   /* 0 or -EINVAL */
 unsigned long debug_cache_flags(const char *name, unsigned long flags);
 void debug_setup_slab(struct kmem_cache *s, struct page *slab);
 void debug_init_object(struct kmem_cache *s, void *object, uint8_t val);
@@ -394,8 +374,75 @@ extern atomic_bool failslab_enabled;
 void failslab_init_env(void);
 bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
 
+/* "slab.c" - the locked back end: slabs, lists, depot, refill, flush */
+extern pthread_mutex_t slab_mutex;
+extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
+void slab_init_locks(void);
+/* Move objects between a magazine and the slabs, taking list_lock.  A
+   refill serves one allocation (alloc_slowpath); a flush serves one free
+   (free_slowpath) only when @freeing, else it is a drain. */
+unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
+			 gfp_t gfp);          /* 0 on failure, errno set */
+void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
+		bool freeing);
+/* One object without touching any magazine: debug caches, and the
+   magazines' own memory.  @caller is recorded under SLAB_STORE_USER. */
+void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);
+/* Free @obj of @slab, known to be @s's (slab_owner), under list_lock */
+void slab_free_locked(struct kmem_cache *s, struct page *slab, void *obj,
+		      unsigned long caller);
+struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
+/* Drain the depot and release every empty slab; *empty: none is left.
+   Returns the pages given back. */
+unsigned long slab_shrink(struct kmem_cache *s, bool *empty);
+/* The same, then name every object still allocated; true when any is */
+bool slab_shutdown(struct kmem_cache *s);
+
+/* The slab of @obj if it belongs to @s, else NULL after a report. */
+static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
+{
+	struct page *slab = virt_to_head_page(obj);
+
+	if (unlikely(!slab || !(slab->flags & PG_slab))) {
+		debug_report_invalid_free(s, obj);
+		return NULL;
+	}
+	if (unlikely(slab->slab_cache != s)) {
+		debug_report_wrong_cache(s, obj, slab->slab_cache);
+		return NULL;
+	}
+	return slab;
+}
+
+/* "magazine.c" - per-thread caches */
+void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */
+void mag_free(struct kmem_cache *s, void *obj);     /* fast path, or flush */
+void mag_drain_self(struct kmem_cache *s);   /* the calling thread's */
+void mag_drain_all(struct kmem_cache *s);    /* every thread's; quiescent */
+void mag_set_defaults(struct kmem_cache *s); /* limit/batchcount/shared */
+int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared);
+void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
+		  unsigned long *free_hit);
+void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
+/* Where magazines' own memory comes from (kmalloc_nomag/kfree_nomag) */
+void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
+			 void (*free)(const void *));
+
+/* "cache.c" - cache lifetime, statistics, the public fast path */
+struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
+			       unsigned long flags, void (*ctor)(void *),
+			       void (*dtor)(void *));
+/* kmem_cache_alloc/free recording @caller (kmalloc's caller) in debug caches */
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller);
+void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
+			 void *arg);       /* newest first, under slab_mutex */
+unsigned long slab_reclaim(void);             /* the page shrinker */
+unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
+
 /* "kmalloc.c" */
-void kmalloc_init(void);
+void kmalloc_init(void);          /* once, by the constructor (cache.c) */
 void *kmalloc_nomag(size_t size, gfp_t gfp);
 void kfree_nomag(const void *p);
 

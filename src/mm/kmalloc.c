@@ -16,7 +16,7 @@
  *
  * The caches are created once and never destroyed, so kmalloc_caches[][]
  * needs no lock: it is written before any other thread can call kmalloc
- * (slab_init runs kmalloc_init once) and only read afterwards.
+ * (the library constructor runs kmalloc_init once) and only read afterwards.
  */
 
 #include "mm/internal.h"
@@ -83,7 +83,8 @@ static void make_name(char *buf, size_t len, const char *prefix,
 }
 
 /*
- * kmalloc_init - create every kmalloc cache.  Called once by slab_init.
+ * kmalloc_init - create every kmalloc cache and give the magazines their
+ * allocator.  Called once by the library constructor (cache.c).
  * Like the kernel's kmalloc caches they are not cache-line aligned; a
  * failure here leaves the library unusable, hence SLAB_PANIC.
  */
@@ -116,6 +117,7 @@ void kmalloc_init(void)
 			}
 		}
 	}
+	mag_set_array_alloc(kmalloc_nomag, kfree_nomag);
 }
 
 /* ------------------------------------------------------------------ */
@@ -429,3 +431,4 @@ void kfree_nomag(const void *p)
 		large_free(page, p);
 	}
 }
+

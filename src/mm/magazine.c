@@ -22,9 +22,10 @@
  * exit (its own, from the pthread key destructor) and kmem_cache_destroy,
  * whose caller guarantees that nobody uses the cache any more.
  *
- * Magazines and the slot arrays come from kmalloc_nomag, which never goes
- * through a magazine, so setting one up cannot recurse.  When one cannot be
- * had, the allocation or free takes the locked path for that one object.
+ * Magazines and the slot arrays come from the allocator kmalloc.c gives
+ * mag_set_array_alloc (kmalloc_nomag, which never goes through a magazine,
+ * so setting one up cannot recurse).  When one cannot be had, the
+ * allocation or free takes the locked path for that one object.
  *
  * Lock order: slab_mutex -> cache->list_lock (see slab.c).
  *   slab_mutex protects every cache's thread_acs list, each magazine's
@@ -49,6 +50,22 @@ static MAG_TLS struct array_cache **mags;
 static MAG_TLS unsigned int nr_mags;
 
 static pthread_key_t exit_key;           /* its destructor retires mags */
+
+/*
+ * Where magazines, depots and slot arrays come from: set once by the
+ * library constructor before any cache has a magazine (cache.c's
+ * mag_set_defaults runs first, but nothing allocates one until the first
+ * kmem_cache_alloc), read-only afterwards.
+ */
+static void *(*array_alloc)(size_t size, gfp_t gfp);
+static void (*array_free)(const void *p);
+
+void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
+			 void (*free)(const void *))
+{
+	array_alloc = alloc;
+	array_free = free;
+}
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
 /*
@@ -118,7 +135,7 @@ static struct array_cache *new_array(struct kmem_cache *s, unsigned int limit,
 {
 	size_t bytes = sizeof(struct array_cache) +
 		       (size_t)limit * sizeof(void *);
-	struct array_cache *ac = kmalloc_nomag(bytes, mag_gfp(gfp));
+	struct array_cache *ac = array_alloc(bytes, mag_gfp(gfp));
 
 	if (!ac)
 		return NULL;
@@ -161,7 +178,18 @@ static void retire_depot(struct kmem_cache *s, struct array_cache *od,
 {
 	if (od && left)
 		slab_flush(s, od->entry, left, false);
-	kfree_nomag(od);
+	array_free(od);
+}
+
+void mag_free_depot(struct kmem_cache *s)
+{
+	struct array_cache *od;
+	unsigned int left;
+
+	pthread_mutex_lock(&s->list_lock);
+	od = swap_depot(s, NULL, &left);
+	pthread_mutex_unlock(&s->list_lock);
+	retire_depot(s, od, left);
 }
 
 /* Give @s the depot its tunables ask for, if it has not got it yet. */
@@ -183,7 +211,7 @@ static void fit_depot(struct kmem_cache *s, gfp_t gfp)
 	if (s->shared * s->batchcount != want ||
 	    (s->depot ? s->depot->limit : 0) == want) {
 		pthread_mutex_unlock(&s->list_lock);
-		kfree_nomag(nd);
+		array_free(nd);
 		return;
 	}
 	od = swap_depot(s, nd, &left);
@@ -207,7 +235,7 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	unsigned int n = MAX(need, MAX(2 * nr_mags, 16u)), i;
 	struct array_cache **na, **old;
 
-	na = kmalloc_nomag(n * sizeof(*na), mag_gfp(gfp));
+	na = array_alloc(n * sizeof(*na), mag_gfp(gfp));
 	if (!na)
 		return -ENOMEM;
 	memset(na, 0, n * sizeof(*na));
@@ -223,7 +251,7 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	nr_mags = n;
 	pthread_mutex_unlock(&slab_mutex);
 
-	kfree_nomag(old);
+	array_free(old);
 	pthread_once(&exit_key_once, make_exit_key);
 	pthread_setspecific(exit_key, (void *)1);
 	return 0;
@@ -243,7 +271,7 @@ static void retire(struct array_cache *ac)
 	pthread_mutex_unlock(&s->list_lock);
 	list_del(&ac->list);
 	*ac->slot = NULL;
-	kfree_nomag(ac);
+	array_free(ac);
 }
 
 static void thread_exit(void *unused)
@@ -259,7 +287,7 @@ static void thread_exit(void *unused)
 	mags = NULL;
 	nr_mags = 0;
 	pthread_mutex_unlock(&slab_mutex);
-	kfree_nomag(old);
+	array_free(old);
 }
 
 /*
@@ -318,7 +346,7 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	na->slot = &mags[s->id];
 	mags[s->id] = na;
 	pthread_mutex_unlock(&slab_mutex);
-	kfree_nomag(ac);
+	array_free(ac);
 	return na;
 }
 

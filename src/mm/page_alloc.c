@@ -33,7 +33,7 @@
  * Limits: a block may be handed out only while
  *   used + block <= limit - reserve   (or <= limit with __GFP_HIGH).
  * When it cannot be, an allocation that may reclaim runs the shrinker
- * (slab.c's slab_reclaim) and tries again; __GFP_NOFAIL then waits on
+ * (cache.c's slab_reclaim) and tries again; __GFP_NOFAIL then waits on
  * zone->freed for frees.  Failures are silent (tests provoke thousands);
  * callers that want a message print it.
  *

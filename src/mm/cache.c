@@ -1,0 +1,535 @@
+/* cache.c - kmem_cache lifetime, statistics and the public fast path */
+
+/*
+ * The cache layer, as Linux's mm/slab_common.c sits above mm/slub.c:
+ * kmem_cache_create and kmem_cache_destroy, the list of live caches and
+ * their ids, shrinking and reclaim, statistics, and kmem_cache_alloc and
+ * kmem_cache_free themselves.  A non-debug cache's objects come from the
+ * calling thread's magazine (magazine.c) without a lock; a debug cache
+ * (slab_debug=) has no magazines, and each of its allocations and frees
+ * goes to the locked back end (slab.c) one object at a time.
+ *
+ * struct kmem_cache itself comes from the static bootstrap cache
+ * "kmem_cache", which exists before any cache can be allocated and is
+ * listed (and shown in slabinfo) like the rest.
+ *
+ * Lock order: slab_mutex -> cache->list_lock (see slab.c).  slab_mutex
+ * protects slab_caches and the ids; creation allocates before taking it.
+ */
+
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every live cache, newest first; protected by slab_mutex */
+static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
+
+/* The cache of struct kmem_cache (see above) */
+static struct kmem_cache kmem_cache_boot;
+
+static bool cache_ready;                     /* scullc_init has run */
+static bool memcheck;                        /* RUNNING_ON_VALGRIND, read
+                                                once: the fast paths skip
+                                                client requests without it */
+
+#define SLAB_KNOWN_FLAGS (SLAB_DEBUG_FLAGS | SLAB_NO_REAP | \
+			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_PANIC)
+
+/* ------------------------------------------------------------------ */
+/* Allocation and free                                                 */
+
+/*
+ * Memcheck's view of objects handed out and taken back, out of line: the
+ * client requests' argument blocks would otherwise cost the fast paths a
+ * stack frame even when not running under valgrind.
+ */
+static __attribute__((noinline, cold))
+void memcheck_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
+{
+	VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, gfp & __GFP_ZERO);
+	if (s->ctor)
+		VALGRIND_MAKE_MEM_DEFINED(obj, s->object_size);
+}
+
+static __attribute__((noinline, cold)) void memcheck_free(void *obj)
+{
+	VALGRIND_FREELIKE_BLOCK(obj, 0);
+}
+
+/*
+ * The allocation and free paths, inlined into the public entry points:
+ * @caller is what a debug cache records (SLAB_STORE_USER), the caller of
+ * kmem_cache_alloc or of kmalloc, not the library function in between.
+ */
+static inline __attribute__((always_inline))
+void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	void *obj;
+
+	if (unlikely(kmem_cache_debug(s)))
+		return slab_alloc_nomag(s, gfp, caller);
+
+	if (unlikely(atomic_load_explicit(&failslab_enabled,
+					  memory_order_relaxed)) &&
+	    should_failslab(s, s->object_size, gfp)) {
+		obj = NULL;
+	} else {
+		obj = mag_alloc(s, gfp);
+		if (likely(obj)) {
+			if (unlikely(memcheck))
+				memcheck_alloc(s, obj, gfp);
+			if (unlikely(gfp & __GFP_ZERO))
+				memset(obj, 0, s->object_size);
+			return obj;
+		}
+	}
+	pthread_mutex_lock(&s->list_lock);
+	s->alloc_failed++;
+	pthread_mutex_unlock(&s->list_lock);
+	errno = ENOMEM;
+	return NULL;
+}
+
+static inline __attribute__((always_inline))
+void free_obj(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	struct page *slab;
+
+	if (unlikely(!obj))
+		return;
+	slab = slab_owner(s, obj);
+	if (unlikely(!slab))
+		return;
+	if (unlikely(memcheck))
+		memcheck_free(obj);
+	if (unlikely(kmem_cache_debug(s)))
+		slab_free_locked(s, slab, obj, caller);
+	else
+		mag_free(s, obj);
+}
+
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	return alloc(s, gfp, caller);
+}
+
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	free_obj(s, obj, caller);
+}
+
+/**
+ * kmem_cache_alloc - take an object from @s
+ * Served from the calling thread's magazine without a lock when it can be;
+ * debug caches take the locked, checked path.  Returns NULL with errno
+ * ENOMEM on failure.  Blocks only as @gfp allows.
+ */
+SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return alloc(s, gfp, _RET_IP_);
+}
+
+/** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
+SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return alloc(s, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/**
+ * kmem_cache_free - give @obj back to @s; NULL is ignored
+ * An object of another cache, or not from any slab, is reported and not
+ * freed.  Never blocks for memory.
+ */
+SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	free_obj(s, obj, _RET_IP_);
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation and destruction                                            */
+
+static void init_cache(struct kmem_cache *s)
+{
+	pthread_mutex_init(&s->list_lock, NULL);
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->free);
+	INIT_LIST_HEAD(&s->thread_acs);
+	INIT_LIST_HEAD(&s->list);
+}
+
+static bool valid_name(const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return false;
+	len = strnlen(name, KMEM_CACHE_NAME_MAX + 1);
+	if (len == 0 || len > KMEM_CACHE_NAME_MAX)
+		return false;
+	for (; *name; name++)
+		if (isspace((unsigned char)*name))
+			return false;
+	return true;
+}
+
+static struct kmem_cache *find_locked(const char *name)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* The smallest id no live cache has.  Under slab_mutex. */
+static unsigned int new_id(void)
+{
+	struct list_head *pos;
+	unsigned int id = 0;
+	bool used;
+
+	do {
+		used = false;
+		list_for_each(pos, &slab_caches) {
+			if (list_entry(pos, struct kmem_cache, list)->id == id) {
+				used = true;
+				id++;
+				break;
+			}
+		}
+	} while (used);
+	return id;
+}
+
+struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
+			       unsigned long flags, void (*ctor)(void *),
+			       void (*dtor)(void *))
+{
+	struct kmem_cache *s;
+	int err;
+
+	if (!valid_name(name) || size == 0 ||
+	    size > (PAGE_SIZE << MAX_PAGE_ORDER) ||
+	    (align & (align - 1)) || align > PAGE_SIZE ||
+	    (flags & ~SLAB_KNOWN_FLAGS)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* Allocated before slab_mutex: page allocation may reclaim. */
+	s = slab_alloc_nomag(&kmem_cache_boot, GFP_KERNEL,
+			     (unsigned long)__builtin_return_address(0));
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	init_cache(s);
+	strcpy(s->name, name);
+	s->object_size = (unsigned int)size;
+	s->align = (unsigned int)align;
+	s->created_flags = flags;
+	s->flags = debug_cache_flags(name, flags);
+	s->ctor = ctor;
+	s->dtor = dtor;
+	err = slab_calculate_sizes(s);
+	if (err)
+		goto out_free;
+	mag_set_defaults(s);
+
+	pthread_mutex_lock(&slab_mutex);
+	if (find_locked(name)) {
+		pthread_mutex_unlock(&slab_mutex);
+		err = -EEXIST;
+		goto out_free;
+	}
+	s->id = new_id();
+	list_add(&s->list, &slab_caches);
+	pthread_mutex_unlock(&slab_mutex);
+	return s;
+
+out_free:
+	pthread_mutex_destroy(&s->list_lock);
+	slab_free_nomag(&kmem_cache_boot, s, 0);
+	errno = -err;
+	return NULL;
+}
+
+/**
+ * kmem_cache_create_dtor - create a cache with a constructor and destructor
+ * See slab.h.  Returns the cache, or NULL with errno EINVAL, EEXIST or
+ * ENOMEM; with SLAB_PANIC a failure aborts.  May block.
+ */
+SCULLC_API struct kmem_cache *kmem_cache_create_dtor(const char *name,
+		size_t size, size_t align, unsigned long flags,
+		void (*ctor)(void *), void (*dtor)(void *))
+{
+	struct kmem_cache *s = slab_create(name, size, align, flags, ctor, dtor);
+
+	if (!s && (flags & SLAB_PANIC)) {
+		fprintf(stderr,
+			"kmem_cache_create: Failed to create slab '%s'. Error %d\n",
+			name ? name : "(null)", -errno);
+		abort();
+	}
+	return s;
+}
+
+/** kmem_cache_create - create a cache of @size-byte objects (see slab.h) */
+SCULLC_API struct kmem_cache *kmem_cache_create(const char *name, size_t size,
+		size_t align, unsigned long flags, void (*ctor)(void *))
+{
+	return kmem_cache_create_dtor(name, size, align, flags, ctor, NULL);
+}
+
+/* Report every object of @s still allocated.  Locked. */
+/**
+ * kmem_cache_destroy - destroy @s, which no thread may be using
+ * Returns 0 (also for NULL), or -EBUSY after naming every object still
+ * allocated; the cache then stays listed and usable.  May block.
+ */
+SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
+{
+	if (!s)
+		return 0;
+	mag_drain_all(s);
+	if (slab_shutdown(s))
+		return -EBUSY;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_del(&s->list);
+	pthread_mutex_unlock(&slab_mutex);
+
+	mag_free_depot(s);
+	pthread_mutex_destroy(&s->list_lock);
+	slab_free_nomag(&kmem_cache_boot, s,
+			(unsigned long)__builtin_return_address(0));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shrinking and reclaim                                               */
+
+/* Drain the caller's magazine and the depot, free every empty slab. */
+static unsigned long shrink(struct kmem_cache *s, bool *empty)
+{
+	/* Other threads' magazines are theirs: ask them to flush. */
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
+	if (!kmem_cache_debug(s))
+		mag_drain_self(s);
+	return slab_shrink(s, empty);
+}
+
+/**
+ * kmem_cache_shrink - release every empty slab of @s
+ * Drains the calling thread's magazine and the depot first; other threads
+ * flush theirs on their next call.  Returns 0 when no slab remains, else 1.
+ */
+SCULLC_API int kmem_cache_shrink(struct kmem_cache *s)
+{
+	bool empty;
+
+	shrink(s, &empty);
+	return empty ? 0 : 1;
+}
+
+unsigned long slab_reclaim(void)
+{
+	struct list_head *pos;
+	unsigned long pages = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		if (!(s->flags & SLAB_NO_REAP))
+			pages += shrink(s, NULL);
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return pages;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookup and statistics                                              */
+
+/** kmem_cache_size - the object size @s was created with */
+SCULLC_API unsigned int kmem_cache_size(struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+/** kmem_cache_name - the name of @s */
+SCULLC_API const char *kmem_cache_name(struct kmem_cache *s)
+{
+	return s->name;
+}
+
+/** kmem_cache_find - the live cache named @name, or NULL with errno ENOENT */
+SCULLC_API struct kmem_cache *kmem_cache_find(const char *name)
+{
+	struct kmem_cache *s;
+
+	if (!name) {
+		errno = ENOENT;
+		return NULL;
+	}
+	pthread_mutex_lock(&slab_mutex);
+	s = find_locked(name);
+	pthread_mutex_unlock(&slab_mutex);
+	if (!s)
+		errno = ENOENT;
+	return s;
+}
+
+void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
+			 void *arg)
+{
+	struct list_head *pos;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches)
+		fn(list_entry(pos, struct kmem_cache, list), arg);
+	pthread_mutex_unlock(&slab_mutex);
+}
+
+/**
+ * kmem_cache_get_stats - fill @st with what slabinfo shows of @s
+ * Returns 0.  Never blocks for memory; may be called from a
+ * slab_for_each_cache callback.
+ */
+SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
+				    struct kmem_cache_stats *st)
+{
+	unsigned long ahit, fhit;
+
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&s->list_lock);
+	st->active_objs = s->total_objects - s->free_objects;
+	st->num_objs = s->total_objects;
+	st->active_slabs = s->nr_partial + s->nr_full;
+	st->num_slabs = s->nr_partial + s->nr_full + s->nr_free;
+	st->shared_avail = s->depot ? s->depot->avail : 0;
+	st->limit = s->limit;
+	st->batchcount = s->batchcount;
+	st->shared = s->shared;
+	st->alloc_slowpath = s->alloc_slowpath;
+	st->free_slowpath = s->free_slowpath;
+	st->slabs_allocated = s->slabs_allocated;
+	st->slabs_freed = s->slabs_freed;
+	st->shrinks = s->shrinks;
+	st->alloc_failed = s->alloc_failed;
+	st->internal_objs = s->internal_objs;
+	pthread_mutex_unlock(&s->list_lock);
+
+	st->objsize = s->size;
+	st->object_size = s->object_size;
+	st->objperslab = s->oo.objects;
+	st->pagesperslab = 1u << s->oo.order;
+	mag_sum_hits(s, &ahit, &fhit);
+	st->alloc_fastpath = ahit;
+	st->free_fastpath = fhit;
+	return 0;
+}
+
+/* inuse == objects - length of the free list, all of it in @slab. Locked. */
+
+/*
+ * slab_apply_debug - give the slab_debug= settings to every cache not used
+ * yet: no slab, no per-thread cache and no shared array, so that no object
+ * exists in the old slot layout.  The kernel's slab_debug= is a boot option
+ * and so reaches every cache; set after the library has loaded, it still
+ * reaches the caches nothing has allocated from (the kmalloc caches of a
+ * program that has not used them yet).  The caller sees to it that no
+ * other thread allocates meanwhile.  Returns how many caches changed.
+ */
+unsigned int slab_apply_debug(void)
+{
+	struct list_head *pos;
+	unsigned int changed = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+		unsigned long want = debug_cache_flags(s->name, s->created_flags);
+		unsigned long had = s->flags;
+
+		pthread_mutex_lock(&s->list_lock);
+		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
+		    list_empty(&s->thread_acs) && !s->depot) {
+			s->flags = want;
+			if (slab_calculate_sizes(s) == 0) {
+				mag_set_defaults(s);
+				changed++;
+			} else {                /* too big with debugging */
+				s->flags = had & ~__OBJECT_POISON;
+				slab_calculate_sizes(s);
+			}
+		}
+		pthread_mutex_unlock(&s->list_lock);
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return changed;
+}
+
+/**
+ * slab_debug_setup - apply a slab_debug= option string (see slab.h)
+ * Replaces the previous setting as a whole, for the caches created from
+ * now on and for those nothing has allocated from yet.  Returns 0, or
+ * -EINVAL (the setting is then kept).  May block briefly.
+ */
+SCULLC_API int slab_debug_setup(const char *str)
+{
+	int err = debug_set_config(str);
+
+	if (err)
+		return err;
+	slab_apply_debug();
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start-up                                                            */
+
+/*
+ * scullc_init - the library constructor: the page allocator, the debug
+ * settings, the cache of caches and the shrinker, then the kmalloc caches
+ * (the one call up from this layer: start-up order, as the kernel's
+ * kmem_cache_init creates its kmalloc caches), and failslab only then, as
+ * an injected failure while the kmalloc caches are made would be a panic.
+ * Idempotent.
+ */
+__attribute__((constructor)) static void scullc_init(void)
+{
+	struct kmem_cache *s = &kmem_cache_boot;
+
+	if (cache_ready)
+		return;
+	cache_ready = true;
+	memcheck = RUNNING_ON_VALGRIND != 0;
+
+	slab_init_locks();
+	page_alloc_init();
+	debug_init_env();
+	if (!slab_nr_cpus)
+		slab_nr_cpus = os_nr_cpus();
+
+	init_cache(s);
+	strcpy(s->name, "kmem_cache");
+	s->object_size = sizeof(struct kmem_cache);
+	s->created_flags = SLAB_HWCACHE_ALIGN;
+	s->flags = debug_cache_flags(s->name, SLAB_HWCACHE_ALIGN);
+	if (slab_calculate_sizes(s))
+		abort();
+	mag_set_defaults(s);
+	s->id = 0;
+	list_add(&s->list, &slab_caches);
+	page_set_shrinker(slab_reclaim);
+
+	kmalloc_init();
+	failslab_init_env();
+}
