@@ -674,6 +674,32 @@ START_TEST(rss_falls_when_a_chunk_stays_partly_used)
 }
 END_TEST
 
+START_TEST(a_few_freed_pages_stay_resident_for_reuse)
+{
+	enum { N = 64 };             /* 256 KiB: below the 512 KiB kept */
+	unsigned long pages[N], pin;
+	size_t rss1, rss2;
+	unsigned int i;
+
+	/* a page kept allocated, so that the chunk does not go whole */
+	pin = __get_free_page(GFP_KERNEL);
+	ck_assert_uint_ne(pin, 0);
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+		touch(pages[i], PAGE_SIZE);
+	}
+	rss1 = rss();
+	for (i = 0; i < N; i++)
+		free_page(pages[i]);
+	rss2 = rss();
+	ck_assert_msg(rss2 + 64 * 1024 >= rss1,
+		      "RSS %zu KiB -> %zu KiB: 256 KiB freed were given back "
+		      "at once", rss1 >> 10, rss2 >> 10);
+	free_page(pin);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Concurrency                                                         */
 
@@ -786,6 +812,7 @@ static Suite *page_alloc_suite(void)
 	tc = tcase_create("Memory");
 	tcase_add_test(tc, rss_falls_after_freeing_64_mib);
 	tcase_add_test(tc, rss_falls_when_a_chunk_stays_partly_used);
+	tcase_add_test(tc, a_few_freed_pages_stay_resident_for_reuse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Concurrency");

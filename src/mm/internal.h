@@ -97,6 +97,8 @@ enum page_flags {
 	PG_tail  = 1u << 2,       /* other page of an allocated block */
 	PG_slab  = 1u << 3,       /* the block is a slab */
 	PG_large = 1u << 4,       /* the block is a large kmalloc */
+	PG_dirty = 1u << 5,       /* with PG_buddy: a free block whose pages
+	                             may still be resident (not discarded) */
 };
 
 struct page {
@@ -132,6 +134,8 @@ struct zone {
 	size_t reserve;                            /* bytes only __GFP_HIGH gets */
 	size_t used;                               /* bytes handed out */
 	size_t mapped;                             /* bytes of chunks mapped */
+	size_t dirty;                              /* bytes of free blocks
+	                                              flagged PG_dirty */
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks per list */
 	struct list_head chunks;
@@ -278,6 +282,7 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object,
 void *os_map(size_t size, size_t align);       /* NULL, errno ENOMEM */
 void os_unmap(void *addr, size_t size);        /* keeps errno */
 void os_discard(void *addr, size_t size);      /* RSS drops, reads zero */
+void os_populate(void *addr, size_t size);     /* fault in now; best effort */
 unsigned int os_nr_cpus(void);
 size_t os_total_ram(void);
 unsigned long os_now_ms(void);                 /* since the library started */

@@ -94,6 +94,27 @@ void os_discard(void *addr, size_t size)
 	errno = saved;
 }
 
+/*
+ * os_populate - make [@addr, @addr + @size) resident now, for writing
+ *
+ * One madvise(MADV_POPULATE_WRITE) instead of a page fault per page on
+ * first touch: a chunk of fresh pages costs one system call.  Best effort:
+ * on a kernel without it (before 5.14) the pages fault in as they are
+ * touched, as before.  errno is left untouched.
+ */
+void os_populate(void *addr, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	int saved = errno;
+
+	madvise(addr, ALIGN(size, PAGE_SIZE), MADV_POPULATE_WRITE);
+	errno = saved;
+#else
+	(void)addr;
+	(void)size;
+#endif
+}
+
 /* os_nr_cpus - CPUs configured in the machine, at least 1 */
 unsigned int os_nr_cpus(void)
 {

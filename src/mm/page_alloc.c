@@ -25,10 +25,23 @@
  *   zone->mapped == zone->used + PAGE_SIZE * sum over its chunks of
  *                   chunk->free_pages
  *
- * Memory goes back to the OS as soon as it is freed: a block that merges
- * into a whole free chunk unmaps the chunk; any smaller block is
- * discarded (madvise), so RSS follows zone->used.  Hence every page on a
- * free list reads as zero, though __GFP_ZERO does not rely on it.
+ * Memory goes back to the OS with a bounded delay, as jemalloc's decay
+ * and mimalloc's purge delay give it: a block that merges into a whole
+ * free chunk unmaps the chunk at once; a smaller freed block stays
+ * resident, flagged PG_dirty, so that the next allocation of it costs no
+ * page faults, until the zone's dirty bytes pass
+ *   dirty_max == max(DIRTY_MIN, used / 2^DIRTY_SHIFT)   (512 KiB, 1/32)
+ * and purge discards (madvise) the biggest dirty blocks down to half that.
+ * So RSS stays within used + dirty_max (plus one chunk's pages populated
+ * ahead of use): a file system that empties gives all but 512 KiB back,
+ * and direct reclaim gives back everything.  A page on a free list may
+ * hold old data: __GFP_ZERO clears what it hands out.
+ *
+ *   zone->dirty == PAGE_SIZE * sum over free blocks flagged PG_dirty of
+ *                  2^order   (a merged block is dirty if a part was)
+ *
+ * A new chunk is populated (faulted in) with one system call, not one
+ * fault per page as it is first written.
  *
  * Limits: a block may be handed out only while
  *   used + block <= limit - reserve   (or <= limit with __GFP_HIGH).
@@ -128,7 +141,14 @@ static void bad_page(const struct page *page, unsigned int order,
 	abort();
 }
 
-/* Map a chunk for @z and put its one free block on the order-10 list. */
+#define DIRTY_MIN       (512UL << 10)
+#define DIRTY_SHIFT     5
+
+static void add_free(struct zone *z, struct page *page, unsigned int order,
+		     bool dirty);
+
+/* Map a chunk for @z, populated, and put its one free block on the order-10
+   list. */
 static bool zone_add_chunk(struct zone *z)
 {
 	struct chunk *_Atomic *table;
@@ -153,15 +173,17 @@ static bool zone_add_chunk(struct zone *z)
 		os_unmap(base, CHUNK_SIZE);
 		return false;
 	}
+	/* One call instead of a fault per page: the chunk is about to be
+	   cut up and written */
+	os_populate(base, CHUNK_SIZE);
 	/* os_map gives zeroes: every page's flags are 0 already */
 	c->base = base;
 	c->zone = z;
 	c->free_pages = CHUNK_PAGES;
 	list_add(&c->list, &z->chunks);
-	c->pages[0].flags = PG_buddy;
-	c->pages[0].order = MAX_PAGE_ORDER;
-	list_add(&c->pages[0].lru, &z->free_area[MAX_PAGE_ORDER]);
-	z->nr_free[MAX_PAGE_ORDER]++;
+	/* resident but never handed out: not counted as dirty, or the next
+	   free would purge the populated pages before their first use */
+	add_free(z, &c->pages[0], MAX_PAGE_ORDER, false);
 	z->mapped += CHUNK_SIZE;
 	atomic_store_explicit(&table[(uintptr_t)base >> CHUNK_SHIFT], c,
 			      memory_order_release);
@@ -183,20 +205,34 @@ static void shrink(struct zone *z, struct chunk *c)
 /* ------------------------------------------------------------------ */
 /* The buddy allocator of one zone; all under zone->lock               */
 
-static void add_free(struct zone *z, struct page *page, unsigned int order)
+static void add_free(struct zone *z, struct page *page, unsigned int order,
+		     bool dirty)
 {
-	page->flags = PG_buddy;
+	page->flags = PG_buddy | (dirty ? PG_dirty : 0);
 	page->order = order;
 	list_add(&page->lru, &z->free_area[order]);
 	z->nr_free[order]++;
+	if (dirty)
+		z->dirty += PAGE_SIZE << order;
 }
 
-static void del_free(struct zone *z, struct page *page, unsigned int order)
+/* del_free - take a block off its free list; true when it was dirty */
+static bool del_free(struct zone *z, struct page *page, unsigned int order)
 {
+	bool dirty = page->flags & PG_dirty;
+
 	list_del(&page->lru);
 	z->nr_free[order]--;
 	page->flags = 0;
 	page->order = 0;
+	if (dirty)
+		z->dirty -= PAGE_SIZE << order;
+	return dirty;
+}
+
+static size_t dirty_max(const struct zone *z)
+{
+	return MAX(DIRTY_MIN, z->used >> DIRTY_SHIFT);
 }
 
 static bool within_limit(const struct zone *z, size_t bytes, gfp_t gfp)
@@ -226,6 +262,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 {
 	struct page *page;
 	unsigned int o;
+	bool dirty;
 
 	if (!within_limit(z, PAGE_SIZE << order, gfp)) {
 		errno = ENOMEM;
@@ -240,11 +277,11 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 		o = MAX_PAGE_ORDER;
 	}
 	page = list_first_entry(&z->free_area[o], struct page, lru);
-	del_free(z, page, o);
+	dirty = del_free(z, page, o);
 	/* Keep the lower half, give the upper halves back */
 	while (o > order) {
 		o--;
-		add_free(z, page + (1UL << o), o);
+		add_free(z, page + (1UL << o), o, dirty);
 	}
 	prep_new(page, order);
 	page_chunk(page)->free_pages -= 1UL << order;
@@ -253,20 +290,17 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 }
 
 /*
- * Give a block back to @z, merging it with its free buddies.  Returns
- * the chunk when it became wholly free: unhooked, for the caller to
- * unmap once the lock is dropped.
+ * merge - put a free block on @z's lists, merged with its free buddies
+ * (dirty when it or any buddy merged into it is).  A block that becomes a
+ * whole free chunk unhooks the chunk and adds it to @dead, for the caller
+ * to unmap once the lock is dropped.
  */
-static struct chunk *free_one(struct zone *z, struct page *page,
-			      unsigned int order)
+static void merge(struct zone *z, struct page *page, unsigned int order,
+		  bool dirty, struct list_head *dead)
 {
 	struct chunk *c = page_chunk(page);
 	unsigned long idx = (unsigned long)(page - c->pages);
 
-	z->used -= PAGE_SIZE << order;
-	c->free_pages += 1UL << order;
-	page->flags = 0;
-	page->order = 0;
 	while (order < MAX_PAGE_ORDER) {
 		unsigned long bidx = idx ^ (1UL << order);
 		struct page *buddy = &c->pages[bidx];
@@ -274,16 +308,73 @@ static struct chunk *free_one(struct zone *z, struct page *page,
 		if (!(__atomic_load_n(&buddy->flags, __ATOMIC_RELAXED) &
 		      PG_buddy) || buddy->order != order)
 			break;
-		del_free(z, buddy, order);
+		dirty |= del_free(z, buddy, order);
 		idx &= ~(1UL << order);
 		order++;
 	}
 	if (order == MAX_PAGE_ORDER) {
 		shrink(z, c);
-		return c;
+		list_add(&c->list, dead);
+		return;
 	}
-	add_free(z, &c->pages[idx], order);
-	return NULL;
+	add_free(z, &c->pages[idx], order, dirty);
+}
+
+/* Give an allocated block back to @z; its pages are still resident. */
+static void free_one(struct zone *z, struct page *page, unsigned int order,
+		     struct list_head *dead)
+{
+	z->used -= PAGE_SIZE << order;
+	page_chunk(page)->free_pages += 1UL << order;
+	page->flags = 0;
+	page->order = 0;
+	merge(z, page, order, true, dead);
+}
+
+/*
+ * purge - discard dirty free blocks of @z, biggest first, until at most
+ * @goal bytes are dirty.  Called and returns with z->lock held, but drops
+ * it around the madvise calls: the blocks being discarded are off the free
+ * lists meanwhile (flags 0, so no free merges with them), then go back
+ * clean.  Chunks left wholly free go to @dead.
+ */
+static void purge(struct zone *z, size_t goal, struct list_head *dead)
+{
+	struct list_head batch = LIST_HEAD_INIT(batch);
+	struct page *page, *tmp;
+	int o;
+
+	for (o = MAX_PAGE_ORDER; o >= 0 && z->dirty > goal; o--)
+		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
+			if (!(page->flags & PG_dirty))
+				continue;
+			del_free(z, page, (unsigned int)o);
+			page->order = (unsigned int)o;
+			list_add(&page->lru, &batch);
+			if (z->dirty <= goal)
+				break;
+		}
+	if (list_empty(&batch))
+		return;
+	pthread_mutex_unlock(&z->lock);
+	list_for_each_entry(page, &batch, lru)
+		os_discard(page_address(page), PAGE_SIZE << page->order);
+	pthread_mutex_lock(&z->lock);
+	list_for_each_entry_safe(page, tmp, &batch, lru) {
+		list_del(&page->lru);
+		merge(z, page, page->order, false, dead);
+	}
+}
+
+/* unmap_dead - give back the chunks on @dead; no lock held */
+static void unmap_dead(struct list_head *dead)
+{
+	struct chunk *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, dead, list) {
+		os_unmap(c->base, CHUNK_SIZE);
+		os_unmap(c, sizeof(*c));
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,7 +390,22 @@ static struct page *try_zone(struct zone *z, unsigned int order, gfp_t gfp)
 	return page;
 }
 
-/* Run the shrinker, with no zone lock held; not from inside itself. */
+/* trim - discard every dirty free block of every zone; no lock held */
+static void trim(void)
+{
+	struct list_head dead = LIST_HEAD_INIT(dead);
+	unsigned int i;
+
+	for (i = 0; i < NR_ZONES; i++) {
+		pthread_mutex_lock(&zones[i].lock);
+		purge(&zones[i], 0, &dead);
+		pthread_mutex_unlock(&zones[i].lock);
+	}
+	unmap_dead(&dead);
+}
+
+/* Run the shrinker, then give back all free memory, with no zone lock
+   held; not from inside itself. */
 static void reclaim(void)
 {
 	unsigned long (*fn)(void);
@@ -313,6 +419,7 @@ static void reclaim(void)
 		fn();
 		in_reclaim = false;
 	}
+	trim();
 }
 
 static void deadline_in(struct timespec *ts, unsigned long ms)
@@ -394,14 +501,17 @@ got:
 
 /**
  * __free_pages - give back a block from alloc_pages(@order)
- * Its memory goes back to the OS at once.  Wakes __GFP_NOFAIL waiters.
+ * Its memory goes back to the OS once the zone holds more than dirty_max
+ * free bytes not yet given back (see the top of this file), a whole free
+ * chunk at once.  Wakes __GFP_NOFAIL waiters.
  * Aborts with a "Bad page state" report when @page is not the head of
  * an allocated block of @order.  Callable from any thread, never blocks
  * for long.
  */
 void __free_pages(struct page *page, unsigned int order)
 {
-	struct chunk *c, *dead;
+	struct list_head dead = LIST_HEAD_INIT(dead);
+	struct chunk *c;
 	struct zone *z;
 	unsigned long i;
 
@@ -423,18 +533,14 @@ void __free_pages(struct page *page, unsigned int order)
 	page->inuse = 0;
 	page->objects = 0;
 	page->large_size = 0;
-	/* Still ours: discard before it can be merged and handed out */
-	if (order < MAX_PAGE_ORDER)
-		os_discard(page_address(page), PAGE_SIZE << order);
 
 	pthread_mutex_lock(&z->lock);
-	dead = free_one(z, page, order);
+	free_one(z, page, order, &dead);
+	if (z->dirty > dirty_max(z))
+		purge(z, dirty_max(z) / 2, &dead);
 	pthread_mutex_unlock(&z->lock);
 	pthread_cond_broadcast(&z->freed);
-	if (dead) {
-		os_unmap(dead->base, CHUNK_SIZE);
-		os_unmap(dead, sizeof(*dead));
-	}
+	unmap_dead(&dead);
 }
 
 /**
