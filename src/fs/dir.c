@@ -37,7 +37,7 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>              /* RENAME_NOREPLACE, RENAME_EXCHANGE */
+#include <stdio.h>              /* RENAME_NOREPLACE & co. */
 #include <string.h>
 
 #include "fs/fs.h"
@@ -47,6 +47,9 @@
 #endif
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE  (1 << 1)
+#endif
+#ifndef RENAME_WHITEOUT
+#define RENAME_WHITEOUT  (1 << 2)
 #endif
 
 /* A readdir cursor: where the previous readdir of this open stopped. */
@@ -199,12 +202,14 @@ static bool in_subtree(struct fs *fs, struct fs_inode *dir,
 
 /*
  * make - create an inode of @mode called @name in @parent and fill @e,
- * taking the lookup the reply will carry.  @target is a symlink's
+ * taking the lookup the reply will carry.  @rdev is a device node's
+ * number (0 for the rest).  @target is a symlink's
  * kmalloc'd target, owned by the new inode from then on (freed here on
  * failure).  Returns 0 or a positive errno.
  */
 static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
-		mode_t mode, char *target, struct fuse_entry_param *e)
+		mode_t mode, dev_t rdev, char *target,
+		struct fuse_entry_param *e)
 {
 	struct fs *fs = fs_from_req(req);
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -245,6 +250,7 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fs_acl_attach(inode, &acls);
 	if (S_ISLNK(mode))
 		inode->target = target;
+	inode->rdev = rdev;          /* unreachable yet: no attr_lock */
 	target = NULL;
 	if (fs_dir_add(fs, dir, name, inode)) {
 		fs_unhash(fs, inode);
@@ -276,24 +282,35 @@ void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fuse_entry_param e;
 	int err;
 
-	err = make(req, parent, name, S_IFDIR | (mode & 07777), NULL, &e);
+	err = make(req, parent, name, S_IFDIR | (mode & 07777), 0, NULL, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
 	fs_reply_entry(req, fs_from_req(req), &e);
 }
 
-/* mknod: a regular file is a new device, a FIFO just an inode */
+/* mknod: a regular file is a new scull device; FIFOs, sockets (bind(2)
+   makes them) and device nodes are inodes that keep their type and rdev */
 void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	      mode_t mode, dev_t rdev)
 {
 	struct fuse_entry_param e;
 	int err;
 
-	if (!S_ISREG(mode) && !S_ISFIFO(mode))
-		return (void) fuse_reply_err(req, EPERM);
-	(void)rdev;                  /* no device nodes: nothing to keep */
-	err = make(req, parent, name, (mode & S_IFMT) | (mode & 07777), NULL,
-		   &e);
+	/* the kernel has checked CAP_MKNOD for device nodes */
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFIFO:
+	case S_IFSOCK:
+		rdev = 0;
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		break;
+	default:
+		return (void) fuse_reply_err(req, EINVAL);
+	}
+	err = make(req, parent, name, (mode & S_IFMT) | (mode & 07777), rdev,
+		   NULL, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
 	fs_reply_entry(req, fs_from_req(req), &e);
@@ -307,7 +324,7 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fs_inode *inode;
 	int err;
 
-	err = make(req, parent, name, S_IFREG | (mode & 07777), NULL, &e);
+	err = make(req, parent, name, S_IFREG | (mode & 07777), 0, NULL, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
 	/* our lookup pins the new inode, and it cannot be an orphan yet */
@@ -333,7 +350,7 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	if (!target)
 		return (void) fuse_reply_err(req,
 					     fs_nospace_errno(strlen(link)));
-	err = make(req, parent, name, S_IFLNK | 0777, target, &e);
+	err = make(req, parent, name, S_IFLNK | 0777, 0, target, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
 	fs_reply_entry(req, fs_from_req(req), &e);
@@ -391,6 +408,7 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 struct dropped {
 	struct fs_inode *victim;     /* nothing refers to it: evict */
 	struct fs_inode *orphan;     /* no name, no handle: free its quanta */
+	struct fs_inode *unused;     /* made for a rename that failed: evict */
 };
 
 /* lost_name - @inode has just lost a name; ns_lock held for writing */
@@ -412,6 +430,8 @@ static void finish(struct fs *fs, const struct dropped *d)
 		fs_evict(fs, d->victim);
 	if (d->orphan)
 		fs_reap_orphan(fs, d->orphan);
+	if (d->unused)
+		fs_evict(fs, d->unused);
 }
 
 /* take_name - remove @name from @parent: unlink (@isdir false) or rmdir */
@@ -419,7 +439,7 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		     bool isdir)
 {
 	struct fs_inode *dir, *inode;
-	struct dropped d = { NULL, NULL };
+	struct dropped d = { NULL, NULL, NULL };
 	struct fs_dirent *de;
 	int err = 0;
 
@@ -504,10 +524,12 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
  * move - rename @src (an entry of @odir) to @newname in @ndir, replacing
  * @dst if there is one.  The entry @dst is reused for the moved inode, so
  * replacing needs no memory.  A replaced inode goes to lost_name(@d).
+ * With a @whiteout (RENAME_WHITEOUT: a made, unnamed 0:0 character device)
+ * the entry @src stays and names it, so that needs no memory either.
  */
 static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		const char *newname, struct fs_dirent *dst,
-		struct dropped *d)
+		struct fs_inode *whiteout, struct dropped *d)
 {
 	struct fs_inode *inode = src->inode, *odir = src->dir, *old;
 	bool isdir = S_ISDIR(inode->mode);
@@ -535,7 +557,12 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		return fs_nospace_errno(sizeof(struct fs_dirent) +
 					strlen(newname));
 	}
-	fs_dir_del(fs, src);
+	if (whiteout) {              /* the old name now names it */
+		src->inode = whiteout;
+		set_nlink(whiteout, 1);
+	} else {
+		fs_dir_del(fs, src);
+	}
 	if (isdir && odir != ndir) {
 		inode->dir.parent = ndir->ino;
 		add_nlink(odir, -1);
@@ -549,13 +576,15 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	       fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *odir, *ndir;
-	struct dropped d = { NULL, NULL };
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct fs_inode *odir, *ndir, *whiteout = NULL;
+	struct dropped d = { NULL, NULL, NULL };
 	struct fs_dirent *src, *dst;
 	int err = 0;
 
-	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
-	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+	    ((flags & RENAME_EXCHANGE) &&
+	     (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT))))
 		return (void) fuse_reply_err(req, EINVAL);
 	if (check_name(name) || check_name(newname))
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
@@ -585,8 +614,15 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		err = ENOENT;
 	else if (flags & RENAME_EXCHANGE)
 		err = exchange(fs, src, dst);
+	else if ((flags & RENAME_WHITEOUT) &&
+		 !(whiteout = fs_new_inode(fs, S_IFCHR, ctx->uid, ctx->gid)))
+		err = fs_nospace_errno(sizeof(*whiteout));
 	else
-		err = move(fs, src, ndir, newname, dst, &d);
+		err = move(fs, src, ndir, newname, dst, whiteout, &d);
+	if (err && whiteout) {
+		fs_unhash(fs, whiteout);
+		d.unused = whiteout;
+	}
 	if (!err) {
 		fs_touch(odir, FS_MTIME | FS_CTIME);
 		if (ndir != odir)

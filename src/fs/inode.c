@@ -533,6 +533,15 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	}
 	if (to_set & FUSE_SET_ATTR_CTIME)
 		inode->ctime = attr->st_ctim;
+	/* a setattr that sets nothing is chown(f, -1, -1) (the kernel sends
+	   only FATTR_CTIME with the writeback cache): Linux filesystems take
+	   it as a change of owner to the same owner, and update ctime */
+	if (!(to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
+			FUSE_SET_ATTR_GID | FUSE_SET_ATTR_SIZE |
+			FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW |
+			FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW |
+			FUSE_SET_ATTR_CTIME)))
+		inode->ctime = now;
 	pthread_mutex_unlock(&inode->attr_lock);
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
