@@ -321,20 +321,14 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct fs *fs = fs_from_req(req);
 	struct fuse_entry_param e;
-	struct fs_inode *inode;
 	int err;
 
 	err = make(req, parent, name, S_IFREG | (mode & 07777), 0, NULL, &e);
 	if (err)
 		return (void) fuse_reply_err(req, err);
-	/* our lookup pins the new inode, and it cannot be an orphan yet */
-	inode = fs_iget_unlocked(fs, e.ino);
-	fs_get_handle(fs, inode);
 	fs_open_mode(fs, fi);
-	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
-		fs_put_handle(fs, inode);
+	if (fuse_reply_create(req, &e, fi) == -ENOENT)
 		fs_unlookup(fs, e.ino);
-	}
 }
 
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
@@ -407,7 +401,6 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 /* What the loss of a name leaves to do once ns_lock is dropped */
 struct dropped {
 	struct fs_inode *victim;     /* nothing refers to it: evict */
-	struct fs_inode *orphan;     /* no name, no handle: free its quanta */
 	struct fs_inode *unused;     /* made for a rename that failed: evict */
 };
 
@@ -418,8 +411,6 @@ static void lost_name(struct fs *fs, struct fs_inode *inode,
 	if (fs_unused(inode)) {
 		fs_unhash(fs, inode);
 		d->victim = inode;
-	} else if (fs_orphan(inode)) {
-		d->orphan = inode;
 	}
 }
 
@@ -428,8 +419,6 @@ static void finish(struct fs *fs, const struct dropped *d)
 {
 	if (d->victim)
 		fs_evict(fs, d->victim);
-	if (d->orphan)
-		fs_reap_orphan(fs, d->orphan);
 	if (d->unused)
 		fs_evict(fs, d->unused);
 }
@@ -439,7 +428,7 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		     bool isdir)
 {
 	struct fs_inode *dir, *inode;
-	struct dropped d = { NULL, NULL, NULL };
+	struct dropped d = { NULL, NULL };
 	struct fs_dirent *de;
 	int err = 0;
 
@@ -578,7 +567,7 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fs *fs = fs_from_req(req);
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fs_inode *odir, *ndir, *whiteout = NULL;
-	struct dropped d = { NULL, NULL, NULL };
+	struct dropped d = { NULL, NULL };
 	struct fs_dirent *src, *dst;
 	int err = 0;
 

@@ -280,21 +280,17 @@ static void dev_open(fuse_req_t req, struct fs_inode *inode,
 {
 	int err;
 
-	err = fs_get_handle(fs_from_req(req), inode);
-	if (err)
-		return (void) fuse_reply_err(req, -err);
+	/* an open handle needs no count: the kernel keeps its lookup on the
+	   inode until the last close, so the data lives until the forget */
 	if ((fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY) {
 		/* only with atomic_o_trunc; see the design note above */
 		err = scull_truncate(&inode->dev, 0);
-		if (err) {
-			fs_put_handle(fs_from_req(req), inode);
+		if (err)
 			return (void) fuse_reply_err(req, -err);
-		}
 		fs_touch(inode, FS_MTIME | FS_CTIME);
 	}
 	fs_open_mode(fs_from_req(req), fi);
-	if (fuse_reply_open(req, fi) == -ENOENT)
-		fs_put_handle(fs_from_req(req), inode);   /* interrupted */
+	fuse_reply_open(req, fi);
 }
 
 /* read_copy - a read needing more iovecs than one reply carries */
@@ -419,8 +415,8 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 static void dev_release(fuse_req_t req, struct fs_inode *inode,
 			struct fuse_file_info *fi)
 {
+	(void)inode;
 	(void)fi;
-	fs_put_handle(fs_from_req(req), inode);
 	fuse_reply_err(req, 0);
 }
 

@@ -135,12 +135,6 @@ struct fs_inode {
 					ns_lock (read), shrinks under it (write) */
 	unsigned int nlink;          /* changed under ns_lock (write), stored
 					atomically: fs_fill_attr reads it bare */
-	unsigned int opens;          /* S_ISREG: open handles; atomic: grows
-					under ns_lock (read), read under it
-					(write) */
-	bool orphan;                 /* a device with no name and no handle:
-					its data is freed and opens fail;
-					protected by ns_lock */
 	unsigned int flags;          /* FS_I_*; fixed */
 	const struct fs_file_ops *fops; /* S_ISREG: what open files do; fixed */
 
@@ -271,21 +265,6 @@ void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
 void fs_reply_entry(fuse_req_t req, struct fs *fs,
 		    const struct fuse_entry_param *e);
 void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
-
-/*
- * Handles on devices.  A file that loses its last name while no handle is
- * open, or whose last handle closes once it has no name, becomes an orphan:
- * its quanta are freed at once, not when the kernel gets round to
- * forgetting it, and no handle can be opened on it any more (an open that
- * raced with the unlink fails with ENOENT, as if it had come after).
- */
-int fs_get_handle(struct fs *fs, struct fs_inode *inode);  /* 0/-ENOENT */
-void fs_put_handle(struct fs *fs, struct fs_inode *inode);
-/* fs_orphan - with ns_lock held for writing, after @inode lost a name:
-   true when it just became an orphan, pinned by one lookup; the caller
-   then calls fs_reap_orphan after unlocking */
-bool fs_orphan(struct fs_inode *inode);
-void fs_reap_orphan(struct fs *fs, struct fs_inode *inode);
 
 /* "xattr.c" - extended attributes and POSIX ACLs */
 void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,

@@ -334,53 +334,6 @@ void fs_unlookup(struct fs *fs, fuse_ino_t ino)
 	evict_all(fs, victims);
 }
 
-bool fs_orphan(struct fs_inode *inode)
-{
-	if (!fs_is_device(inode) || inode->orphan ||
-	    __atomic_load_n(&inode->nlink, __ATOMIC_RELAXED) ||
-	    __atomic_load_n(&inode->opens, __ATOMIC_RELAXED))
-		return false;
-	inode->orphan = true;
-	fs_hold(inode);
-	return true;
-}
-
-/* fs_reap_orphan - free an orphan's quanta, then drop the pinning lookup */
-void fs_reap_orphan(struct fs *fs, struct fs_inode *inode)
-{
-	scull_truncate(&inode->dev, 0);     /* never needs memory */
-	fs_unlookup(fs, inode->ino);
-}
-
-/* fs_get_handle - count a new handle on the device @inode; no lock held */
-int fs_get_handle(struct fs *fs, struct fs_inode *inode)
-{
-	int err = 0;
-
-	pthread_rwlock_rdlock(&fs->ns_lock);
-	if (inode->orphan)
-		err = -ENOENT;
-	else
-		__atomic_add_fetch(&inode->opens, 1, __ATOMIC_RELAXED);
-	pthread_rwlock_unlock(&fs->ns_lock);
-	return err;
-}
-
-/* fs_put_handle - a handle on @inode is gone; no lock held */
-void fs_put_handle(struct fs *fs, struct fs_inode *inode)
-{
-	bool orphaned;
-
-	if (__atomic_sub_fetch(&inode->opens, 1, __ATOMIC_RELAXED) ||
-	    __atomic_load_n(&inode->nlink, __ATOMIC_RELAXED))
-		return;
-	pthread_rwlock_wrlock(&fs->ns_lock);
-	orphaned = fs_orphan(inode);
-	pthread_rwlock_unlock(&fs->ns_lock);
-	if (orphaned)
-		fs_reap_orphan(fs, inode);
-}
-
 /* fs_reply_entry - send @e, whose lookup the caller took; no lock held */
 void fs_reply_entry(fuse_req_t req, struct fs *fs,
 		    const struct fuse_entry_param *e)
