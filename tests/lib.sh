@@ -19,6 +19,20 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/scullcfs-test.XXXXXX")
 MNT=
 SCULL_PID=
 
+# In a ThreadSanitizer build (--enable-tsan) every instrumented program the
+# test starts, the daemon above all, writes its reports to $WORK/tsan.PID;
+# any such report fails the test, whatever the program's exit status.
+case ${SAN_CFLAGS:-} in
+*-fsanitize=thread*)
+	export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS }log_path=$WORK/tsan exitcode=66"
+	;;
+esac
+
+# tsan_found: whether ThreadSanitizer has reported anything so far
+tsan_found() {
+	compgen -G "$WORK/tsan.*" >/dev/null
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -38,6 +52,11 @@ cleanup() {
 	if [ -n "$SCULL_PID" ] && kill -0 "$SCULL_PID" 2>/dev/null; then
 		kill "$SCULL_PID" 2>/dev/null || true
 		wait "$SCULL_PID" 2>/dev/null || true
+	fi
+	if tsan_found; then
+		cat "$WORK"/tsan.* >&2
+		echo "FAIL: ThreadSanitizer reported the above" >&2
+		rc=1
 	fi
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -s "$WORK/daemon.log" ]; then
 		echo "--- daemon stderr ---" >&2
@@ -86,6 +105,10 @@ umount_scull() {
 	"$FUSERMOUNT" -u "$MNT" || return 1
 	wait "$SCULL_PID" || rc=$?
 	SCULL_PID=
+	if [ $rc -eq 0 ] && tsan_found; then
+		echo "ThreadSanitizer reported races (shown at exit)" >&2
+		rc=66
+	fi
 	return $rc
 }
 

@@ -340,10 +340,12 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	 * element is taken before the lock and never waited for under it.
 	 */
 	max = fs->iov_max < FS_IOV_LIMIT ? fs->iov_max : FS_IOV_LIMIT;
+	/* Before the reply: once answered, the kernel may forget the inode
+	   and another thread free it. */
+	touch_atime(inode);
 	if (size &&
 	    (size_t)scull_iov_count(dev->sb, (uint64_t)off, size) > max) {
 		read_copy(req, dev, size, off);
-		touch_atime(inode);
 		return;
 	}
 
@@ -358,7 +360,6 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	fuse_reply_iov(req, iov, count);    /* copies at once: see Lock order */
 	scull_read_unlock(dev);
 	mempool_free(iov, fs->iov_pool);
-	touch_atime(inode);
 }
 
 static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,

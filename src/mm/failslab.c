@@ -39,7 +39,11 @@
 
 #define FAILSLAB_SEED 0x5c011cfa11ULL      /* for failslab_setup's attrs */
 
-atomic_bool failslab_enabled;              /* times != 0; relaxed */
+/* times != 0.  Relaxed is enough: it only gates the trip to fail_lock,
+   under which every decision is taken again; a caller of failslab_set
+   sees its own store, and another thread may see it a few calls late,
+   which it cannot tell from a call made a little earlier. */
+atomic_bool failslab_enabled;
 
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct failslab_attr attr = {       /* protected by fail_lock */

@@ -30,6 +30,50 @@
  *   objects the users hold == active_objs - sum(magazine avail) - depot avail
  */
 
+/*
+ * Lock order (each file that takes a lock repeats its part):
+ *   1. slab_mutex            slab.c: the cache list, ids, every thread's
+ *                            magazine list; recursive
+ *   2. kmem_cache->list_lock slab.c: one cache's slabs, counters, depot
+ *   3. zone->lock            page_alloc.c: free lists, usage, limit; a leaf
+ *   (fail_lock, failslab.c, is a leaf taken under any of them)
+ *
+ * struct page.  A block of pages is either free (its head on a zone free
+ * list) or held (by a slab, a large kmalloc, a __get_free_pages caller).
+ * The fields split by who may write them, so that no field is ever written
+ * by one thread while another reads it, and no atomic is needed:
+ *   - buddy and order are the buddy allocator's: written only under
+ *     zone->lock (split, merge, hand out, take back).  The merge test reads
+ *     a possible buddy's buddy and order under that lock; the holder of a
+ *     block reads its head's order without it, which is safe because
+ *     nobody writes it while the block is held.
+ *   - flags (PG_head/PG_tail/PG_slab/PG_large), compound_head and the slab
+ *     and large-block fields are the holder's: set up under zone->lock when
+ *     the block is handed out, then written with plain stores by the holder
+ *     only (slab.c adds and clears PG_slab, kmalloc.c PG_large) until it is
+ *     given back.  While a block is free its head's flags (PG_dirty) are
+ *     the zone's, written and read under zone->lock only, and only once
+ *     buddy says the block is free.  The merge test never reads the flags
+ *     of a held block, and reaches only the heads of blocks (a buddy
+ *     index is aligned to its order), whose buddy is false while held.  Another thread that reads them (kfree
+ *     of an object allocated elsewhere) is ordered after the holder's
+ *     writes by whatever passed it the object (list_lock, or the caller's
+ *     own synchronisation).
+ * This costs the fast paths nothing: the alternative rule, every access to
+ * flags atomic in the kernel's set_bit/clear_bit style, would add a locked
+ * read-modify-write to each slab grown or released and each large block.
+ *
+ * Words read without a lock by design, each an atomic with the weakest
+ * order that is enough (the reason is next to each declaration):
+ *   chunk_table and its entries   release/acquire (page_alloc.c)
+ *   the page shrinker             release/acquire (page_alloc.c)
+ *   nr_reclaims, nr_failures      relaxed statistics (page_alloc.c)
+ *   kmem_cache->gen               relaxed (struct kmem_cache, below)
+ *   array_cache hit counters      owner's relaxed stores (struct array_cache)
+ *   failslab_enabled              relaxed (failslab.c)
+ *   debug_panic, size_hint, start_ms  relaxed (debug.c, slabinfo.c, os.c)
+ */
+
 #include "config.h"
 
 #include <errno.h>
@@ -91,21 +135,26 @@
 /* ------------------------------------------------------------------ */
 /* Pages, chunks, zones                                                */
 
+/* The flags of an allocated block: its holder's (see "struct page" in the
+   lock rules above).  A free block is marked by page->buddy instead. */
 enum page_flags {
-	PG_buddy = 1u << 0,       /* head of a free block on a free list */
 	PG_head  = 1u << 1,       /* head of an allocated block */
 	PG_tail  = 1u << 2,       /* other page of an allocated block */
 	PG_slab  = 1u << 3,       /* the block is a slab */
 	PG_large = 1u << 4,       /* the block is a large kmalloc */
-	PG_dirty = 1u << 5,       /* with PG_buddy: a free block whose pages
-	                             may still be resident (not discarded) */
+	PG_dirty = 1u << 5,       /* free block (page->buddy): its pages may
+	                             still be resident (not discarded) */
 };
 
 struct page {
-	unsigned int flags;          /* PG_* */
-	unsigned int order;          /* free block or head: the block's order */
+	unsigned int flags;          /* PG_*; the block's holder's */
+	unsigned short order;        /* free block or head: the block's order;
+	                                written under zone->lock only */
+	bool buddy;                  /* head of a free block on a free list
+	                                (the kernel's PageBuddy); protected by
+	                                zone->lock */
 	struct page *compound_head;  /* PG_tail: the head page */
-	struct list_head lru;        /* PG_buddy: zone free list; PG_slab: the
+	struct list_head lru;        /* buddy: zone free list; PG_slab: the
 	                                cache's partial/full/free list */
 	/* PG_slab head pages, protected by slab_cache->list_lock: */
 	struct kmem_cache *slab_cache;
@@ -192,7 +241,10 @@ struct kmem_cache {
 	unsigned int limit, batchcount, shared;
 	_Atomic unsigned int gen;    /* bumped by tuning and reclaim: a
 	                                magazine with another gen is flushed
-	                                and set up again by its owner */
+	                                and set up again by its owner.
+	                                Relaxed is enough: it carries no data;
+	                                the owner rereads gen with the
+	                                tunables under list_lock */
 
 	pthread_mutex_t list_lock;
 	/* protected by list_lock: */

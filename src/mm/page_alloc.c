@@ -14,7 +14,7 @@
  *
  * Each zone (Normal, DMA) is a binary buddy allocator over its own
  * chunks: free_area[order] lists the heads of its free blocks of 2^order
- * pages, flagged PG_buddy.  An allocation takes the smallest free block
+ * pages, marked page->buddy.  An allocation takes the smallest free block
  * that fits and splits off upper halves; a free merges the block with its
  * buddy (chunk-relative index ^ 2^order) for as long as the buddy is free
  * and whole.  For every zone and chunk:
@@ -59,12 +59,11 @@
  * the shrinker, which takes slab locks and frees pages, is called without
  * it.  It protects everything in its zone: the free lists and nr_free,
  * used, mapped, limit and reserve, the chunk list and each chunk's
- * free_pages, the flags and order of free pages, and the chunk_table
- * entries of its chunks (written under it with release stores, read
- * anywhere with acquire loads).  The flags of an allocated block belong
- * to whoever holds the block (slab.c adds PG_slab without this lock), so
- * the merge test reads a possible buddy's flags with a relaxed atomic
- * load; PG_buddy itself is only ever set or cleared under zone->lock.
+ * free_pages, every page's buddy and order (see "struct page" in
+ * internal.h: the merge test reads only these, never the flags that a
+ * block's holder writes without this lock), and the chunk_table entries
+ * of its chunks (written under it with release stores, read anywhere
+ * with acquire loads).
  */
 
 #include "internal.h"
@@ -103,6 +102,7 @@ static struct zone zones[NR_ZONES] = {
 struct chunk *_Atomic *_Atomic chunk_table;
 
 static unsigned long (*_Atomic shrinker)(void);
+/* Statistics: relaxed, as nothing is ordered by them */
 static atomic_ulong nr_reclaims;        /* direct reclaim runs */
 static atomic_ulong nr_failures;        /* allocations that failed */
 static __thread bool in_reclaim;        /* a shrinker's allocations do
@@ -135,9 +135,10 @@ static void bad_page(const struct page *page, unsigned int order,
 		     const char *why)
 {
 	fprintf(stderr,
-		"BUG: Bad page state: page %p flags %#x order %u, freed with "
-		"order %u: %s\n", (const void *)page, page ? page->flags : 0,
-		page ? page->order : 0, order, why);
+		"BUG: Bad page state: page %p flags %#x order %u%s, freed "
+		"with order %u: %s\n", (const void *)page,
+		page ? page->flags : 0, page ? page->order : 0u,
+		page && page->buddy ? " buddy" : "", order, why);
 	abort();
 }
 
@@ -208,8 +209,10 @@ static void shrink(struct zone *z, struct chunk *c)
 static void add_free(struct zone *z, struct page *page, unsigned int order,
 		     bool dirty)
 {
-	page->flags = PG_buddy | (dirty ? PG_dirty : 0);
-	page->order = order;
+	/* a free block's flags are the zone's, like buddy and order */
+	page->flags = dirty ? PG_dirty : 0;
+	page->buddy = true;
+	page->order = (unsigned short)order;
 	list_add(&page->lru, &z->free_area[order]);
 	z->nr_free[order]++;
 	if (dirty)
@@ -224,6 +227,7 @@ static bool del_free(struct zone *z, struct page *page, unsigned int order)
 	list_del(&page->lru);
 	z->nr_free[order]--;
 	page->flags = 0;
+	page->buddy = false;
 	page->order = 0;
 	if (dirty)
 		z->dirty -= PAGE_SIZE << order;
@@ -248,7 +252,7 @@ static void prep_new(struct page *page, unsigned int order)
 	unsigned long i, n = 1UL << order;
 
 	page->flags = PG_head;
-	page->order = order;
+	page->order = (unsigned short)order;
 	page->compound_head = NULL;
 	INIT_LIST_HEAD(&page->lru);
 	for (i = 1; i < n; i++) {
@@ -305,8 +309,7 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 		unsigned long bidx = idx ^ (1UL << order);
 		struct page *buddy = &c->pages[bidx];
 
-		if (!(__atomic_load_n(&buddy->flags, __ATOMIC_RELAXED) &
-		      PG_buddy) || buddy->order != order)
+		if (!buddy->buddy || buddy->order != order)
 			break;
 		dirty |= del_free(z, buddy, order);
 		idx &= ~(1UL << order);

@@ -58,7 +58,9 @@ static void show(struct kmem_cache *s, void *arg)
 	    st.shared, st.active_slabs, st.num_slabs, st.shared_avail);
 }
 
-/* Last report's length: the next one is usually about as long. */
+/* Last report's length: the next one is usually about as long.  Relaxed:
+   a hint, any value of which gives a right report (a stale one costs a
+   second pass at most). */
 static _Atomic size_t size_hint = 4096;
 
 /**
