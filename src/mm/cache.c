@@ -417,10 +417,10 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->limit = s->limit;
 	st->batchcount = s->batchcount;
 	st->shared = s->shared;
-	st->alloc_slowpath = s->alloc_slowpath;
-	st->free_slowpath = s->free_slowpath;
-	st->slabs_allocated = s->slabs_allocated;
-	st->slabs_freed = s->slabs_freed;
+	st->alloc_slowpath = s->stat[KMEM_ALLOC_SLOWPATH];
+	st->free_slowpath = s->stat[KMEM_FREE_SLOWPATH];
+	st->slabs_allocated = s->stat[KMEM_ALLOC_SLAB];
+	st->slabs_freed = s->stat[KMEM_FREE_SLAB];
 	st->shrinks = s->shrinks;
 	st->alloc_failed = s->alloc_failed;
 	st->internal_objs = s->internal_objs;
@@ -437,6 +437,150 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 }
 
 /* inuse == objects - length of the free list, all of it in @slab. Locked. */
+
+/**
+ * kmem_cache_for_each - call @fn for every live cache, newest first
+ * Holds slab_mutex (recursive) for the walk, so no cache comes or goes
+ * meanwhile and @fn may call whatever takes it again, but not create or
+ * destroy a cache.  Returns the first nonzero value @fn returns, else 0.
+ */
+SCULLC_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *, void *),
+				   void *arg)
+{
+	struct list_head *pos;
+	int ret = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches) {
+		ret = fn(list_entry(pos, struct kmem_cache, list), arg);
+		if (ret)
+			break;
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return ret;
+}
+
+/**
+ * kmem_cache_get_info - what SLUB's sysfs directory shows of @s
+ * Fills the first @size bytes of @info.  Returns 0.  Never blocks for
+ * memory; any thread.
+ */
+SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
+				   struct kmem_cache_info *info, size_t size)
+{
+	struct kmem_cache_info in;
+	struct list_head *pos;
+	unsigned long inuse_partial = 0;
+
+	memset(&in, 0, sizeof(in));
+	strcpy(in.name, s->name);
+	in.object_size = s->object_size;
+	in.slab_size = s->size;
+	in.red_left_pad = s->red_left_pad;
+	in.min_partial = s->min_partial;
+	in.aliases = 0;
+	in.has_ctor = s->ctor != NULL;
+	in.ctor = s->ctor;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &s->thread_acs)
+		in.cpu_slabs++;
+	pthread_mutex_lock(&s->list_lock);
+	/* geometry too: slab_apply_debug may still change it, under both */
+	in.flags = s->flags & ~__OBJECT_POISON;
+	in.align = s->align;
+	in.objs_per_slab = s->oo.objects;
+	in.order = s->oo.order;
+	in.cpu_partial = s->limit;
+	list_for_each(pos, &s->partial)
+		inuse_partial += list_entry(pos, struct page, lru)->inuse;
+	in.objects = s->total_objects - s->free_objects;
+	in.objects_partial = inuse_partial;
+	in.total_objects = s->total_objects;
+	in.slabs = s->nr_partial + s->nr_full + s->nr_free;
+	in.partial = s->nr_partial + s->nr_free;
+	pthread_mutex_unlock(&s->list_lock);
+	pthread_mutex_unlock(&slab_mutex);
+
+	memcpy(info, &in, MIN(size, sizeof(in)));
+	return 0;
+}
+
+static const char *const event_names[KMEM_NR_EVENTS] = {
+	"alloc_fastpath", "alloc_slowpath", "free_fastpath", "free_slowpath",
+	"free_frozen", "free_add_partial", "free_remove_partial",
+	"alloc_from_partial", "alloc_slab", "alloc_refill",
+	"alloc_node_mismatch", "free_slab", "cpuslab_flush",
+	"deactivate_full", "deactivate_empty", "deactivate_to_head",
+	"deactivate_to_tail", "deactivate_remote_frees", "deactivate_bypass",
+	"order_fallback", "cmpxchg_double_cpu_fail", "cmpxchg_double_fail",
+	"cpu_partial_alloc", "cpu_partial_free", "cpu_partial_node",
+	"cpu_partial_drain",
+};
+
+/** kmem_cache_event_name - the sysfs name of counter @event, or NULL */
+SCULLC_API const char *kmem_cache_event_name(unsigned int event)
+{
+	return event < KMEM_NR_EVENTS ? event_names[event] : NULL;
+}
+
+/*
+ * Every counter since creation, unsubtracted: the slow path's from s->stat
+ * (list_lock), the fast path's summed over the magazines.  The fast path
+ * sums run under slab_mutex, the stat copy under list_lock.
+ */
+static void raw_events(struct kmem_cache *s, unsigned long *ev)
+{
+	unsigned long ahit, fhit;
+
+	mag_sum_hits(s, &ahit, &fhit);
+	pthread_mutex_lock(&s->list_lock);
+	memcpy(ev, s->stat, sizeof(s->stat));
+	pthread_mutex_unlock(&s->list_lock);
+	ev[KMEM_ALLOC_FASTPATH] = ahit;
+	ev[KMEM_FREE_FASTPATH] = fhit;
+}
+
+/**
+ * kmem_cache_get_events - the SLUB statistics counters of @s
+ * Fills @ev[0 .. min(@nr, KMEM_NR_EVENTS)) with each counter since the
+ * cache's creation or that counter's last clear, and returns how many.
+ * Never blocks for memory; any thread.
+ */
+SCULLC_API int kmem_cache_get_events(struct kmem_cache *s, unsigned long *ev,
+				     unsigned int nr)
+{
+	unsigned long raw[KMEM_NR_EVENTS];
+	unsigned int i;
+
+	nr = MIN(nr, (unsigned int)KMEM_NR_EVENTS);
+	raw_events(s, raw);
+	pthread_mutex_lock(&s->list_lock);
+	for (i = 0; i < nr; i++)
+		ev[i] = raw[i] - s->stat_base[i];
+	pthread_mutex_unlock(&s->list_lock);
+	return (int)nr;
+}
+
+/**
+ * kmem_cache_clear_event - restart counter @event of @s from 0
+ * The threads' own counters are never written by another thread: the
+ * count at the clear is remembered and subtracted from later reads.  An
+ * event counted while the clear runs may be lost, as with the kernel's
+ * per-cpu counters.  Returns 0, or -EINVAL for an unknown @event.
+ */
+SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
+{
+	unsigned long raw[KMEM_NR_EVENTS];
+
+	if (event >= KMEM_NR_EVENTS)
+		return -EINVAL;
+	raw_events(s, raw);
+	pthread_mutex_lock(&s->list_lock);
+	s->stat_base[event] = raw[event];
+	pthread_mutex_unlock(&s->list_lock);
+	return 0;
+}
 
 /*
  * slab_apply_debug - give the slab_debug= settings to every cache not used

@@ -198,8 +198,11 @@ struct kmem_cache {
 	unsigned long nr_partial, nr_full, nr_free;
 	unsigned long total_objects, free_objects;
 	struct array_cache *depot;   /* shared array; NULL when shared == 0 */
-	unsigned long alloc_slowpath, free_slowpath;
-	unsigned long slabs_allocated, slabs_freed, shrinks, alloc_failed;
+	unsigned long stat[KMEM_NR_EVENTS];      /* the slow path's events
+	                                            (fast path: magazines) */
+	unsigned long stat_base[KMEM_NR_EVENTS]; /* event counts at their last
+	                                            clear: reads subtract it */
+	unsigned long shrinks, alloc_failed;
 	unsigned long exited_alloc_hit, exited_free_hit; /* from gone threads */
 	unsigned long internal_objs; /* of the active objects, the allocator's
 	                                own (kmalloc_nomag: magazines, depots) */
@@ -220,6 +223,12 @@ enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 /* Internal cache flag: free objects are poisoned (SLAB_POISON, no ctor) */
 #define __OBJECT_POISON 0x80000000UL
+
+/* Count slow-path event @item of @s.  Under s->list_lock. */
+static inline void slab_stat(struct kmem_cache *s, enum kmem_cache_event item)
+{
+	s->stat[item]++;
+}
 
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
@@ -362,6 +371,9 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 int debug_validate_slab(struct kmem_cache *s, struct page *slab);
 void debug_report_leak(struct kmem_cache *s, struct page *slab,
 		       void *object);
+int debug_add_locations(struct kmem_cache *s, struct page *slab,
+			const unsigned long *free_map, enum track_item item,
+			struct kmem_cache_location *loc, size_t nr, size_t *n);
 void debug_report_wrong_cache(struct kmem_cache *s, const void *object,
 			      struct kmem_cache *actual);
 void debug_report_invalid_free(struct kmem_cache *s, const void *object);
