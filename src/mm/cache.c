@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cache.c - kmem_cache lifetime, statistics and the public fast path */
 
 /*
@@ -60,12 +61,44 @@ static __attribute__((noinline, cold)) void memcheck_free(void *obj)
 }
 
 /*
- * The allocation and free paths, inlined into the public entry points:
- * @caller is what a debug cache records (SLAB_STORE_USER), the caller of
- * kmem_cache_alloc or of kmalloc, not the library function in between.
+ * Set or clear @s's CACHE_GEN_SLOW: every call of a debug cache, and of
+ * every cache while failslab is on or memcheck watches, goes to the slow
+ * path, which checks each condition itself.  Before @s is published, or
+ * under slab_mutex.
  */
-static inline __attribute__((always_inline))
-void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+static void update_slow(struct kmem_cache *s)
+{
+	bool slow = kmem_cache_debug(s) || memcheck ||
+		    atomic_load_explicit(&failslab_enabled,
+					 memory_order_relaxed);
+
+	if (slow)
+		atomic_fetch_or_explicit(&s->gen, CACHE_GEN_SLOW,
+					 memory_order_relaxed);
+	else
+		atomic_fetch_and_explicit(&s->gen, ~CACHE_GEN_SLOW,
+					  memory_order_relaxed);
+}
+
+/* failslab_set's notification: failslab turned on or off */
+static void failslab_changed(void)
+{
+	struct list_head *pos;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches)
+		update_slow(list_entry(pos, struct kmem_cache, list));
+	pthread_mutex_unlock(&slab_mutex);
+}
+
+/*
+ * Everything but a magazine hit: debug caches (one checked object at a
+ * time through the back end), failslab, memcheck's client requests, a
+ * refill, and the failure count.  Out of line, so that the hit path stays
+ * a handful of instructions.
+ */
+__attribute__((noinline))
+void *cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	void *obj;
 
@@ -81,7 +114,7 @@ void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		if (likely(obj)) {
 			if (unlikely(memcheck))
 				memcheck_alloc(s, obj, gfp);
-			if (unlikely(gfp & __GFP_ZERO))
+			if (gfp & __GFP_ZERO)
 				memset(obj, 0, s->object_size);
 			return obj;
 		}
@@ -93,32 +126,31 @@ void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	return NULL;
 }
 
-static inline __attribute__((always_inline))
-void free_obj(struct kmem_cache *s, void *obj, unsigned long caller)
+/*
+ * A free that is not a magazine hit.  Only a debug cache looks up the
+ * object's slab to check it belongs to @s (SLUB's cache_from_obj does so
+ * under SLAB_CONSISTENCY_CHECKS); any other cache takes the caller's word
+ * for it, as the kernel does without debugging.
+ */
+__attribute__((noinline))
+void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	struct page *slab;
 
-	if (unlikely(!obj))
+	if (!obj)
 		return;
-	slab = slab_owner(s, obj);
-	if (unlikely(!slab))
+	if (unlikely(kmem_cache_debug(s))) {
+		slab = slab_owner(s, obj);
+		if (!slab)
+			return;
+		if (unlikely(memcheck))
+			memcheck_free(obj);
+		slab_free_locked(s, slab, obj, caller);
 		return;
+	}
 	if (unlikely(memcheck))
 		memcheck_free(obj);
-	if (unlikely(kmem_cache_debug(s)))
-		slab_free_locked(s, slab, obj, caller);
-	else
-		mag_free(s, obj);
-}
-
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
-{
-	return alloc(s, gfp, caller);
-}
-
-void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
-{
-	free_obj(s, obj, caller);
+	mag_free(s, obj);
 }
 
 /**
@@ -129,23 +161,24 @@ void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
  */
 SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return alloc(s, gfp, _RET_IP_);
+	return cache_alloc(s, gfp, _RET_IP_);
 }
 
 /** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
 SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return alloc(s, gfp | __GFP_ZERO, _RET_IP_);
+	return cache_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /**
  * kmem_cache_free - give @obj back to @s; NULL is ignored
- * An object of another cache, or not from any slab, is reported and not
- * freed.  Never blocks for memory.
+ * With consistency checks on (slab_debug=F), an object of another cache,
+ * or not from any slab, is reported and not freed; without, @obj is
+ * trusted to be @s's.  Never blocks for memory.
  */
 SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	free_obj(s, obj, _RET_IP_);
+	cache_free(s, obj, _RET_IP_);
 }
 
 /* ------------------------------------------------------------------ */
@@ -248,6 +281,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		err = -EEXIST;
 		goto out_free;
 	}
+	update_slow(s);
 	s->id = new_id();
 	list_add(&s->list, &slab_caches);
 	pthread_mutex_unlock(&slab_mutex);
@@ -319,7 +353,7 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 static unsigned long shrink(struct kmem_cache *s, bool *empty)
 {
 	/* Other threads' magazines are theirs: ask them to flush. */
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
 	if (!kmem_cache_debug(s))
 		mag_drain_self(s);
 	return slab_shrink(s, empty);
@@ -608,6 +642,7 @@ unsigned int slab_apply_debug(void)
 			s->flags = want;
 			if (slab_calculate_sizes(s) == 0) {
 				mag_set_defaults(s);
+				update_slow(s);
 				changed++;
 			} else {                /* too big with debugging */
 				s->flags = had & ~__OBJECT_POISON;
@@ -671,9 +706,11 @@ __attribute__((constructor)) static void scullc_init(void)
 		abort();
 	mag_set_defaults(s);
 	s->id = 0;
+	update_slow(s);
 	list_add(&s->list, &slab_caches);
 	page_set_shrinker(slab_reclaim);
 
 	kmalloc_init();
+	failslab_set_notify(failslab_changed);
 	failslab_init_env();
 }
