@@ -483,16 +483,18 @@ static int run_child(void (*fn)(void), char *buf, size_t len)
 	return status;
 }
 
+/* Only consistency checks (F) make a free look up the object's slab. */
 static void free_to_wrong_cache(void)
 {
 	struct kmem_cache *a = kmem_cache_create("cache-a", 64, 0, 0, NULL);
-	struct kmem_cache *b = kmem_cache_create("cache-b", 64, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("cache-b", 64, 0,
+						 SLAB_CONSISTENCY_CHECKS, NULL);
 
 	slab_debug_set_panic(1);
 	kmem_cache_free(b, kmem_cache_alloc(a, GFP_KERNEL));
 }
 
-START_TEST(wrong_cache_free_is_reported_and_aborts)
+START_TEST(wrong_cache_free_under_checks_is_reported_and_aborts)
 {
 	char buf[8192];
 	int status = run_child(free_to_wrong_cache, buf, sizeof(buf));
@@ -503,10 +505,11 @@ START_TEST(wrong_cache_free_is_reported_and_aborts)
 }
 END_TEST
 
-START_TEST(wrong_cache_free_without_panic_leaves_object_alone)
+START_TEST(wrong_cache_free_under_checks_without_panic_leaves_object_alone)
 {
 	struct kmem_cache *a = kmem_cache_create("keep-a", 64, 0, 0, NULL);
-	struct kmem_cache *b = kmem_cache_create("keep-b", 64, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("keep-b", 64, 0,
+						 SLAB_CONSISTENCY_CHECKS, NULL);
 	void *p = kmem_cache_alloc(a, GFP_KERNEL);
 	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
 
@@ -553,8 +556,8 @@ static Suite *slab_suite(void)
 	tcase_add_test(tc, create_rejects_bad_arguments);
 	tcase_add_test(tc, create_with_slab_panic_aborts_on_failure);
 	tcase_add_test(tc, alloc_at_page_limit_fails_with_enomem_and_recovers);
-	tcase_add_test(tc, wrong_cache_free_is_reported_and_aborts);
-	tcase_add_test(tc, wrong_cache_free_without_panic_leaves_object_alone);
+	tcase_add_test(tc, wrong_cache_free_under_checks_is_reported_and_aborts);
+	tcase_add_test(tc, wrong_cache_free_under_checks_without_panic_leaves_object_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -94,6 +94,19 @@ struct scullc_meminfo {
 };
 void scullc_meminfo(struct scullc_meminfo *info);
 
+/*
+ * scullc_buddyinfo - the page allocator's free blocks of each order in
+ * each zone, as /proc/buddyinfo shows them ("Node 0, zone DMA" then
+ * "Normal").  Fills @zones[0 .. min(@nr, SCULLC_NR_ZONES)) in that order
+ * and returns SCULLC_NR_ZONES.  Never blocks for memory; any thread.
+ */
+#define SCULLC_NR_ZONES  2
+struct scullc_zone_free {
+	char name[8];                          /* "DMA", "Normal" */
+	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks of 2^order pages */
+};
+int scullc_buddyinfo(struct scullc_zone_free *zones, int nr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -135,6 +135,136 @@ struct kmem_cache_stats {
 int kmem_cache_get_stats(struct kmem_cache *cache, struct kmem_cache_stats *st);
 
 /*
+ * kmem_cache_for_each - call @fn(cache, @arg) for every live cache, newest
+ * first, and stop at the first nonzero return, which is returned (0 when
+ * every call returned 0).  Caches are neither created nor destroyed during
+ * the walk: other threads' kmem_cache_create/destroy wait for its end.  @fn
+ * may read caches (kmem_cache_get_stats, _get_info, _get_events,
+ * _get_locations, kmem_cache_find), shrink or validate them and allocate,
+ * but must not create or destroy a cache, nor wait for a thread that does.
+ */
+int kmem_cache_for_each(int (*fn)(struct kmem_cache *cache, void *arg),
+			void *arg);
+
+/*
+ * What SLUB shows of a cache in /sys/kernel/slab/<cache>/, as numbers.
+ * Filled by kmem_cache_get_info; fields are only ever added at the end.
+ */
+struct kmem_cache_info {
+	char name[KMEM_CACHE_NAME_MAX + 1];
+	unsigned long flags;          /* SLAB_* in force, slab_debug= ones
+	                                 included (poison, red_zone,
+	                                 sanity_checks, store_user,
+	                                 hwcache_align, cache_dma...) */
+	unsigned int object_size;     /* object_size: bytes asked for */
+	unsigned int slab_size;       /* slab_size: bytes per slot */
+	unsigned int align;           /* align */
+	unsigned int objs_per_slab;   /* objs_per_slab */
+	unsigned int order;           /* order: a slab is 2^order pages */
+	unsigned int min_partial;     /* min_partial: empty slabs kept */
+	unsigned int cpu_partial;     /* cpu_partial: a thread cache's limit */
+	unsigned int aliases;         /* aliases: always 0 (never merged) */
+	unsigned int red_left_pad;    /* red_left_pad */
+	int has_ctor;                 /* ctor: 1 when there is one */
+	void (*ctor)(void *);         /* the constructor, or NULL */
+	unsigned long objects;        /* objects: in use (as slabinfo's
+	                                 active_objs) */
+	unsigned long objects_partial;/* objects_partial: in use in partial
+	                                 slabs */
+	unsigned long total_objects;  /* total_objects: in all slabs */
+	unsigned long slabs;          /* slabs */
+	unsigned long partial;        /* partial: partial and empty slabs
+	                                 (SLUB keeps both on its partial list) */
+	unsigned long cpu_slabs;      /* cpu_slabs: threads with a cache of
+	                                 its objects (a magazine) */
+};
+
+/*
+ * kmem_cache_get_info - fill the first @size bytes of @info (pass
+ * sizeof(*info): a program built against an older, shorter struct keeps
+ * working).  Returns 0.  Never blocks for memory; any thread.
+ */
+int kmem_cache_get_info(struct kmem_cache *cache, struct kmem_cache_info *info,
+			size_t size);
+
+/*
+ * The statistics counters of a kernel built with CONFIG_SLUB_STATS, in the
+ * kernel's order; kmem_cache_event_name gives the sysfs file name of each
+ * ("alloc_fastpath", ...).  Those that mean something here:
+ *   alloc_fastpath      allocations served by the thread's cache (magazine)
+ *   alloc_slowpath      allocations that took the cache lock (refills and
+ *                       every allocation of a debug cache)
+ *   free_fastpath       frees into the thread's cache
+ *   free_slowpath       frees that took the cache lock (a flush of a full
+ *                       thread cache, every free of a debug cache)
+ *   free_add_partial    a free made a full slab partial
+ *   free_remove_partial a free emptied a slab and it went back to the pages
+ *   alloc_from_partial  a refill took objects from a partial slab
+ *   alloc_slab          a new slab came from the page allocator
+ *   alloc_refill        a refill took objects from the shared array
+ *   free_slab           a slab went back to the page allocator
+ *   cpuslab_flush       a thread cache flushed without serving a free
+ *                       (tuning, shrink, reclaim, a thread's exit)
+ *   order_fallback      a new slab had to use the minimal order
+ *   cpu_partial_free    a flush put objects into the shared array
+ *   cpu_partial_drain   the shared array was drained into the slabs
+ * The rest (free_frozen, alloc_node_mismatch, deactivate_*, cmpxchg_*,
+ * cpu_partial_alloc, cpu_partial_node) have no counterpart and stay 0.
+ */
+enum kmem_cache_event {
+	KMEM_ALLOC_FASTPATH, KMEM_ALLOC_SLOWPATH, KMEM_FREE_FASTPATH,
+	KMEM_FREE_SLOWPATH, KMEM_FREE_FROZEN, KMEM_FREE_ADD_PARTIAL,
+	KMEM_FREE_REMOVE_PARTIAL, KMEM_ALLOC_FROM_PARTIAL, KMEM_ALLOC_SLAB,
+	KMEM_ALLOC_REFILL, KMEM_ALLOC_NODE_MISMATCH, KMEM_FREE_SLAB,
+	KMEM_CPUSLAB_FLUSH, KMEM_DEACTIVATE_FULL, KMEM_DEACTIVATE_EMPTY,
+	KMEM_DEACTIVATE_TO_HEAD, KMEM_DEACTIVATE_TO_TAIL,
+	KMEM_DEACTIVATE_REMOTE_FREES, KMEM_DEACTIVATE_BYPASS,
+	KMEM_ORDER_FALLBACK, KMEM_CMPXCHG_DOUBLE_CPU_FAIL,
+	KMEM_CMPXCHG_DOUBLE_FAIL, KMEM_CPU_PARTIAL_ALLOC, KMEM_CPU_PARTIAL_FREE,
+	KMEM_CPU_PARTIAL_NODE, KMEM_CPU_PARTIAL_DRAIN,
+	KMEM_NR_EVENTS
+};
+
+/* kmem_cache_event_name - "alloc_fastpath" ...; NULL past KMEM_NR_EVENTS */
+const char *kmem_cache_event_name(unsigned int event);
+
+/*
+ * kmem_cache_get_events - the first @nr counters (at most KMEM_NR_EVENTS)
+ * into @ev[], each the sum over every thread since creation or the last
+ * clear.  Returns how many were filled.  Never blocks for memory.
+ */
+int kmem_cache_get_events(struct kmem_cache *cache, unsigned long *ev,
+			  unsigned int nr);
+
+/* kmem_cache_clear_event - set counter @event to 0 (as writing 0 to its
+   sysfs file does).  Returns 0 or -EINVAL. */
+int kmem_cache_clear_event(struct kmem_cache *cache, unsigned int event);
+
+/*
+ * One caller of a cache with owner tracking (SLAB_STORE_USER): the objects
+ * now allocated whose last allocation (or, for free_calls, last free) came
+ * from @addr, as SLUB's alloc_calls and free_calls files show them.
+ */
+struct kmem_cache_location {
+	unsigned long addr;           /* caller's return address; 0: none */
+	unsigned long count;          /* objects */
+	unsigned long min_age, max_age, sum_age;  /* ms since it happened */
+	int min_pid, max_pid;         /* thread ids */
+	unsigned long cpus;           /* bit n: seen on cpu n (n < 64) */
+};
+
+/*
+ * kmem_cache_get_locations - aggregate the allocated objects of @cache by
+ * caller, sorted by address, into @loc[0..@nr).  @free_calls: by the
+ * track of their last free instead of their allocation.  Returns the
+ * number of locations, -ENOSPC when more than @nr exist (call again with
+ * more room), or -EINVAL when @cache has no owner tracking.  Holds the
+ * cache's lock during the walk; never blocks for memory.
+ */
+int kmem_cache_get_locations(struct kmem_cache *cache, int free_calls,
+			     struct kmem_cache_location *loc, size_t nr);
+
+/*
  * kmalloc size classes: kmalloc-8 ... kmalloc-8k (with the kernel's 96 and
  * 192), and dma-kmalloc-* for __GFP_DMA.  Larger requests, up to
  * KMALLOC_MAX_SIZE, come straight from the page allocator.

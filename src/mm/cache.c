@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cache.c - kmem_cache lifetime, statistics and the public fast path */
 
 /*
@@ -60,12 +61,44 @@ static __attribute__((noinline, cold)) void memcheck_free(void *obj)
 }
 
 /*
- * The allocation and free paths, inlined into the public entry points:
- * @caller is what a debug cache records (SLAB_STORE_USER), the caller of
- * kmem_cache_alloc or of kmalloc, not the library function in between.
+ * Set or clear @s's CACHE_GEN_SLOW: every call of a debug cache, and of
+ * every cache while failslab is on or memcheck watches, goes to the slow
+ * path, which checks each condition itself.  Before @s is published, or
+ * under slab_mutex.
  */
-static inline __attribute__((always_inline))
-void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+static void update_slow(struct kmem_cache *s)
+{
+	bool slow = kmem_cache_debug(s) || memcheck ||
+		    atomic_load_explicit(&failslab_enabled,
+					 memory_order_relaxed);
+
+	if (slow)
+		atomic_fetch_or_explicit(&s->gen, CACHE_GEN_SLOW,
+					 memory_order_relaxed);
+	else
+		atomic_fetch_and_explicit(&s->gen, ~CACHE_GEN_SLOW,
+					  memory_order_relaxed);
+}
+
+/* failslab_set's notification: failslab turned on or off */
+static void failslab_changed(void)
+{
+	struct list_head *pos;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches)
+		update_slow(list_entry(pos, struct kmem_cache, list));
+	pthread_mutex_unlock(&slab_mutex);
+}
+
+/*
+ * Everything but a magazine hit: debug caches (one checked object at a
+ * time through the back end), failslab, memcheck's client requests, a
+ * refill, and the failure count.  Out of line, so that the hit path stays
+ * a handful of instructions.
+ */
+__attribute__((noinline))
+void *cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	void *obj;
 
@@ -81,7 +114,7 @@ void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		if (likely(obj)) {
 			if (unlikely(memcheck))
 				memcheck_alloc(s, obj, gfp);
-			if (unlikely(gfp & __GFP_ZERO))
+			if (gfp & __GFP_ZERO)
 				memset(obj, 0, s->object_size);
 			return obj;
 		}
@@ -93,32 +126,31 @@ void *alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	return NULL;
 }
 
-static inline __attribute__((always_inline))
-void free_obj(struct kmem_cache *s, void *obj, unsigned long caller)
+/*
+ * A free that is not a magazine hit.  Only a debug cache looks up the
+ * object's slab to check it belongs to @s (SLUB's cache_from_obj does so
+ * under SLAB_CONSISTENCY_CHECKS); any other cache takes the caller's word
+ * for it, as the kernel does without debugging.
+ */
+__attribute__((noinline))
+void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	struct page *slab;
 
-	if (unlikely(!obj))
+	if (!obj)
 		return;
-	slab = slab_owner(s, obj);
-	if (unlikely(!slab))
+	if (unlikely(kmem_cache_debug(s))) {
+		slab = slab_owner(s, obj);
+		if (!slab)
+			return;
+		if (unlikely(memcheck))
+			memcheck_free(obj);
+		slab_free_locked(s, slab, obj, caller);
 		return;
+	}
 	if (unlikely(memcheck))
 		memcheck_free(obj);
-	if (unlikely(kmem_cache_debug(s)))
-		slab_free_locked(s, slab, obj, caller);
-	else
-		mag_free(s, obj);
-}
-
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
-{
-	return alloc(s, gfp, caller);
-}
-
-void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
-{
-	free_obj(s, obj, caller);
+	mag_free(s, obj);
 }
 
 /**
@@ -129,23 +161,24 @@ void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
  */
 SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return alloc(s, gfp, _RET_IP_);
+	return cache_alloc(s, gfp, _RET_IP_);
 }
 
 /** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
 SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return alloc(s, gfp | __GFP_ZERO, _RET_IP_);
+	return cache_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /**
  * kmem_cache_free - give @obj back to @s; NULL is ignored
- * An object of another cache, or not from any slab, is reported and not
- * freed.  Never blocks for memory.
+ * With consistency checks on (slab_debug=F), an object of another cache,
+ * or not from any slab, is reported and not freed; without, @obj is
+ * trusted to be @s's.  Never blocks for memory.
  */
 SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	free_obj(s, obj, _RET_IP_);
+	cache_free(s, obj, _RET_IP_);
 }
 
 /* ------------------------------------------------------------------ */
@@ -248,6 +281,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		err = -EEXIST;
 		goto out_free;
 	}
+	update_slow(s);
 	s->id = new_id();
 	list_add(&s->list, &slab_caches);
 	pthread_mutex_unlock(&slab_mutex);
@@ -319,7 +353,7 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 static unsigned long shrink(struct kmem_cache *s, bool *empty)
 {
 	/* Other threads' magazines are theirs: ask them to flush. */
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
 	if (!kmem_cache_debug(s))
 		mag_drain_self(s);
 	return slab_shrink(s, empty);
@@ -417,10 +451,10 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->limit = s->limit;
 	st->batchcount = s->batchcount;
 	st->shared = s->shared;
-	st->alloc_slowpath = s->alloc_slowpath;
-	st->free_slowpath = s->free_slowpath;
-	st->slabs_allocated = s->slabs_allocated;
-	st->slabs_freed = s->slabs_freed;
+	st->alloc_slowpath = s->stat[KMEM_ALLOC_SLOWPATH];
+	st->free_slowpath = s->stat[KMEM_FREE_SLOWPATH];
+	st->slabs_allocated = s->stat[KMEM_ALLOC_SLAB];
+	st->slabs_freed = s->stat[KMEM_FREE_SLAB];
 	st->shrinks = s->shrinks;
 	st->alloc_failed = s->alloc_failed;
 	st->internal_objs = s->internal_objs;
@@ -437,6 +471,150 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 }
 
 /* inuse == objects - length of the free list, all of it in @slab. Locked. */
+
+/**
+ * kmem_cache_for_each - call @fn for every live cache, newest first
+ * Holds slab_mutex (recursive) for the walk, so no cache comes or goes
+ * meanwhile and @fn may call whatever takes it again, but not create or
+ * destroy a cache.  Returns the first nonzero value @fn returns, else 0.
+ */
+SCULLC_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *, void *),
+				   void *arg)
+{
+	struct list_head *pos;
+	int ret = 0;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &slab_caches) {
+		ret = fn(list_entry(pos, struct kmem_cache, list), arg);
+		if (ret)
+			break;
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return ret;
+}
+
+/**
+ * kmem_cache_get_info - what SLUB's sysfs directory shows of @s
+ * Fills the first @size bytes of @info.  Returns 0.  Never blocks for
+ * memory; any thread.
+ */
+SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
+				   struct kmem_cache_info *info, size_t size)
+{
+	struct kmem_cache_info in;
+	struct list_head *pos;
+	unsigned long inuse_partial = 0;
+
+	memset(&in, 0, sizeof(in));
+	strcpy(in.name, s->name);
+	in.object_size = s->object_size;
+	in.slab_size = s->size;
+	in.red_left_pad = s->red_left_pad;
+	in.min_partial = s->min_partial;
+	in.aliases = 0;
+	in.has_ctor = s->ctor != NULL;
+	in.ctor = s->ctor;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each(pos, &s->thread_acs)
+		in.cpu_slabs++;
+	pthread_mutex_lock(&s->list_lock);
+	/* geometry too: slab_apply_debug may still change it, under both */
+	in.flags = s->flags & ~__OBJECT_POISON;
+	in.align = s->align;
+	in.objs_per_slab = s->oo.objects;
+	in.order = s->oo.order;
+	in.cpu_partial = s->limit;
+	list_for_each(pos, &s->partial)
+		inuse_partial += list_entry(pos, struct page, lru)->inuse;
+	in.objects = s->total_objects - s->free_objects;
+	in.objects_partial = inuse_partial;
+	in.total_objects = s->total_objects;
+	in.slabs = s->nr_partial + s->nr_full + s->nr_free;
+	in.partial = s->nr_partial + s->nr_free;
+	pthread_mutex_unlock(&s->list_lock);
+	pthread_mutex_unlock(&slab_mutex);
+
+	memcpy(info, &in, MIN(size, sizeof(in)));
+	return 0;
+}
+
+static const char *const event_names[KMEM_NR_EVENTS] = {
+	"alloc_fastpath", "alloc_slowpath", "free_fastpath", "free_slowpath",
+	"free_frozen", "free_add_partial", "free_remove_partial",
+	"alloc_from_partial", "alloc_slab", "alloc_refill",
+	"alloc_node_mismatch", "free_slab", "cpuslab_flush",
+	"deactivate_full", "deactivate_empty", "deactivate_to_head",
+	"deactivate_to_tail", "deactivate_remote_frees", "deactivate_bypass",
+	"order_fallback", "cmpxchg_double_cpu_fail", "cmpxchg_double_fail",
+	"cpu_partial_alloc", "cpu_partial_free", "cpu_partial_node",
+	"cpu_partial_drain",
+};
+
+/** kmem_cache_event_name - the sysfs name of counter @event, or NULL */
+SCULLC_API const char *kmem_cache_event_name(unsigned int event)
+{
+	return event < KMEM_NR_EVENTS ? event_names[event] : NULL;
+}
+
+/*
+ * Every counter since creation, unsubtracted: the slow path's from s->stat
+ * (list_lock), the fast path's summed over the magazines.  The fast path
+ * sums run under slab_mutex, the stat copy under list_lock.
+ */
+static void raw_events(struct kmem_cache *s, unsigned long *ev)
+{
+	unsigned long ahit, fhit;
+
+	mag_sum_hits(s, &ahit, &fhit);
+	pthread_mutex_lock(&s->list_lock);
+	memcpy(ev, s->stat, sizeof(s->stat));
+	pthread_mutex_unlock(&s->list_lock);
+	ev[KMEM_ALLOC_FASTPATH] = ahit;
+	ev[KMEM_FREE_FASTPATH] = fhit;
+}
+
+/**
+ * kmem_cache_get_events - the SLUB statistics counters of @s
+ * Fills @ev[0 .. min(@nr, KMEM_NR_EVENTS)) with each counter since the
+ * cache's creation or that counter's last clear, and returns how many.
+ * Never blocks for memory; any thread.
+ */
+SCULLC_API int kmem_cache_get_events(struct kmem_cache *s, unsigned long *ev,
+				     unsigned int nr)
+{
+	unsigned long raw[KMEM_NR_EVENTS];
+	unsigned int i;
+
+	nr = MIN(nr, (unsigned int)KMEM_NR_EVENTS);
+	raw_events(s, raw);
+	pthread_mutex_lock(&s->list_lock);
+	for (i = 0; i < nr; i++)
+		ev[i] = raw[i] - s->stat_base[i];
+	pthread_mutex_unlock(&s->list_lock);
+	return (int)nr;
+}
+
+/**
+ * kmem_cache_clear_event - restart counter @event of @s from 0
+ * The threads' own counters are never written by another thread: the
+ * count at the clear is remembered and subtracted from later reads.  An
+ * event counted while the clear runs may be lost, as with the kernel's
+ * per-cpu counters.  Returns 0, or -EINVAL for an unknown @event.
+ */
+SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
+{
+	unsigned long raw[KMEM_NR_EVENTS];
+
+	if (event >= KMEM_NR_EVENTS)
+		return -EINVAL;
+	raw_events(s, raw);
+	pthread_mutex_lock(&s->list_lock);
+	s->stat_base[event] = raw[event];
+	pthread_mutex_unlock(&s->list_lock);
+	return 0;
+}
 
 /*
  * slab_apply_debug - give the slab_debug= settings to every cache not used
@@ -464,6 +642,7 @@ unsigned int slab_apply_debug(void)
 			s->flags = want;
 			if (slab_calculate_sizes(s) == 0) {
 				mag_set_defaults(s);
+				update_slow(s);
 				changed++;
 			} else {                /* too big with debugging */
 				s->flags = had & ~__OBJECT_POISON;
@@ -527,9 +706,11 @@ __attribute__((constructor)) static void scullc_init(void)
 		abort();
 	mag_set_defaults(s);
 	s->id = 0;
+	update_slow(s);
 	list_add(&s->list, &slab_caches);
 	page_set_shrinker(slab_reclaim);
 
 	kmalloc_init();
+	failslab_set_notify(failslab_changed);
 	failslab_init_env();
 }

@@ -342,6 +342,81 @@ static void set_track(const struct kmem_cache *s, uint8_t *object,
 }
 
 /* ------------------------------------------------------------------ */
+/* Owner-tracking summaries (alloc_calls, free_calls)                  */
+
+/* Count track @t into the sorted @loc[0..*n), room for @nr; -ENOSPC when
+   its address is new and there is no room. */
+static int add_location(struct kmem_cache_location *loc, size_t *n,
+			size_t nr, const struct track *t, unsigned long now)
+{
+	size_t lo = 0, hi = *n;
+	unsigned long age = now >= t->when ? now - t->when : 0;
+	struct kmem_cache_location *l;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (loc[mid].addr == t->addr) {
+			l = &loc[mid];
+			l->count++;
+			l->sum_age += age;
+			l->min_age = MIN(l->min_age, age);
+			l->max_age = MAX(l->max_age, age);
+			l->min_pid = MIN(l->min_pid, t->tid);
+			l->max_pid = MAX(l->max_pid, t->tid);
+			if (t->cpu >= 0 && t->cpu < 64)
+				l->cpus |= 1UL << t->cpu;
+			return 0;
+		}
+		if (loc[mid].addr < t->addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (*n == nr)
+		return -ENOSPC;
+	memmove(loc + lo + 1, loc + lo, (*n - lo) * sizeof(*loc));
+	(*n)++;
+	l = &loc[lo];
+	memset(l, 0, sizeof(*l));
+	l->addr = t->addr;
+	l->count = 1;
+	l->min_age = l->max_age = l->sum_age = age;
+	l->min_pid = l->max_pid = t->tid;
+	if (t->cpu >= 0 && t->cpu < 64)
+		l->cpus = 1UL << t->cpu;
+	return 0;
+}
+
+/**
+ * debug_add_locations - add the @item tracks of @slab's allocated objects
+ * (those clear in @free_map) to the locations @loc[0..*n), kept sorted by
+ * address, room for @nr.  Returns 0, or -ENOSPC when a new caller finds no
+ * room.  Caller holds s->list_lock; @s has SLAB_STORE_USER.
+ */
+int debug_add_locations(struct kmem_cache *s, struct page *slab,
+			const unsigned long *free_map, enum track_item item,
+			struct kmem_cache_location *loc, size_t nr, size_t *n)
+{
+	unsigned long now = os_now_ms();
+	unsigned int i;
+	struct track t;
+
+	for (i = 0; i < slab->objects; i++) {
+		uint8_t *p = slab_object(s, slab, i);
+
+		if (slab_map_test(free_map, i))
+			continue;
+		expose(s, p, false);
+		t = get_track(s, p, item);
+		hide(s, p, false);
+		if (add_location(loc, n, nr, &t, now))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Reports                                                             */
 
 static const char *cache_name(const struct kmem_cache *s)

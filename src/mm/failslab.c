@@ -54,6 +54,9 @@ static unsigned long count;                /* protected by fail_lock: calls
                                               that reached the interval */
 static uint64_t rng_state;                 /* protected by fail_lock */
 static unsigned long failures;             /* protected by fail_lock */
+static void (*changed)(void);              /* told after failslab_set: set
+                                              once at start-up, before any
+                                              thread but the first runs */
 
 static uint64_t seed_rng(uint64_t seed)
 {
@@ -116,7 +119,14 @@ SCULLC_API int failslab_set(const struct failslab_attr *a)
 	atomic_store_explicit(&failslab_enabled, attr.times != 0,
 			      memory_order_relaxed);
 	pthread_mutex_unlock(&fail_lock);
+	if (changed)
+		changed();
 	return 0;
+}
+
+void failslab_set_notify(void (*fn)(void))
+{
+	changed = fn;
 }
 
 /* failslab_get - a copy of the current attributes (times as it is now). */

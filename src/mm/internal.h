@@ -241,7 +241,8 @@ struct kmem_cache {
 	unsigned int limit, batchcount, shared;
 	_Atomic unsigned int gen;    /* bumped by tuning and reclaim: a
 	                                magazine with another gen is flushed
-	                                and set up again by its owner.
+	                                and set up again by its owner; low
+	                                bit: slow path only (CACHE_GEN_SLOW).
 	                                Relaxed is enough: it carries no data;
 	                                the owner rereads gen with the
 	                                tunables under list_lock */
@@ -254,8 +255,11 @@ struct kmem_cache {
 	unsigned long nr_partial, nr_full, nr_free;
 	unsigned long total_objects, free_objects;
 	struct array_cache *depot;   /* shared array; NULL when shared == 0 */
-	unsigned long alloc_slowpath, free_slowpath;
-	unsigned long slabs_allocated, slabs_freed, shrinks, alloc_failed;
+	unsigned long stat[KMEM_NR_EVENTS];      /* the slow path's events
+	                                            (fast path: magazines) */
+	unsigned long stat_base[KMEM_NR_EVENTS]; /* event counts at their last
+	                                            clear: reads subtract it */
+	unsigned long shrinks, alloc_failed;
 	unsigned long exited_alloc_hit, exited_free_hit; /* from gone threads */
 	unsigned long internal_objs; /* of the active objects, the allocator's
 	                                own (kmalloc_nomag: magazines, depots) */
@@ -276,6 +280,12 @@ enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 /* Internal cache flag: free objects are poisoned (SLAB_POISON, no ctor) */
 #define __OBJECT_POISON 0x80000000UL
+
+/* Count slow-path event @item of @s.  Under s->list_lock. */
+static inline void slab_stat(struct kmem_cache *s, enum kmem_cache_event item)
+{
+	s->stat[item]++;
+}
 
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
@@ -419,6 +429,9 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 int debug_validate_slab(struct kmem_cache *s, struct page *slab);
 void debug_report_leak(struct kmem_cache *s, struct page *slab,
 		       void *object);
+int debug_add_locations(struct kmem_cache *s, struct page *slab,
+			const unsigned long *free_map, enum track_item item,
+			struct kmem_cache_location *loc, size_t nr, size_t *n);
 void debug_report_wrong_cache(struct kmem_cache *s, const void *object,
 			      struct kmem_cache *actual);
 void debug_report_invalid_free(struct kmem_cache *s, const void *object);
@@ -430,6 +443,9 @@ void slab_debug_done(void);   /* after a report: abort, or go on */
 extern atomic_bool failslab_enabled;
 void failslab_init_env(void);
 bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
+/* @fn runs after every failslab_set, outside fail_lock (the cache layer
+   moves caches to or from the slow path) */
+void failslab_set_notify(void (*fn)(void));
 
 /* "slab.c" - the locked back end: slabs, lists, depot, refill, flush */
 extern pthread_mutex_t slab_mutex;
@@ -473,6 +489,90 @@ static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
 }
 
 /* "magazine.c" - per-thread caches */
+
+/*
+ * This thread's magazines by cache id: set up and replaced by their owner
+ * (under slab_mutex, as others may walk them), cleared by a destroy whose
+ * caller guarantees nobody uses the cache; the owner reads them without a
+ * lock.  The initial-exec model spares the shared library a
+ * __tls_get_addr call on every fast path (16 bytes of static TLS, which
+ * glibc keeps even for dlopen).
+ */
+#define MAG_TLS __thread __attribute__((tls_model("initial-exec")))
+extern MAG_TLS struct array_cache **mag_tls;
+extern MAG_TLS unsigned int mag_tls_nr;
+
+/*
+ * s->gen: bumped by CACHE_GEN_STEP when tuning or reclaim wants every
+ * thread to flush its magazine and set it up again; its low bit,
+ * CACHE_GEN_SLOW, sends every allocation and free of the cache to the slow
+ * path (debug caches; failslab on; running under valgrind).  A magazine's
+ * gen never has that bit, so the fast path's one comparison of the two
+ * tests both.
+ */
+#define CACHE_GEN_SLOW 1u
+#define CACHE_GEN_STEP 2u
+
+/* Owner-only counter that others read with relaxed atomic loads */
+static inline void mag_count(unsigned long *counter)
+{
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
+
+/* This thread's magazine of @s if the fast path may use it, else NULL */
+static inline struct array_cache *mag_fast(struct kmem_cache *s)
+{
+	unsigned int id = s->id;
+	struct array_cache *ac;
+
+	if (unlikely(id >= mag_tls_nr))
+		return NULL;
+	ac = mag_tls[id];
+	/*
+	 * Relaxed is enough: gen orders no data.  A bump only asks this
+	 * thread to come to the slow path soon, and the slow path takes
+	 * list_lock before it trusts anything; the slow bit is set before
+	 * the cache is published (create) or while nobody allocates from it
+	 * (slab_apply_debug), and failslab's is a hint the slow path
+	 * re-checks.
+	 */
+	if (unlikely(!ac || ac->gen != atomic_load_explicit(&s->gen,
+						memory_order_relaxed)))
+		return NULL;
+	return ac;
+}
+
+/*
+ * The allocation hit path: pop the hottest object, or NULL (miss, stale
+ * gen, slow cache).  The slot is cleared so that the magazine keeps no
+ * copy of a pointer it has handed out: memcheck's leak search would count
+ * such a copy as a reference and miss the leak.
+ */
+static inline void *mag_pop_fast(struct kmem_cache *s)
+{
+	struct array_cache *ac = mag_fast(s);
+	void *obj;
+
+	if (unlikely(!ac || !ac->avail))
+		return NULL;
+	mag_count(&ac->alloc_hit);
+	obj = ac->entry[--ac->avail];
+	ac->entry[ac->avail] = NULL;
+	return obj;
+}
+
+/* The free hit path: push @obj, or false (full, stale gen, slow cache) */
+static inline bool mag_push_fast(struct kmem_cache *s, void *obj)
+{
+	struct array_cache *ac = mag_fast(s);
+
+	if (unlikely(!ac || ac->avail == ac->limit))
+		return false;
+	mag_count(&ac->free_hit);
+	ac->entry[ac->avail++] = obj;
+	return true;
+}
+
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */
 void mag_free(struct kmem_cache *s, void *obj);     /* fast path, or flush */
 void mag_drain_self(struct kmem_cache *s);   /* the calling thread's */
@@ -490,9 +590,38 @@ void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
 struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 			       unsigned long flags, void (*ctor)(void *),
 			       void (*dtor)(void *));
-/* kmem_cache_alloc/free recording @caller (kmalloc's caller) in debug caches */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
-void slab_free(struct kmem_cache *s, void *obj, unsigned long caller);
+/* What is not a magazine hit: debug, failslab, memcheck, refill, flush */
+void *cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller);
+
+/*
+ * kmem_cache_alloc and kmem_cache_free, inline for cache.c's entry points
+ * and kmalloc's: a magazine hit is one comparison of the magazine's gen
+ * with the cache's (whose low bit sends debug caches, failslab and
+ * memcheck to the slow path) and a pop or a push.  @caller is what a debug
+ * cache records (SLAB_STORE_USER): the caller of kmem_cache_alloc or of
+ * kmalloc, not the library in between.
+ */
+static inline __attribute__((always_inline))
+void *cache_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	void *obj = mag_pop_fast(s);
+
+	if (likely(obj)) {
+		if (unlikely(gfp & __GFP_ZERO))
+			__builtin_memset(obj, 0, s->object_size);
+		return obj;
+	}
+	return cache_alloc_slow(s, gfp, caller);
+}
+
+static inline __attribute__((always_inline))
+void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	if (likely(obj && mag_push_fast(s, obj)))
+		return;
+	cache_free_slow(s, obj, caller);
+}
 void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
 			 void *arg);       /* newest first, under slab_mutex */
 unsigned long slab_reclaim(void);             /* the page shrinker */

@@ -172,7 +172,14 @@ static void large_free(struct page *page, const void *p)
  * The head page of the kmalloc block @p, or NULL when @p is none (after
  * reporting an invalid free when @freeing).
  */
-static struct page *block_page(const void *p, bool freeing)
+static __attribute__((noinline, cold)) void report_invalid_free(const void *p)
+{
+	debug_report_invalid_free(NULL, p);
+}
+
+/* Inline: kfree's fast path is this lookup and cache_free's push. */
+static inline __attribute__((always_inline))
+struct page *block_page(const void *p, bool freeing)
 {
 	struct page *page = virt_to_head_page(p);
 
@@ -184,7 +191,7 @@ static struct page *block_page(const void *p, bool freeing)
 		return page;
 bad:
 	if (freeing)
-		debug_report_invalid_free(NULL, p);
+		report_invalid_free(p);
 	return NULL;
 }
 
@@ -202,7 +209,7 @@ void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 	if (unlikely(size == 0))
 		return ZERO_SIZE_PTR;
 	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
-		return slab_alloc(kmalloc_slab(size, gfp), gfp, caller);
+		return cache_alloc(kmalloc_slab(size, gfp), gfp, caller);
 	return large_alloc(size, gfp);
 }
 
@@ -229,19 +236,11 @@ void do_kfree(const void *p, unsigned long caller)
 	if (!page)
 		return;
 	if (likely(page->flags & PG_slab)) {
-		struct kmem_cache *s = page->slab_cache;
-
 		/*
-		 * The slab is known: skip kmem_cache_free's second lookup of
-		 * it, as the kernel's kfree does.  Debug caches take the
-		 * checked path.
+		 * The slab is known, and so its cache: the same fast path as
+		 * kmem_cache_free, which debug caches leave for the checked one.
 		 */
-		if (likely(!kmem_cache_debug(s))) {
-			VALGRIND_FREELIKE_BLOCK(p, 0);
-			mag_free(s, (void *)p);
-		} else {
-			slab_free(s, (void *)p, caller);
-		}
+		cache_free(page->slab_cache, (void *)p, caller);
 	} else {
 		large_free(page, p);
 	}

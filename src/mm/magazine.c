@@ -6,6 +6,9 @@
  * a __thread array.  kmem_cache_alloc pops entry[--avail] and
  * kmem_cache_free pushes, with no lock and no atomic read-modify-write: the
  * only shared state the fast path reads is s->gen, with a relaxed load.
+ * Those hit paths (mag_pop_fast, mag_push_fast) are inline in internal.h,
+ * so that kmem_cache_alloc, kmem_cache_free and kfree run them without a
+ * call; what they miss comes here.
  * An empty magazine is refilled with `batchcount` objects (slab_refill: the
  * depot first, then partial and empty slabs, then a new slab); a full one
  * flushes its `batchcount` oldest objects (slab_flush: into the depot while
@@ -39,17 +42,11 @@
 
 #include <string.h>
 
-/*
- * This thread's magazines by cache id; replaced under slab_mutex.  The
- * initial-exec model spares the shared library a __tls_get_addr call on
- * every fast path (16 bytes of static TLS, which glibc keeps even for
- * dlopen).
- */
-#define MAG_TLS __thread __attribute__((tls_model("initial-exec")))
-static MAG_TLS struct array_cache **mags;
-static MAG_TLS unsigned int nr_mags;
+/* This thread's magazines by cache id (see internal.h) */
+MAG_TLS struct array_cache **mag_tls;
+MAG_TLS unsigned int mag_tls_nr;
 
-static pthread_key_t exit_key;           /* its destructor retires mags */
+static pthread_key_t exit_key;           /* its destructor retires mag_tls */
 
 /*
  * Where magazines, depots and slot arrays come from: set once by the
@@ -68,33 +65,14 @@ void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
 }
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
-/*
- * Pop the hottest object.  Its slot is cleared so that the magazine keeps
- * no copy of a pointer it has handed out: memcheck's leak search would
- * count such a copy as a reference and miss the leak.
- */
-static inline void *pop(struct array_cache *ac)
-{
-	void *obj = ac->entry[--ac->avail];
-
-	ac->entry[ac->avail] = NULL;
-	return obj;
-}
-
 /* Flush the @n oldest objects of @ac (serving a free when @freeing), keep
-   the rest, and clear the slots left behind, as pop() does. */
+   the rest, and clear the slots left behind, as mag_pop_fast does. */
 static void flush(struct array_cache *ac, unsigned int n, bool freeing)
 {
 	slab_flush(ac->cache, ac->entry, n, freeing);
 	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
 	ac->avail -= n;
 	memset(ac->entry + ac->avail, 0, n * sizeof(void *));
-}
-
-/* Owner-only counter that others read with relaxed atomic loads */
-static inline void bump(unsigned long *counter)
-{
-	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
 }
 
 /* How a magazine's own memory is asked for: not zeroed, never looping,
@@ -232,7 +210,7 @@ static void make_exit_key(void)
 /* Make room for @need slots in this thread's array. */
 static int grow_slots(unsigned int need, gfp_t gfp)
 {
-	unsigned int n = MAX(need, MAX(2 * nr_mags, 16u)), i;
+	unsigned int n = MAX(need, MAX(2 * mag_tls_nr, 16u)), i;
 	struct array_cache **na, **old;
 
 	na = array_alloc(n * sizeof(*na), mag_gfp(gfp));
@@ -241,14 +219,14 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	memset(na, 0, n * sizeof(*na));
 
 	pthread_mutex_lock(&slab_mutex);
-	for (i = 0; i < nr_mags; i++) {
-		na[i] = mags[i];
+	for (i = 0; i < mag_tls_nr; i++) {
+		na[i] = mag_tls[i];
 		if (na[i])
 			na[i]->slot = &na[i];
 	}
-	old = mags;
-	mags = na;
-	nr_mags = n;
+	old = mag_tls;
+	mag_tls = na;
+	mag_tls_nr = n;
 	pthread_mutex_unlock(&slab_mutex);
 
 	array_free(old);
@@ -280,12 +258,12 @@ static void thread_exit(void *unused)
 	unsigned int i;
 
 	pthread_mutex_lock(&slab_mutex);
-	for (i = 0; i < nr_mags; i++)
-		if (mags[i])
-			retire(mags[i]);
-	old = mags;
-	mags = NULL;
-	nr_mags = 0;
+	for (i = 0; i < mag_tls_nr; i++)
+		if (mag_tls[i])
+			retire(mag_tls[i]);
+	old = mag_tls;
+	mag_tls = NULL;
+	mag_tls_nr = 0;
 	pthread_mutex_unlock(&slab_mutex);
 	array_free(old);
 }
@@ -300,14 +278,15 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	unsigned int gen, limit, batchcount;
 
 	pthread_mutex_lock(&s->list_lock);
-	gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+	gen = atomic_load_explicit(&s->gen, memory_order_relaxed) &
+	      ~CACHE_GEN_SLOW;
 	limit = s->limit;
 	batchcount = s->batchcount;
 	pthread_mutex_unlock(&s->list_lock);
 
-	if (s->id >= nr_mags && grow_slots(s->id + 1, gfp))
+	if (s->id >= mag_tls_nr && grow_slots(s->id + 1, gfp))
 		return NULL;
-	ac = mags[s->id];
+	ac = mag_tls[s->id];
 	if (ac && ac->gen == gen)
 		return ac;
 
@@ -332,7 +311,7 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	na->batchcount = batchcount;
 	na->gen = gen;
 
-	/* ac is still mags[s->id], and empty: only this thread replaces it
+	/* ac is still mag_tls[s->id], and empty: only this thread replaces it
 	   or fills it, and reclaim in new_array could only drain it. */
 	pthread_mutex_lock(&slab_mutex);
 	if (ac) {
@@ -343,11 +322,20 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 		list_del(&ac->list);
 	}
 	list_add(&na->list, &s->thread_acs);
-	na->slot = &mags[s->id];
-	mags[s->id] = na;
+	na->slot = &mag_tls[s->id];
+	mag_tls[s->id] = na;
 	pthread_mutex_unlock(&slab_mutex);
 	array_free(ac);
 	return na;
+}
+
+/* Pop the hottest object of @ac, which has one (see mag_pop_fast) */
+static void *pop(struct array_cache *ac)
+{
+	void *obj = ac->entry[--ac->avail];
+
+	ac->entry[ac->avail] = NULL;
+	return obj;
 }
 
 static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
@@ -363,25 +351,16 @@ static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 			return NULL;
 		ac->alloc_miss++;
 	} else {
-		bump(&ac->alloc_hit);
+		mag_count(&ac->alloc_hit);
 	}
 	return pop(ac);
 }
 
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	struct array_cache *ac;
+	void *obj = mag_pop_fast(s);
 
-	if (likely(s->id < nr_mags)) {
-		ac = mags[s->id];
-		if (likely(ac && ac->avail &&
-			   ac->gen == atomic_load_explicit(&s->gen,
-						memory_order_relaxed))) {
-			bump(&ac->alloc_hit);
-			return pop(ac);
-		}
-	}
-	return alloc_slow(s, gfp);
+	return likely(obj) ? obj : alloc_slow(s, gfp);
 }
 
 static void free_slow(struct kmem_cache *s, void *obj)
@@ -397,33 +376,22 @@ static void free_slow(struct kmem_cache *s, void *obj)
 		flush(ac, MIN(ac->batchcount, ac->avail), true);
 		ac->free_miss++;
 	} else {
-		bump(&ac->free_hit);
+		mag_count(&ac->free_hit);
 	}
 	ac->entry[ac->avail++] = obj;
 }
 
 void mag_free(struct kmem_cache *s, void *obj)
 {
-	struct array_cache *ac;
-
-	if (likely(s->id < nr_mags)) {
-		ac = mags[s->id];
-		if (likely(ac && ac->avail < ac->limit &&
-			   ac->gen == atomic_load_explicit(&s->gen,
-						memory_order_relaxed))) {
-			bump(&ac->free_hit);
-			ac->entry[ac->avail++] = obj;
-			return;
-		}
-	}
-	free_slow(s, obj);
+	if (unlikely(!mag_push_fast(s, obj)))
+		free_slow(s, obj);
 }
 
 void mag_drain_self(struct kmem_cache *s)
 {
 	struct array_cache *ac;
 
-	if (s->id >= nr_mags || !(ac = mags[s->id]) || !ac->avail)
+	if (s->id >= mag_tls_nr || !(ac = mag_tls[s->id]) || !ac->avail)
 		return;
 	flush(ac, ac->avail, false);
 }
@@ -467,7 +435,7 @@ int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared)
 	s->batchcount = (unsigned int)batchcount;
 	s->shared = (unsigned int)shared;
 	od = swap_depot(s, nd, &left);
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
 	pthread_mutex_unlock(&s->list_lock);
 	pthread_mutex_unlock(&slab_mutex);
 

@@ -686,3 +686,26 @@ SCULLC_API void scullc_meminfo(struct scullc_meminfo *info)
 	info->failures = atomic_load_explicit(&nr_failures,
 					      memory_order_relaxed);
 }
+
+/**
+ * scullc_buddyinfo - free blocks per order per zone, DMA then Normal
+ * Fills @out[0 .. min(@nr, SCULLC_NR_ZONES)), each zone under its lock,
+ * and returns SCULLC_NR_ZONES.  Never blocks for memory; any thread.
+ */
+SCULLC_API int scullc_buddyinfo(struct scullc_zone_free *out, int nr)
+{
+	static const int order[SCULLC_NR_ZONES] = { ZONE_DMA, ZONE_NORMAL };
+	int i;
+
+	page_alloc_init();
+	for (i = 0; i < nr && i < SCULLC_NR_ZONES; i++) {
+		struct zone *z = &zones[order[i]];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		snprintf(out[i].name, sizeof(out[i].name), "%s", z->name);
+		pthread_mutex_lock(&z->lock);
+		memcpy(out[i].nr_free, z->nr_free, sizeof(z->nr_free));
+		pthread_mutex_unlock(&z->lock);
+	}
+	return SCULLC_NR_ZONES;
+}

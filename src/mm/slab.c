@@ -219,7 +219,9 @@ static void add_slab(struct kmem_cache *s, struct page *slab)
 	s->nr_free++;
 	s->total_objects += slab->objects;
 	s->free_objects += slab->objects;
-	s->slabs_allocated++;
+	slab_stat(s, KMEM_ALLOC_SLAB);
+	if (slab->order != s->oo.order)
+		slab_stat(s, KMEM_ORDER_FALLBACK);
 }
 
 /* Unlink an empty slab from @s onto @release.  Locked. */
@@ -230,7 +232,7 @@ static void remove_slab(struct kmem_cache *s, struct page *slab,
 	s->nr_free--;
 	s->total_objects -= slab->objects;
 	s->free_objects -= slab->objects;
-	s->slabs_freed++;
+	slab_stat(s, KMEM_FREE_SLAB);
 }
 
 /* The slab to allocate from: a partial one, else an empty one.  Locked. */
@@ -270,8 +272,12 @@ static void put(struct kmem_cache *s, struct page *slab, void *obj,
 	slab->inuse--;
 	s->free_objects++;
 	relist(s, slab, old);
-	if (slab->inuse == 0 && s->nr_free > s->min_partial)
+	if (old == slab->objects)
+		slab_stat(s, KMEM_FREE_ADD_PARTIAL);
+	if (slab->inuse == 0 && s->nr_free > s->min_partial) {
+		slab_stat(s, KMEM_FREE_REMOVE_PARTIAL);
 		remove_slab(s, slab, release);
+	}
 }
 
 /* Empty the depot into the slabs.  Locked. */
@@ -279,6 +285,8 @@ static void drain_depot(struct kmem_cache *s, struct list_head *release)
 {
 	struct array_cache *d = s->depot;
 
+	if (d && d->avail)
+		slab_stat(s, KMEM_CPU_PARTIAL_DRAIN);
 	while (d && d->avail) {
 		void *obj = d->entry[--d->avail];
 
@@ -309,11 +317,15 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 	pthread_mutex_lock(&s->list_lock);
 	for (;;) {
 		d = s->depot;
+		if (d && d->avail && n < nr)
+			slab_stat(s, KMEM_ALLOC_REFILL);
 		while (d && d->avail && n < nr) {
 			objs[n++] = d->entry[--d->avail];
 			d->entry[d->avail] = NULL;  /* as in drain_depot */
 		}
 		while (n < nr && (slab = pick(s))) {
+			if (slab->inuse)
+				slab_stat(s, KMEM_ALLOC_FROM_PARTIAL);
 			while (n < nr && slab->freelist)
 				objs[n++] = take(s, slab);
 		}
@@ -331,7 +343,7 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 		}
 		add_slab(s, slab);
 	}
-	s->alloc_slowpath++;
+	slab_stat(s, KMEM_ALLOC_SLOWPATH);
 	pthread_mutex_unlock(&s->list_lock);
 
 	/* Magazines pop from the top: hand slab objects out in address
@@ -356,10 +368,11 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 	d = s->depot;
 	while (d && d->avail < d->limit && i < nr)
 		d->entry[d->avail++] = objs[i++];
+	if (i)
+		slab_stat(s, KMEM_CPU_PARTIAL_FREE);
 	for (; i < nr; i++)
 		put(s, virt_to_head_page(objs[i]), objs[i], &release);
-	if (freeing)
-		s->free_slowpath++;
+	slab_stat(s, freeing ? KMEM_FREE_SLOWPATH : KMEM_CPUSLAB_FLUSH);
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
@@ -404,10 +417,12 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 			relist(s, slab, old);
 			continue;
 		}
+		if (slab->inuse)
+			slab_stat(s, KMEM_ALLOC_FROM_PARTIAL);
 		obj = take(s, slab);
 		break;
 	}
-	s->alloc_slowpath++;
+	slab_stat(s, KMEM_ALLOC_SLOWPATH);
 	pthread_mutex_unlock(&s->list_lock);
 
 	VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, gfp & __GFP_ZERO);
@@ -437,7 +452,7 @@ void slab_free_locked(struct kmem_cache *s, struct page *slab, void *obj,
 		return;
 	}
 	put(s, slab, obj, &release);
-	s->free_slowpath++;
+	slab_stat(s, KMEM_FREE_SLOWPATH);
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
@@ -621,3 +636,44 @@ SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 	return errors;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Owner tracking                                                      */
+
+/**
+ * kmem_cache_get_locations - allocated objects of @s by caller
+ * Walks every slab under list_lock (as SLUB's list_locations does), so it
+ * sees one consistent state; allocates nothing.  Returns the number of
+ * locations in @loc, sorted by address, -ENOSPC when there are more than
+ * @nr, or -EINVAL when @s has no SLAB_STORE_USER.
+ */
+SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
+					struct kmem_cache_location *loc,
+					size_t nr)
+{
+	struct list_head *lists[] = { &s->partial, &s->full };
+	enum track_item item = free_calls ? TRACK_FREE : TRACK_ALLOC;
+	unsigned long map[SLAB_MAP_LONGS];
+	struct list_head *pos;
+	size_t n = 0;
+	unsigned int l;
+	int err = 0;
+	void *bad;
+
+	pthread_mutex_lock(&s->list_lock);
+	if (!(s->flags & SLAB_STORE_USER))
+		err = -EINVAL;
+	for (l = 0; l < 2 && !err; l++) {
+		list_for_each(pos, lists[l]) {
+			struct page *slab = list_entry(pos, struct page, lru);
+
+			slab_get_map(s, slab, map, &bad);
+			err = debug_add_locations(s, slab, map, item, loc, nr,
+						  &n);
+			if (err)
+				break;
+		}
+	}
+	pthread_mutex_unlock(&s->list_lock);
+	return err ? err : (int)n;
+}
