@@ -601,8 +601,11 @@ unlock:
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
+	struct fs_inode *inode;
 	struct dir_handle *h;
+
+	fs_dir_refresh(fs, ino);             /* a listing starts now */
+	inode = fs_iget_unlocked(fs, ino);
 
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);

@@ -202,6 +202,20 @@ bool fs_unused(struct fs_inode *inode)
 	       __atomic_load_n(&inode->nlookup, __ATOMIC_RELAXED) == 0;
 }
 
+/**
+ * fs_dir_refresh - bring directory @ino's entries up to date, if it is a
+ * directory with fs_dir_ops (slab/); no lock held.  The result is what
+ * the following lookup or listing sees.
+ */
+void fs_dir_refresh(struct fs *fs, fuse_ino_t ino)
+{
+	struct fs_inode *dir = fs_iget_unlocked(fs, ino);
+
+	if (dir && S_ISDIR(dir->mode) && dir->dir.ops &&
+	    dir->dir.ops->refresh)
+		dir->dir.ops->refresh(fs, dir);
+}
+
 /* fs_hold - one more kernel lookup on @inode; ns_lock held (read) */
 void fs_hold(struct fs_inode *inode)
 {
@@ -399,6 +413,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (strlen(name) > FS_NAME_MAX)
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
+	fs_dir_refresh(fs, parent);
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
