@@ -604,13 +604,12 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_inode *inode;
 	struct dir_handle *h;
 
-	fs_dir_refresh(fs, ino);             /* a listing starts now */
 	inode = fs_iget_unlocked(fs, ino);
-
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
 	if (!S_ISDIR(inode->mode))
 		return (void) fuse_reply_err(req, ENOTDIR);
+	fs_dir_refresh(fs, inode);           /* a listing starts now */
 	/* without a cursor readdir still works, walking from the start */
 	h = kzalloc(sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
 	fi->fh = (uintptr_t)h;

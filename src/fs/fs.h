@@ -277,7 +277,7 @@ bool fs_unused(struct fs_inode *inode);                       /* write */
 void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 		   struct fuse_entry_param *e);
 void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
-void fs_dir_refresh(struct fs *fs, fuse_ino_t ino);  /* no lock held */
+void fs_dir_refresh(struct fs *fs, struct fs_inode *dir); /* no lock */
 /* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
 void fs_reply_entry(fuse_req_t req, struct fs *fs,
 		    const struct fuse_entry_param *e);

@@ -203,16 +203,13 @@ bool fs_unused(struct fs_inode *inode)
 }
 
 /**
- * fs_dir_refresh - bring directory @ino's entries up to date, if it is a
- * directory with fs_dir_ops (slab/); no lock held.  The result is what
- * the following lookup or listing sees.
+ * fs_dir_refresh - bring @dir's entries up to date, if it is a directory
+ * with fs_dir_ops (slab/ and its caches'); no lock held.  What the
+ * following lookup or listing sees.  @dir must be one a request holds.
  */
-void fs_dir_refresh(struct fs *fs, fuse_ino_t ino)
+void fs_dir_refresh(struct fs *fs, struct fs_inode *dir)
 {
-	struct fs_inode *dir = fs_iget_unlocked(fs, ino);
-
-	if (dir && S_ISDIR(dir->mode) && dir->dir.ops &&
-	    dir->dir.ops->refresh)
+	if (S_ISDIR(dir->mode) && dir->dir.ops && dir->dir.ops->refresh)
 		dir->dir.ops->refresh(fs, dir);
 }
 
@@ -413,10 +410,15 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (strlen(name) > FS_NAME_MAX)
 		return (void) fuse_reply_err(req, ENAMETOOLONG);
-	fs_dir_refresh(fs, parent);
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
+	if (dir && S_ISDIR(dir->mode) && dir->dir.ops) {
+		/* a directory of the daemon's: bring it up to date first */
+		pthread_rwlock_unlock(&fs->ns_lock);
+		fs_dir_refresh(fs, dir);
+		pthread_rwlock_rdlock(&fs->ns_lock);
+	}
 	if (!dir || !S_ISDIR(dir->mode)) {
 		err = dir ? ENOTDIR : ENOENT;
 	} else if (!(de = fs_dir_find(fs, dir, name))) {

@@ -21,7 +21,10 @@
  * Caches come and go: before each lookup in slab/ and each listing of it,
  * slab_refresh compares the directories with the live caches, makes the
  * missing ones and removes those whose cache is gone, as sysfs does at
- * kmem_cache_create and kmem_cache_destroy.  A struct slab_cache (the
+ * kmem_cache_create and kmem_cache_destroy.  A cache's directory gets
+ * its files at the first lookup in it or listing of it (cache_refresh):
+ * some 60 inodes per cache are charged to the mount's size only once
+ * somebody looks.  A struct slab_cache (the
  * name the files show) is kept until unmount even when its directory
  * goes, because an open file may still point at it.
  *
@@ -50,6 +53,7 @@ struct slab_cache {
 	struct list_head list;       /* fs->slab_caches; ns_lock */
 	struct fs_inode *dir;        /* its directory in slab/, or NULL once
 					the cache is gone; ns_lock */
+	bool populated;              /* dir holds all its files; ns_lock */
 	char name[KMEM_CACHE_NAME_MAX + 1];
 };
 
@@ -336,37 +340,89 @@ static void events_init(void)
 /* ------------------------------------------------------------------ */
 /* The directories                                                     */
 
-/* add_cache_dir - @sc's directory and its files; ns_lock (write) */
-static int add_cache_dir(struct fs *fs, struct fs_inode *slab,
-			 struct slab_cache *sc, unsigned long flags)
+/* populate - give @sc's directory the files it lacks; ns_lock (write) */
+static int populate(struct fs *fs, struct slab_cache *sc, unsigned long flags)
 {
-	size_t i;
+	const struct pseudo_file *pf;
+	size_t i, n = sizeof(attrs) / sizeof(attrs[0]);
 	int ret;
 
-	sc->dir = pseudo_mkdir(fs, slab, sc->name, NULL);
-	if (!sc->dir)
-		return -ENOMEM;
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		if (attrs[i].store_user_only && !(flags & SLAB_STORE_USER))
+	for (i = 0; i < n + KMEM_NR_EVENTS; i++) {
+		pf = i < n ? &attrs[i].file : &events[i - n].file;
+		if (!pf->name || fs_dir_find(fs, sc->dir, pf->name))
 			continue;
-		ret = pseudo_add_file(fs, sc->dir, &attrs[i].file, sc);
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < KMEM_NR_EVENTS; i++) {
-		if (!events[i].file.name)
+		if (i < n && attrs[i].store_user_only &&
+		    !(flags & SLAB_STORE_USER))
 			continue;
-		ret = pseudo_add_file(fs, sc->dir, &events[i].file, sc);
+		ret = pseudo_add_file(fs, sc->dir, pf, sc);
 		if (ret)
-			return ret;
+			return ret;  /* the next lookup or listing goes on */
 	}
+	sc->populated = true;
 	return 0;
 }
+
+struct flags_of {
+	const char *name;
+	unsigned long flags;
+};
+
+static int flags_one(struct kmem_cache *s, void *arg)
+{
+	struct flags_of *f = arg;
+	struct kmem_cache_info info;
+
+	if (strcmp(kmem_cache_name(s), f->name))
+		return 0;
+	get_info(s, &info);
+	f->flags = info.flags;
+	return 1;
+}
+
+/*
+ * cache_refresh - a cache directory's fs_dir_ops.refresh: its files are
+ * made at the first lookup in it or listing of it, not at mount, so that
+ * a mount nobody inspects does not hold some 60 inodes per cache
+ */
+static struct slab_cache *cache_of(struct fs *fs, struct fs_inode *dir)
+{
+	struct slab_cache *sc;
+
+	list_for_each_entry(sc, &fs->slab_caches, list)
+		if (sc->dir == dir)
+			return sc;
+	return NULL;
+}
+
+static void cache_refresh(struct fs *fs, struct fs_inode *dir)
+{
+	struct flags_of f = { NULL, 0 };
+	struct slab_cache *sc;
+	bool done;
+
+	pthread_rwlock_rdlock(&fs->ns_lock);       /* the common case */
+	sc = cache_of(fs, dir);
+	done = !sc || sc->populated;
+	pthread_rwlock_unlock(&fs->ns_lock);
+	if (done)
+		return;
+	pthread_rwlock_wrlock(&fs->ns_lock);
+	sc = cache_of(fs, dir);
+	if (sc && !sc->populated) {
+		f.name = sc->name;
+		if (kmem_cache_for_each(flags_one, &f))  /* still alive */
+			populate(fs, sc, f.flags);
+	}
+	pthread_rwlock_unlock(&fs->ns_lock);
+}
+
+static const struct fs_dir_ops cache_dir_ops = {
+	.refresh = cache_refresh,
+};
 
 /* A live cache, as gathered before the tree changes. */
 struct live {
 	char name[KMEM_CACHE_NAME_MAX + 1];
-	unsigned long flags;
 };
 
 struct gather {
@@ -377,14 +433,10 @@ struct gather {
 static int gather_one(struct kmem_cache *s, void *arg)
 {
 	struct gather *g = arg;
-	struct kmem_cache_info info;
 
-	if (g->nr < g->cap) {
-		get_info(s, &info);
+	if (g->nr < g->cap)
 		snprintf(g->v[g->nr].name, sizeof(g->v[g->nr].name), "%s",
-			 info.name);
-		g->v[g->nr].flags = info.flags;
-	}
+			 kmem_cache_name(s));
 	g->nr++;
 	return 0;
 }
@@ -418,7 +470,6 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 	struct slab_cache *sc;
 	struct fs_dirent *de;
 	size_t i;
-	int ret;
 
 	list_for_each_entry(sc, &fs->slab_caches, list) {
 		if (!sc->dir)
@@ -440,12 +491,29 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 		if (!sc)
 			return -ENOMEM;
 		snprintf(sc->name, sizeof(sc->name), "%s", g->v[i].name);
+		sc->dir = pseudo_mkdir(fs, slab, sc->name, &cache_dir_ops);
+		if (!sc->dir) {
+			kfree(sc);
+			return -ENOMEM;
+		}
 		list_add_tail(&sc->list, &fs->slab_caches);
-		ret = add_cache_dir(fs, slab, sc, g->v[i].flags);
-		if (ret)
-			return ret;
 	}
 	return 0;
+}
+
+/* in_sync - slab/ has a directory for each cache of @g and no other;
+   ns_lock held */
+static bool in_sync(struct fs *fs, struct fs_inode *slab,
+		    const struct gather *g)
+{
+	size_t i;
+
+	if (slab->dir.nr_entries != g->nr)
+		return false;
+	for (i = 0; i < g->nr; i++)
+		if (!fs_dir_find(fs, slab, g->v[i].name))
+			return false;
+	return true;
 }
 
 /* slab_refresh - slab/'s fs_dir_ops.refresh: follow the live caches */
@@ -453,9 +521,17 @@ static void slab_refresh(struct fs *fs, struct fs_inode *slab)
 {
 	struct fs_inode *victims = NULL;
 	struct gather g;
+	bool same;
 
 	if (gather(&g))
 		return;              /* the tree stays as it was */
+	pthread_rwlock_rdlock(&fs->ns_lock);       /* the common case */
+	same = in_sync(fs, slab, &g);
+	pthread_rwlock_unlock(&fs->ns_lock);
+	if (same) {
+		kfree(g.v);
+		return;
+	}
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	sync_dirs(fs, slab, &g, &victims);
 	pthread_rwlock_unlock(&fs->ns_lock);
