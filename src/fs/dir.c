@@ -631,6 +631,8 @@ struct fill {
 	char *buf;
 	size_t size, used;
 	bool plus;
+	bool live;                   /* a directory with fs_dir_ops: its
+					entries are not to be kept */
 	fuse_ino_t *held;            /* plus: the lookups the reply carries */
 	size_t nr_held;              /* entries in held */
 };
@@ -649,6 +651,8 @@ static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
 	memset(&e, 0, sizeof(e));
 	if (f->plus) {
 		fs_fill_entry(f->fs, inode, &e);
+		if (f->live)
+			e.entry_timeout = 0;
 	} else {
 		e.ino = inode->ino;
 		e.attr.st_ino = inode->ino;
@@ -694,6 +698,7 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 	struct list_head *pos;
 	uint64_t c;
 
+	f->live = dir->dir.ops != NULL;
 	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
 		if (c == 1 && !emit(f, ".", dir, c))
 			return;

@@ -406,6 +406,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	struct fs_inode *dir;
 	struct fs_dirent *de;
+	double timeout = fs->timeout;
 	int err = 0;
 
 	if (strlen(name) > FS_NAME_MAX)
@@ -414,10 +415,13 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
 	if (dir && S_ISDIR(dir->mode) && dir->dir.ops) {
-		/* a directory of the daemon's: bring it up to date first */
+		/* a directory of the daemon's, whose names follow what it
+		   shows, not this kernel: brought up to date first, and its
+		   answers, positive or negative, not kept */
 		pthread_rwlock_unlock(&fs->ns_lock);
 		fs_dir_refresh(fs, dir);
 		pthread_rwlock_rdlock(&fs->ns_lock);
+		timeout = 0;
 	}
 	if (!dir || !S_ISDIR(dir->mode)) {
 		err = dir ? ENOTDIR : ENOENT;
@@ -425,6 +429,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		err = ENOENT;
 	} else {
 		fs_fill_entry(fs, de->inode, &e);
+		e.entry_timeout = timeout;
 		fs_hold(de->inode);
 	}
 	pthread_rwlock_unlock(&fs->ns_lock);
@@ -432,7 +437,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		/* a negative entry: names only appear through this kernel,
 		   which replaces it when it creates one */
 		memset(&e, 0, sizeof(e));
-		e.entry_timeout = fs->timeout;
+		e.entry_timeout = timeout;
 		return (void) fuse_reply_entry(req, &e);
 	}
 	if (err)
