@@ -21,10 +21,10 @@
  * Caches come and go: before each lookup in slab/ and each listing of it,
  * slab_refresh compares the directories with the live caches, makes the
  * missing ones and removes those whose cache is gone, as sysfs does at
- * kmem_cache_create and kmem_cache_destroy.  A cache's directory gets
- * its files at the first lookup in it or listing of it (cache_refresh):
- * some 60 inodes per cache are charged to the mount's size only once
- * somebody looks.  A struct slab_cache (the
+ * kmem_cache_create and kmem_cache_destroy.  The first refresh makes
+ * them all, and a cache's directory gets its files at the first lookup in
+ * it or listing of it (cache_refresh): the tree's inodes, some 60 per
+ * cache, are charged to the mount's size only once somebody looks.  A struct slab_cache (the
  * name the files show) is kept until unmount even when its directory
  * goes, because an open file may still point at it.
  *
@@ -544,27 +544,18 @@ static const struct fs_dir_ops slab_dir_ops = {
 };
 
 /**
- * slab_tree_init - make slab/ under @root with a directory per cache
- * Called by pseudo_init with ns_lock held for writing.  Returns 0 or
- * -ENOMEM.  May block for memory.
+ * slab_tree_init - make slab/ under @root; its directories come at the
+ * first lookup in it or listing of it (slab_refresh), so a mount nobody
+ * inspects spends nothing on them.  Called by pseudo_init with ns_lock
+ * held for writing.  Returns 0 or -ENOMEM.  May block for memory.
  */
 int slab_tree_init(struct fs *fs, struct fs_inode *root)
 {
-	struct fs_inode *slab, *victims = NULL;
-	struct gather g;
-	int ret;
-
 	pthread_once(&events_once, events_init);
 	INIT_LIST_HEAD(&fs->slab_caches);
-	slab = pseudo_mkdir(fs, root, "slab", &slab_dir_ops);
-	if (!slab)
+	if (!pseudo_mkdir(fs, root, "slab", &slab_dir_ops))
 		return -ENOMEM;
-	ret = gather(&g);
-	if (ret)
-		return ret;
-	ret = sync_dirs(fs, slab, &g, &victims);  /* removes nothing: a new tree */
-	kfree(g.v);
-	return ret;
+	return 0;
 }
 
 /* slab_tree_exit - free what the tree keeps beside its inodes */
