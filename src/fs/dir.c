@@ -626,13 +626,15 @@ unlock:
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
+	struct fs_inode *inode;
 	struct dir_handle *h;
 
+	inode = fs_iget_unlocked(fs, ino);
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
 	if (!S_ISDIR(inode->mode))
 		return (void) fuse_reply_err(req, ENOTDIR);
+	fs_dir_refresh(fs, inode);           /* a listing starts now */
 	/* without a cursor readdir still works, walking from the start */
 	h = kzalloc(sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
 	fi->fh = (uintptr_t)h;
@@ -654,6 +656,8 @@ struct fill {
 	char *buf;
 	size_t size, used;
 	bool plus;
+	bool live;                   /* a directory with fs_dir_ops: its
+					entries are not to be kept */
 	fuse_ino_t *held;            /* plus: the lookups the reply carries */
 	size_t nr_held;              /* entries in held */
 };
@@ -672,6 +676,8 @@ static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
 	memset(&e, 0, sizeof(e));
 	if (f->plus) {
 		fs_fill_entry(f->fs, inode, &e);
+		if (f->live)
+			e.entry_timeout = 0;
 	} else {
 		e.ino = inode->ino;
 		e.attr.st_ino = inode->ino;
@@ -717,6 +723,7 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 	struct list_head *pos;
 	uint64_t c;
 
+	f->live = dir->dir.ops != NULL;
 	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
 		if (c == 1 && !emit(f, ".", dir, c))
 			return;

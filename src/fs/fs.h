@@ -89,6 +89,7 @@ int fs_parse_size(const char *s, uint64_t *bytes);
 void fs_options_free(struct fs_options *opts);
 void fs_print_help(const char *progname);
 
+struct fs;
 struct fs_dirent;
 struct fs_inode;
 struct pseudo_file;
@@ -120,6 +121,13 @@ struct fs_file_ops {
 		      unsigned int cmd, void *arg, struct fuse_file_info *fi,
 		      unsigned int flags, const void *in_buf, size_t in_bufsz,
 		      size_t out_bufsz);
+};
+
+/* What a directory of the daemon's does beyond an ordinary one. */
+struct fs_dir_ops {
+	/* refresh - bring @dir's entries up to date with what they show,
+	   before a lookup in it or a listing of it; takes ns_lock itself */
+	void (*refresh)(struct fs *fs, struct fs_inode *dir);
 };
 
 /* inode->flags */
@@ -161,6 +169,7 @@ struct fs_inode {
 			fuse_ino_t parent;
 			unsigned long gen;         /* bumped when an entry
 						      leaves: readdir cursors */
+			const struct fs_dir_ops *ops;  /* or NULL; fixed */
 		} dir;
 		char *target;            /* S_ISLNK, kmalloc'd; fixed */
 	};
@@ -197,6 +206,7 @@ struct fs {
 	struct htable names;         /* every entry, by (dir, name) */
 	struct timespec start;       /* mount time: the pseudo-files' times */
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
+	struct list_head slab_caches; /* slab_tree.c's caches; ns_lock */
 };
 
 /* "file.c" - open files, and the devices' operations */
@@ -261,6 +271,7 @@ bool fs_unused(struct fs_inode *inode);                       /* write */
 void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 		   struct fuse_entry_param *e);
 void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
+void fs_dir_refresh(struct fs *fs, struct fs_inode *dir); /* no lock */
 /* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
 void fs_reply_entry(fuse_req_t req, struct fs *fs,
 		    const struct fuse_entry_param *e);
@@ -334,8 +345,37 @@ void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 size_t fs_read_iov_max(unsigned int quantum);
 
 /* "pseudo.c" - the pseudo-files: the allocator's reports */
+struct sbuf;
+
+/*
+ * One pseudo-file, as a seq_file show() and a sysfs store().  @show
+ * renders the whole text into @sb (sbuf_printf, or anything keeping its
+ * len == would-be length rule); @store, if any, takes one write and
+ * returns 0 or -errno.  @data is inode->pseudo.data; @pf lets one function
+ * serve several files.  The entry outlives every inode showing it.
+ */
+struct pseudo_file {
+	const char *name;
+	void (*show)(struct fs *fs, const struct pseudo_file *pf, void *data,
+		     struct sbuf *sb);
+	int (*store)(struct fs *fs, const struct pseudo_file *pf, void *data,
+		     const char *buf, size_t len);
+};
+
 /* pseudo_init - make the pseudo-files and link them under @root; called
    by fs_init with ns_lock held for writing.  0 or -ENOMEM. */
 int pseudo_init(struct fs *fs, struct fs_inode *root);
+/* the building blocks, for pseudo.c and slab_tree.c; ns_lock (write) */
+int pseudo_add_file(struct fs *fs, struct fs_inode *dir,
+		    const struct pseudo_file *pf, void *data);
+struct fs_inode *pseudo_mkdir(struct fs *fs, struct fs_inode *parent,
+			      const char *name, const struct fs_dir_ops *dops);
+void pseudo_rmdir(struct fs *fs, struct fs_dirent *de,
+		  struct fs_inode **victims);
+void pseudo_evict(struct fs *fs, struct fs_inode *victims);  /* no lock */
+
+/* "slab_tree.c" - slab/: SLUB's /sys/kernel/slab for libscullc's caches */
+int slab_tree_init(struct fs *fs, struct fs_inode *root);  /* ns_lock (w) */
+void slab_tree_exit(struct fs *fs);        /* at unmount, single-threaded */
 
 #endif /* SCULLCFS_FS_H */

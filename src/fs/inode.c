@@ -202,6 +202,17 @@ bool fs_unused(struct fs_inode *inode)
 	       __atomic_load_n(&inode->nlookup, __ATOMIC_RELAXED) == 0;
 }
 
+/**
+ * fs_dir_refresh - bring @dir's entries up to date, if it is a directory
+ * with fs_dir_ops (slab/ and its caches'); no lock held.  What the
+ * following lookup or listing sees.  @dir must be one a request holds.
+ */
+void fs_dir_refresh(struct fs *fs, struct fs_inode *dir)
+{
+	if (S_ISDIR(dir->mode) && dir->dir.ops && dir->dir.ops->refresh)
+		dir->dir.ops->refresh(fs, dir);
+}
+
 /* fs_hold - one more kernel lookup on @inode; ns_lock held (read) */
 void fs_hold(struct fs_inode *inode)
 {
@@ -348,6 +359,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	struct fs_inode *dir;
 	struct fs_dirent *de;
+	double timeout = fs->timeout;
 	int err = 0;
 
 	if (strlen(name) > FS_NAME_MAX)
@@ -355,12 +367,22 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
+	if (dir && S_ISDIR(dir->mode) && dir->dir.ops) {
+		/* a directory of the daemon's, whose names follow what it
+		   shows, not this kernel: brought up to date first, and its
+		   answers, positive or negative, not kept */
+		pthread_rwlock_unlock(&fs->ns_lock);
+		fs_dir_refresh(fs, dir);
+		pthread_rwlock_rdlock(&fs->ns_lock);
+		timeout = 0;
+	}
 	if (!dir || !S_ISDIR(dir->mode)) {
 		err = dir ? ENOTDIR : ENOENT;
 	} else if (!(de = fs_dir_find(fs, dir, name))) {
 		err = ENOENT;
 	} else {
 		fs_fill_entry(fs, de->inode, &e);
+		e.entry_timeout = timeout;
 		fs_hold(de->inode);
 	}
 	pthread_rwlock_unlock(&fs->ns_lock);
@@ -368,7 +390,7 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		/* a negative entry: names only appear through this kernel,
 		   which replaces it when it creates one */
 		memset(&e, 0, sizeof(e));
-		e.entry_timeout = fs->timeout;
+		e.entry_timeout = timeout;
 		return (void) fuse_reply_entry(req, &e);
 	}
 	if (err)

@@ -23,7 +23,9 @@
  * thread exists yet, and at the end the session has joined them all, and
  * an exiting thread gives its per-thread caches back.
  *
- * The baseline lives in libc's heap, not in the caches it measures.
+ * The caches are found with kmem_cache_for_each, never by parsing
+ * slabinfo's text.  The baseline lives in libc's heap, not in the caches
+ * it measures.
  *
  * Single-threaded: both ends run while no request is being served, so
  * ns_lock is taken only where the functions called expect it.
@@ -42,7 +44,8 @@
 #define FS_IOV_POOL_MIN  4           /* reads that always make progress */
 
 struct fs_leaks {
-	size_t nr;
+	size_t nr, cap;              /* caches recorded, room for them */
+	unsigned long lost;          /* leaks_check's count */
 	struct {
 		char name[KMEM_CACHE_NAME_MAX + 1];
 		unsigned long held;
@@ -58,62 +61,71 @@ static unsigned long held(struct kmem_cache *s)
 	return st.active_objs - st.shared_avail - st.internal_objs;
 }
 
-/* The names of the caches alive now, from slabinfo; NULL on failure */
-static char *cache_names(size_t *nr)
+static int count_one(struct kmem_cache *s, void *arg)
 {
-	size_t len = slabinfo_read(NULL, 0) + 4096, n = 0;
-	char *text = malloc(len), *line, *save;
+	(void)s;
+	++*(size_t *)arg;
+	return 0;
+}
 
-	if (!text)
-		return NULL;
-	slabinfo_read(text, len);
-	/* skip the two header lines; keep each line's first word */
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
-			continue;
-		line[strcspn(line, " ")] = '\0';
-		memmove(text + n, line, strlen(line) + 1);
-		n += strlen(line) + 1;
-	}
-	*nr = n;
-	return text;
+/* record_one - one cache's name and what it holds, into the baseline */
+static int record_one(struct kmem_cache *s, void *arg)
+{
+	struct fs_leaks *b = arg;
+
+	if (b->nr == b->cap)
+		return 1;            /* created meanwhile: checked next time */
+	snprintf(b->cache[b->nr].name, sizeof(b->cache[b->nr].name), "%s",
+		 kmem_cache_name(s));
+	b->cache[b->nr++].held = held(s);
+	return 0;
 }
 
 /**
  * leaks_start - record what every cache holds before the mount
  * Returns the baseline, or NULL (with a warning logged) when it cannot be
- * taken; leaks_check(NULL) then checks nothing.  Call before any
- * thread but the caller uses the allocator.
+ * taken; leaks_check(NULL) then checks nothing.  Call before any thread
+ * but the caller uses the allocator.
  */
 static struct fs_leaks *leaks_start(void)
 {
-	struct fs_leaks *b = NULL;
-	size_t bytes, count = 0, i = 0;
-	struct kmem_cache *s;
-	char *names, *p;
+	struct fs_leaks *b;
+	size_t count = 0;
 
-	names = cache_names(&bytes);
-	for (p = names; names && p < names + bytes; p += strlen(p) + 1)
-		count++;
-	if (names)
-		b = malloc(sizeof(*b) + count * sizeof(b->cache[0]));
+	kmem_cache_for_each(count_one, &count);
+	b = malloc(sizeof(*b) + count * sizeof(b->cache[0]));
 	if (!b) {
 		fuse_log(FUSE_LOG_WARNING, "scullcfs: no leak check at "
 			 "unmount: out of memory\n");
-		free(names);
 		return NULL;
 	}
-	for (p = names; p < names + bytes; p += strlen(p) + 1) {
-		s = kmem_cache_find(p);
-		if (!s)
-			continue;
-		snprintf(b->cache[i].name, sizeof(b->cache[i].name), "%s", p);
-		b->cache[i++].held = held(s);
-	}
-	b->nr = i;
-	free(names);
+	b->nr = 0;
+	b->cap = count;
+	b->lost = 0;
+	kmem_cache_for_each(record_one, b);
 	return b;
+}
+
+/* check_one - compare one live cache with its baseline, if it has one */
+static int check_one(struct kmem_cache *s, void *arg)
+{
+	struct fs_leaks *b = arg;
+	const char *name = kmem_cache_name(s);
+	unsigned long now;
+	size_t i;
+
+	for (i = 0; i < b->nr; i++) {
+		if (strcmp(b->cache[i].name, name))
+			continue;
+		now = held(s);
+		if (now > b->cache[i].held) {
+			fuse_log(FUSE_LOG_ERR, "scullcfs: %lu objects of %s "
+				 "leaked\n", now - b->cache[i].held, name);
+			b->lost += now - b->cache[i].held;
+		}
+		break;
+	}
+	return 0;
 }
 
 /**
@@ -123,21 +135,12 @@ static struct fs_leaks *leaks_start(void)
  */
 static unsigned long leaks_check(struct fs_leaks *b)
 {
-	unsigned long lost = 0, now;
-	struct kmem_cache *s;
+	unsigned long lost;
 
-	for (size_t i = 0; b && i < b->nr; i++) {
-		s = kmem_cache_find(b->cache[i].name);
-		if (!s)
-			continue;
-		now = held(s);
-		if (now > b->cache[i].held) {
-			fuse_log(FUSE_LOG_ERR, "scullcfs: %lu objects of %s "
-				 "leaked\n", now - b->cache[i].held,
-				 b->cache[i].name);
-			lost += now - b->cache[i].held;
-		}
-	}
+	if (!b)
+		return 0;
+	kmem_cache_for_each(check_one, b);
+	lost = b->lost;
 	free(b);
 	return lost;
 }
@@ -251,6 +254,7 @@ int fs_destroy(struct fs *fs)
 	}
 	htable_destroy(&fs->inodes);
 	htable_destroy(&fs->names);
+	slab_tree_exit(fs);
 	if (fs->iov_pool)
 		mempool_destroy(fs->iov_pool);
 	fs->iov_pool = NULL;

@@ -21,6 +21,10 @@
  *              Devices are named by inode number (a file may have several
  *              names, or none); runs of items holding the same number of
  *              quanta share one line.
+ *   buddyinfo  the page allocator's free blocks of each order in each
+ *              zone, in /proc/buddyinfo's format.
+ *   slab/      one directory per cache, as SLUB's /sys/kernel/slab
+ *              (slab_tree.c).
  *
  * Reads follow the seq_file rule.  Like /proc files the pseudo-files have
  * size 0 and are opened with direct_io, so every read reaches the daemon.
@@ -53,7 +57,7 @@
  */
 
 #include "fs/fs.h"
-#include "sbuf.h"
+#include "fs/formats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,17 +71,6 @@
 #define SNAP_SLACK  512    /* growth allowed between sizing and render */
 #define STORE_MAX   4096   /* the longest write a store takes (sysfs: a
 			      page) */
-
-/*
- * One pseudo-file.  @show renders the whole text into @sb (sbuf_printf,
- * or anything keeping its len == would-be length rule); @store, if any,
- * takes one write and returns 0 or -errno.  @data is inode->pseudo.data.
- */
-struct pseudo_file {
-	const char *name;
-	void (*show)(struct fs *fs, void *data, struct sbuf *sb);
-	int (*store)(struct fs *fs, void *data, const char *buf, size_t len);
-};
 
 /* A rendered report. */
 struct snap {
@@ -131,12 +124,14 @@ static int add_item(uint64_t item, unsigned long quanta, void *arg)
 }
 
 /* show_scullcmem - every device's layout; takes ns_lock (read) */
-static void show_scullcmem(struct fs *fs, void *data, struct sbuf *sb)
+static void show_scullcmem(struct fs *fs, const struct pseudo_file *pf,
+			   void *data, struct sbuf *sb)
 {
 	struct scull_dev_info info;
 	struct item_run run = { .sb = sb };
 	struct fs_inode *inode;
 
+	(void)pf;
 	(void)data;
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	list_for_each_entry(inode, &fs->devices, devices) {
@@ -153,31 +148,50 @@ static void show_scullcmem(struct fs *fs, void *data, struct sbuf *sb)
 }
 
 /* show_slabinfo - the allocator's /proc/slabinfo report */
-static void show_slabinfo(struct fs *fs, void *data, struct sbuf *sb)
+static void show_slabinfo(struct fs *fs, const struct pseudo_file *pf,
+			  void *data, struct sbuf *sb)
 {
 	size_t room = sb->len < sb->cap ? sb->cap - sb->len : 0;
 
 	(void)fs;
+	(void)pf;
 	(void)data;
 	sb->len += slabinfo_read(room ? sb->buf + sb->len : NULL, room);
 }
 
 /* store_slabinfo - one tuning command, whatever the offset, as
    /proc/slabinfo: a command split over two writes fails, as it did */
-static int store_slabinfo(struct fs *fs, void *data, const char *buf,
-			  size_t len)
+static int store_slabinfo(struct fs *fs, const struct pseudo_file *pf,
+			  void *data, const char *buf, size_t len)
 {
 	(void)fs;
+	(void)pf;
 	(void)data;
 	if (len > SLABINFO_WRITE_MAX)
 		return -EINVAL;
 	return slabinfo_write(buf, len);
 }
 
+/* show_buddyinfo - free blocks per order in each zone, as
+   /proc/buddyinfo (mm/vmstat.c's frag_show) */
+static void show_buddyinfo(struct fs *fs, const struct pseudo_file *pf,
+			   void *data, struct sbuf *sb)
+{
+	struct scullc_zone_free zones[SCULLC_NR_ZONES];
+	int nr;
+
+	(void)fs;
+	(void)pf;
+	(void)data;
+	nr = scullc_buddyinfo(zones, SCULLC_NR_ZONES);
+	fmt_buddyinfo(sb, zones, nr < SCULLC_NR_ZONES ? nr : SCULLC_NR_ZONES);
+}
+
 /* The files at the root, in the order a listing shows them. */
 static const struct pseudo_file root_files[] = {
 	{ "slabinfo",  show_slabinfo, store_slabinfo },
 	{ "scullcmem", show_scullcmem, NULL },
+	{ "buddyinfo", show_buddyinfo, NULL },
 };
 
 static void snap_put(struct snap *snap)
@@ -203,7 +217,7 @@ static struct snap *render(struct fs *fs, struct fs_inode *inode)
 		sb.cap = want;
 		sb.len = 0;
 		sb.buf[0] = '\0';
-		pf->show(fs, inode->pseudo.data, &sb);
+		pf->show(fs, pf, inode->pseudo.data, &sb);
 		if (sb.len < sb.cap)
 			break;
 		kfree(snap);
@@ -296,7 +310,7 @@ static void pseudo_write_buf(fuse_req_t req, struct fs_inode *inode,
 	got = fuse_buf_copy(&dst, bufv, 0);
 	if (got < 0)
 		return (void) fuse_reply_err(req, (int)-got);
-	err = pf->store(fs_from_req(req), inode->pseudo.data, buf,
+	err = pf->store(fs_from_req(req), pf, inode->pseudo.data, buf,
 			(size_t)got);
 	if (err)
 		return (void) fuse_reply_err(req, -err);
@@ -338,9 +352,12 @@ static mode_t file_mode(const struct fs *fs, const struct pseudo_file *pf)
 	return S_IFREG | (fs->opt.stats_mode & 0444) | (pf->store ? 0200 : 0);
 }
 
-/* add_file - make the pseudo-file @pf showing @data, named in @dir;
-   ns_lock held for writing.  0 or -ENOMEM. */
-static int add_file(struct fs *fs, struct fs_inode *dir,
+/**
+ * pseudo_add_file - make the pseudo-file @pf showing @data, named
+ * @pf->name in @dir.  The caller holds ns_lock for writing.  Returns 0 or
+ * -ENOMEM.  May block for memory.
+ */
+int pseudo_add_file(struct fs *fs, struct fs_inode *dir,
 		    const struct pseudo_file *pf, void *data)
 {
 	struct fs_inode *inode;
@@ -356,7 +373,84 @@ static int add_file(struct fs *fs, struct fs_inode *dir,
 		return -ENOMEM;
 	}
 	inode->nlink = 1;
+	fs_touch(dir, FS_MTIME | FS_CTIME);
 	return 0;
+}
+
+/**
+ * pseudo_mkdir - make the fixed directory @name in @parent, whose entries
+ * only the daemon makes; @dops, if not NULL, brings them up to date before
+ * each lookup in it and listing of it.  The caller holds ns_lock for
+ * writing.  Returns the directory, or NULL (ENOMEM).  May block.
+ */
+struct fs_inode *pseudo_mkdir(struct fs *fs, struct fs_inode *parent,
+			      const char *name, const struct fs_dir_ops *dops)
+{
+	struct fs_inode *dir;
+
+	dir = fs_new_fixed(fs, S_IFDIR | 0555, NULL);
+	if (!dir)
+		return NULL;
+	dir->dir.parent = parent->ino;
+	dir->dir.ops = dops;
+	if (fs_dir_add(fs, parent, name, dir)) {
+		fs_unhash(fs, dir);
+		fs_evict(fs, dir);
+		return NULL;
+	}
+	dir->nlink = 2;
+	parent->nlink++;
+	fs_touch(parent, FS_MTIME | FS_CTIME);
+	return dir;
+}
+
+/* drop_name - remove the entry @de, its inode to @victims if nothing
+   holds it; ns_lock held for writing */
+static void drop_name(struct fs *fs, struct fs_dirent *de,
+		      struct fs_inode **victims)
+{
+	struct fs_inode *inode = de->inode, *dir = de->dir;
+
+	fs_dir_del(fs, de);
+	if (S_ISDIR(inode->mode))
+		__atomic_store_n(&dir->nlink, dir->nlink - 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&inode->nlink, 0, __ATOMIC_RELAXED);
+	fs_touch(inode, FS_CTIME);
+	fs_touch(dir, FS_MTIME | FS_CTIME);
+	if (fs_unused(inode)) {
+		fs_unhash(fs, inode);
+		inode->hash.next = *victims ? &(*victims)->hash : NULL;
+		*victims = inode;
+	}
+}
+
+/**
+ * pseudo_rmdir - remove the fixed directory @de names and the files in
+ * it (not subdirectories: there are none), as sysfs does when its object
+ * goes.  Inodes the kernel still holds stay until it forgets them; their
+ * files then read as empty.  The caller holds ns_lock for writing and
+ * frees @victims with pseudo_evict after unlocking.  Never needs memory.
+ */
+void pseudo_rmdir(struct fs *fs, struct fs_dirent *de,
+		  struct fs_inode **victims)
+{
+	struct fs_inode *dir = de->inode;
+	struct fs_dirent *child, *tmp;
+
+	list_for_each_entry_safe(child, tmp, &dir->dir.entries, list)
+		drop_name(fs, child, victims);
+	drop_name(fs, de, victims);
+}
+
+/* pseudo_evict - free what pseudo_rmdir left; no lock held */
+void pseudo_evict(struct fs *fs, struct fs_inode *victims)
+{
+	struct fs_inode *next;
+
+	for (; victims; victims = next) {
+		next = hnode_entry(victims->hash.next, struct fs_inode, hash);
+		fs_evict(fs, victims);
+	}
 }
 
 /**
@@ -371,9 +465,9 @@ int pseudo_init(struct fs *fs, struct fs_inode *root)
 	int ret;
 
 	for (i = 0; i < sizeof(root_files) / sizeof(root_files[0]); i++) {
-		ret = add_file(fs, root, &root_files[i], NULL);
+		ret = pseudo_add_file(fs, root, &root_files[i], NULL);
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return slab_tree_init(fs, root);
 }
