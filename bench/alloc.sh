@@ -9,7 +9,7 @@ ALLOCBENCH=$top_builddir/bench/allocbench
 
 # preload_path LIBRARY - where the dynamic linker finds LIBRARY, or nothing
 preload_path() {
-	ldconfig -p | awk -v lib="$1" '$1 == lib { print $NF; exit }'
+	ldconfig -p | awk -v lib="$1" '$1 == lib && !found { print $NF; found = 1 }'
 }
 
 # alloc_run SUBJECT ARGS... - allocbench for one subject
@@ -28,7 +28,7 @@ alloc_run() {
 
 alloc_section() {
 	local subjects="kmem_cache kmalloc glibc" peer=glibc
-	local name lib round test pattern size threads count label unit s
+	local name lib round test pattern size threads count label unit s value
 	declare -gA ALLOC_PRELOAD=()
 
 	for name in jemalloc:libjemalloc.so.2 mimalloc:libmimalloc.so.2 \
@@ -61,8 +61,9 @@ alloc_section() {
 			pair | batch) label="$label, $threads thr" ;;
 			esac
 			for s in $subjects; do
-				record alloc "$label" "$unit" "$s" "$round" \
-					"$(alloc_run "$s" "$pattern" "$size" "$threads" "$count")"
+				value=$(alloc_run "$s" "$pattern" "$size" "$threads" "$count") ||
+					die "allocbench failed: $s $pattern $size $threads $count"
+				record alloc "$label" "$unit" "$s" "$round" "$value"
 			done
 		done
 	done

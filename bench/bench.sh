@@ -17,7 +17,10 @@
 #   BENCH_ONLY    the sections to run, of "alloc fs mem" (default all)
 #   BENCH_OUT     results, tables and plots (default $top_builddir/bench-results)
 #   BENCH_SCULLCFS_OPTS  mount options added for scullcfs ("-o ..." form)
-set -eu
+#   BENCH_SCULLCFS_VARIANTS  space-separated option strings: each adds a
+#                 subject to the filesystem section, scullcfs mounted
+#                 with -o that string (e.g. "cache=never writeback")
+set -eu -o pipefail
 
 : "${top_builddir:?run me through make bench}" "${top_srcdir:?}"
 BENCH_SCALE=${BENCH_SCALE:-full}
@@ -25,17 +28,28 @@ BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_ONLY=${BENCH_ONLY:-alloc fs mem}
 BENCH_OUT=${BENCH_OUT:-$top_builddir/bench-results}
 BENCH_SCULLCFS_OPTS=${BENCH_SCULLCFS_OPTS:-}
+BENCH_SCULLCFS_VARIANTS=${BENCH_SCULLCFS_VARIANTS:-}
 BENCH=$top_srcdir/bench
 
 # Sizes by scale.  MiB unless said otherwise.
 case $BENCH_SCALE in
 full)
-	ALLOC_PAIRS=5000000 ALLOC_PRODCONS=1000000
-	ALLOC_BATCH_BYTES=$((400 << 20)) ALLOC_MEM_BYTES=$((64 << 20))
+	ALLOC_PAIRS=5000000 ALLOC_PRODCONS=200000
+	ALLOC_BATCH_BYTES=$((200 << 20)) ALLOC_MEM_BYTES=$((64 << 20))
+	FS_SIZE=10g FS_FILE_MIB=2048 FS_RAND_IO_MIB=64 FS_RAND_SECS=30
+	FS_SEQ_MIB="64 1024 8192" FS_SMALL_FILES=20000 FS_LS_FILES=50000
+	FS_CP_SOURCE=/usr/include
+	MEM_MIB="1024 4096" MEM_SMALL_FILES=100000
+	NEED_RAM_GIB=12
 	;;
 quick)
-	ALLOC_PAIRS=500000 ALLOC_PRODCONS=100000
+	ALLOC_PAIRS=500000 ALLOC_PRODCONS=50000
 	ALLOC_BATCH_BYTES=$((40 << 20)) ALLOC_MEM_BYTES=$((8 << 20))
+	FS_SIZE=1g FS_FILE_MIB=128 FS_RAND_IO_MIB=16 FS_RAND_SECS=10
+	FS_SEQ_MIB="16 64 256" FS_SMALL_FILES=2000 FS_LS_FILES=5000
+	FS_CP_SOURCE=/usr/include/linux
+	MEM_MIB="64 256" MEM_SMALL_FILES=10000
+	NEED_RAM_GIB=2
 	;;
 *)
 	echo "bench: BENCH_SCALE is full or quick, not '$BENCH_SCALE'" >&2
@@ -60,28 +74,53 @@ report() {
 	} | tee -a "$TABLE"
 }
 
+# plot SCRIPT DATA SUBJECTS NAME - draw NAME.png and NAME.svg in BENCH_OUT
+plot() {
+	gnuplot -e "dat='$2'; dir='$2'; subjects='$3'; out='$BENCH_OUT/$4'" \
+		"$BENCH/$1" || say "bench: gnuplot failed to draw $4"
+}
+
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-# Whatever runs cleans up after itself on any exit; sections push their
-# own steps onto CLEANUP (run last pushed first).
-CLEANUP=()
-cleanup() {
-	local i
-	for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do
-		eval "${CLEANUP[i]}" || true
+# The undo stack: each step that must be undone (a mount, a daemon) pushes
+# the command that undoes it; unwind_to N runs and pops them, last first,
+# down to depth N.  On any exit everything is undone.
+UNDO=()
+push_undo() { UNDO+=("$*"); }
+unwind_to() {
+	local last
+	while [ "${#UNDO[@]}" -gt "$1" ]; do
+		last=$((${#UNDO[@]} - 1))
+		eval "${UNDO[last]}" || true
+		unset "UNDO[last]"
 	done
-	CLEANUP=()
-	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+cleanup() {
+	unwind_to 0
+	if [ -n "${WORK:-}" ]; then
+		rm -rf --one-file-system "$WORK"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# need_packages - what is missing for the sections asked for
+# What the sections asked for need: packages (named, never installed
+# here), root for mounting tmpfs, /dev/fuse, and the RAM that the largest
+# file takes in tmpfs or in the daemon (plus what the kernel caches).
 missing=
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
-case " $BENCH_ONLY " in *" fs "* | *" mem "*) need fio fio;; esac
 need gnuplot gnuplot-nox
+case " $BENCH_ONLY " in
+*" fs "* | *" mem "*)
+	need fio fio
+	[ "$(id -u)" -eq 0 ] || die "the filesystem sections mount tmpfs: run as root, or BENCH_ONLY=alloc"
+	[ -c /dev/fuse ] || die "no /dev/fuse: the filesystem sections need FUSE"
+	avail=$(awk '/^MemAvailable:/ { print int($2 / 1048576) }' /proc/meminfo)
+	[ "$avail" -ge "$NEED_RAM_GIB" ] ||
+		die "$BENCH_SCALE scale needs $NEED_RAM_GIB GiB of available RAM, $avail GiB here"
+	;;
+esac
 if [ -n "$missing" ]; then
 	say "bench: missing packages; as root, run:"
 	say "  apt-get install -y$missing"
@@ -92,9 +131,10 @@ mkdir -p "$BENCH_OUT"
 RESULTS=$BENCH_OUT/results.tsv
 TABLE=$BENCH_OUT/table.txt
 : >"$RESULTS"
+: >"$BENCH_OUT/daemons.log"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scullcfs-bench.XXXXXX")
 
-for f in alloc; do
+for f in alloc mounts fs mem; do
 	# shellcheck source=/dev/null
 	. "$BENCH/$f.sh"
 done
@@ -108,6 +148,8 @@ done
 for section in $BENCH_ONLY; do
 	case $section in
 	alloc) alloc_section ;;
+	fs) fs_section ;;
+	mem) mem_section ;;
 	*) die "unknown section '$section' in BENCH_ONLY" ;;
 	esac
 done

@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# fs.sh - the filesystem section of bench.sh (sourced)
+#
+# Each round mounts every subject afresh in turn and runs the whole list of
+# workloads on it: fio (psync engine) on one file, then small files,
+# ls -l, cp -r and rm -rf (not on null, which is a single file).  fio's
+# writes end with an fsync, so a writeback cache is timed to the point
+# where the daemon has the data.  Nothing drops the page cache between
+# jobs (fio's invalidate=0): reads find what the filesystem's own cache
+# policy kept of the writes before them, as a program reading back what
+# it wrote would (passthrough_ll's default cache=auto drops a file's pages
+# at each open; a daemon that keeps them is read at the kernel's speed).
+# Files are created by the job's own open, never laid out beforehand
+# (null could not be).  Random I/O moves FS_RAND_IO_MIB among all its
+# jobs, stopping after FS_RAND_SECS seconds on a slow subject (the rate is
+# of the time run).  Every figure is a rate: higher is better.
+
+SMALLFILES=$top_builddir/bench/smallfiles
+
+# fio_job LABEL UNIT FIO-OPTIONS... - one fio run on $FILE; records
+# MiB/s (UNIT MiB/s) or operations per second (UNIT IOPS), reads and
+# writes together
+fio_job() {
+	local label=$1 unit=$2 value
+	shift 2
+	value=$(fio --name=bench --ioengine=psync --filename="$FILE" \
+		--fallocate=none --create_on_open=1 --end_fsync=1 --invalidate=0 \
+		--group_reporting \
+		--output-format=terse --terse-version=3 "$@" |
+		awk -F';' -v unit="$unit" '
+			{ kib += $7 + $48; iops += $8 + $49 }
+			END { print unit == "IOPS" ? iops : kib / 1024 }') ||
+		die "fio failed on $SUBJECT: $label"
+	record fs "$label" "$unit" "$SUBJECT" "$ROUND" "$value"
+}
+
+# timed_rate LABEL COUNT COMMAND... - run COMMAND, record COUNT per second
+timed_rate() {
+	local label=$1 n=$2 t0 t1
+	shift 2
+	t0=$EPOCHREALTIME
+	"$@" >/dev/null || die "$SUBJECT: $label: $* failed"
+	t1=$EPOCHREALTIME
+	record fs "$label" files/s "$SUBJECT" "$ROUND" \
+		"$(awk -v n="$n" -v t0="$t0" -v t1="$t1" \
+			'BEGIN { printf "%.1f", n / (t1 - t0) }')"
+}
+
+# new_file - start the next workload with no file (null has only its own)
+new_file() {
+	[ "$SUBJECT" = null ] || rm -f "$FILE"
+}
+
+fs_fio_workloads() {
+	local file=$FS_FILE_MIB quarter=$((FS_FILE_MIB / 4)) rw jobs size
+	local seq=(--bs=1M --size="${file}M")
+	local part=(--bs=1M --numjobs=4 --size="${quarter}M" --offset_increment="${quarter}M")
+	local rand=(--bs=4k --size="${file}M" --randrepeat=1 --norandommap
+		    --runtime="$FS_RAND_SECS")
+
+	new_file
+	fio_job "seq write $(mib "$file"), 1 MiB, 1 job" MiB/s --rw=write "${seq[@]}"
+	fio_job "seq read $(mib "$file"), 1 MiB, 1 job" MiB/s --rw=read "${seq[@]}"
+	fio_job "rewrite $(mib "$file"), 1 MiB, 1 job" MiB/s --rw=write "${seq[@]}"
+	for rw in read write; do
+		for jobs in 1 4; do
+			fio_job "rand $rw 4 KiB, $jobs job$(plural "$jobs")" IOPS \
+				--rw="rand$rw" "${rand[@]}" --numjobs="$jobs" \
+				--io_size="$((FS_RAND_IO_MIB / jobs))M"
+		done
+	done
+	new_file
+	fio_job "seq write $(mib "$file"), 1 MiB, 4 jobs" MiB/s --rw=write "${part[@]}"
+	fio_job "seq read $(mib "$file"), 1 MiB, 4 jobs" MiB/s --rw=read "${part[@]}"
+	for size in $FS_SEQ_MIB; do
+		new_file
+		fio_job "seq write $(mib "$size"), 1 MiB, 1 job" MiB/s \
+			--rw=write --bs=1M --size="${size}M"
+	done
+	new_file
+}
+
+fs_tree_workloads() {
+	local dir=$TARGET/tree phase rate n
+
+	mkdir "$dir"
+	"$SMALLFILES" "$dir" "$FS_SMALL_FILES" 4096 |
+		while read -r phase rate; do
+			record fs "$FS_SMALL_FILES files: $phase, 4 KiB" files/s \
+				"$SUBJECT" "$ROUND" "$rate"
+		done
+	"$SMALLFILES" "$dir" "$FS_LS_FILES" 0 c >/dev/null
+	timed_rate "ls -l, $FS_LS_FILES files" "$FS_LS_FILES" ls -l "$dir"
+	rm -rf "$dir"
+
+	n=$(find "$FS_CP_SOURCE" | wc -l)
+	timed_rate "cp -r $FS_CP_SOURCE ($n entries)" "$n" \
+		cp -r "$FS_CP_SOURCE" "$TARGET/copy"
+	timed_rate "rm -rf of that copy" "$n" rm -rf "$TARGET/copy"
+}
+
+# mib N - N MiB as people write it
+mib() { [ "$1" -ge 1024 ] && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
+plural() { [ "$1" -eq 1 ] || echo s; }
+
+fs_section() {
+	local subjects=scullcfs ours=scullcfs variant peer
+
+	for variant in $BENCH_SCULLCFS_VARIANTS; do
+		ours="$ours scullcfs:$variant"
+	done
+	subjects=$ours
+	for peer in tmpfs null ptll ptll-wb; do
+		case $peer in
+		null) build_peer null || continue ;;
+		ptll*) build_peer passthrough_ll || continue ;;
+		esac
+		subjects="$subjects $peer"
+	done
+	# the source of cp -r is read from the page cache in every round
+	tar cf - "$FS_CP_SOURCE" 2>/dev/null | cat >/dev/null
+
+	for ROUND in $(seq "$BENCH_ROUNDS"); do
+		for SUBJECT in $subjects; do
+			say "bench: filesystem, round $ROUND of $BENCH_ROUNDS: $SUBJECT"
+			subject_up "$SUBJECT"
+			FILE=$TARGET
+			[ "$SUBJECT" = null ] || FILE=$TARGET/file
+			fs_fio_workloads
+			[ "$SUBJECT" = null ] || fs_tree_workloads
+			subject_down
+		done
+	done
+	report fs "filesystem: MiB/s, IOPS or files per second; higher is better
+   (null: libfuse's null example, the FUSE transport's ceiling; ptll:
+   libfuse's passthrough_ll over a tmpfs; ptll-wb: with writeback cache)" \
+		"$subjects" "$ours" "tmpfs ptll-wb" "$BENCH_OUT/fs.dat"
+	plot throughput.gp "$BENCH_OUT/fs.dat" "$subjects" throughput
+}
