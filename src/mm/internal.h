@@ -451,6 +451,9 @@ void kmalloc_init(void);          /* once, by the constructor (cache.c) */
 void *kmalloc_nomag(size_t size, gfp_t gfp);
 void kfree_nomag(const void *p);
 
-/* "mempool.c" has no private API; "slabinfo.c" neither. */
+/* "mempool.c" */
+unsigned long mempool_late_wakeups(mempool_t *pool);
+
+/* "slabinfo.c" has no private API. */
 
 #endif /* SCULLC_INTERNAL_H */
