@@ -771,4 +771,4 @@ static Suite *debug_suite(void)
 	return s;
 }
 
-UNIT_MAIN(debug_suite)
+UNIT_MAIN(debug_suite, 20)

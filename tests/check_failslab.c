@@ -389,4 +389,4 @@ static Suite *failslab_suite(void)
 	return s;
 }
 
-UNIT_MAIN(failslab_suite)
+UNIT_MAIN(failslab_suite, 20)

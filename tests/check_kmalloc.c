@@ -457,4 +457,4 @@ static Suite *kmalloc_suite(void)
 	return s;
 }
 
-UNIT_MAIN(kmalloc_suite)
+UNIT_MAIN(kmalloc_suite, 20)

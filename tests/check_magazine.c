@@ -585,4 +585,4 @@ static Suite *magazine_suite(void)
 	return s;
 }
 
-UNIT_MAIN(magazine_suite)
+UNIT_MAIN(magazine_suite, 30)

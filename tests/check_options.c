@@ -398,4 +398,4 @@ Suite *options_suite(void)
 	return s;
 }
 
-UNIT_MAIN(options_suite)
+UNIT_MAIN(options_suite, 20)

@@ -559,4 +559,4 @@ static Suite *slab_suite(void)
 	return s;
 }
 
-UNIT_MAIN(slab_suite)
+UNIT_MAIN(slab_suite, 20)

@@ -345,4 +345,4 @@ static Suite *slabinfo_suite(void)
 	return s;
 }
 
-UNIT_MAIN(slabinfo_suite)
+UNIT_MAIN(slabinfo_suite, 20)
