@@ -147,6 +147,8 @@ int main(int argc, char *argv[])
 	}
 	if (cmd.show_version || fs.opt.show_version) {
 		printf("scullcfs version %s\n", PACKAGE_VERSION);
+		printf("FUSE library version %s\n", fuse_pkgversion());
+		fflush(stdout);      /* before fusermount3 --version writes */
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_cmd;
