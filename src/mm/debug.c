@@ -66,7 +66,7 @@ struct debug_config {
 	struct debug_pattern pattern[DEBUG_PATTERNS]; /* first match wins */
 };
 
-static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
 static struct debug_config config;          /* protected by debug_lock */
 static atomic_int debug_panic = 1;          /* relaxed: a plain switch */
 

@@ -41,7 +41,7 @@
 
 atomic_bool failslab_enabled;              /* times != 0; relaxed */
 
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
 static struct failslab_attr attr = {       /* protected by fail_lock */
 	.interval = 1,
 };
