@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_debug.c - slab_debug=: detections, SLUB-shaped reports, parsing */
 
 /*

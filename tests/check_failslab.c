@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_failslab.c - failslab: interval, probability, times, space, filter */
 
 #include "config.h"

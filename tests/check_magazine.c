@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_magazine.c - per-thread magazines, the depot and their tunables */
 
 /*

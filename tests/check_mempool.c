@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_mempool.c - mempool: the reserve as a last resort, waiting, resizing */
 
 #include <errno.h>

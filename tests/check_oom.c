@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_oom.c - fail the Nth allocation, for every N, SQLite-style */
 
 /*

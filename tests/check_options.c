@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_options.c - scullcfs's mount options: values, limits, messages */
 
 /*

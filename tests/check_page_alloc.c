@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_page_alloc.c - the page allocator: buddy orders, zones, GFP, RSS */
 
 /*

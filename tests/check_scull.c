@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_scull.c - the scull device against a byte-array model, and its limits */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slab.c - kmem_cache: geometry, ctor/dtor, lists, limits, misuse */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_stress.c - many threads allocating, passing and freeing objects */
 
 /*

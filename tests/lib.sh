@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - what every mount test shares: start, check and stop a real mount
 #
 # Usage, at the top of a tests/*.test script:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit.h - what every Check suite shares: its main() */
 #ifndef SCULLCFS_TESTS_UNIT_H
 #define SCULLCFS_TESTS_UNIT_H

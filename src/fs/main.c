@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - scullcfs: parse, mount, serve, unmount; the FUSE ops table */
 
 /*

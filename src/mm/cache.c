@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cache.c - kmem_cache lifetime, statistics and the public fast path */
 
 /*

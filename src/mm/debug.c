@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* debug.c - slab_debug= checks and SLUB-shaped corruption reports */
 
 /*

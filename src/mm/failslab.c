@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* failslab.c - fault injection into slab allocations (the kernel's failslab) */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* internal.h - libscullc's private types, invariants and cross-file API */
 #ifndef SCULLC_INTERNAL_H
 #define SCULLC_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mempool.c - memory pools: allocations that are guaranteed to progress */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* page_alloc.c - the page allocator: chunks, zones, buddy orders, GFP */
 
 /*
