@@ -73,15 +73,10 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-	pthread_mutexattr_t attr;
-
 	zone_fork_reinit();
 	pthread_mutex_init(&fail_lock, NULL);
 	pthread_mutex_init(&debug_lock, NULL);
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&slab_mutex, &attr);
-	pthread_mutexattr_destroy(&attr);
+	slab_init_locks();
 	slab_for_each_cache(reinit_cache, NULL);
 	mempool_fork_reinit();
 }
