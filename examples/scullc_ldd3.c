@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scullc_ldd3.c - LDD3's scullc driver memory handling, run in user space */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slab_demo.c - the kmem_cache life cycle: create, alloc, free, destroy */
 
 /*

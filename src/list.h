@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* list.h - intrusive circular doubly linked lists, as the kernel's list_head */
 #ifndef SCULLCFS_LIST_H
 #define SCULLCFS_LIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sbuf.h - a bounded text buffer that counts what did not fit, as snprintf */
 #ifndef SCULLCFS_SBUF_H
 #define SCULLCFS_SBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_debug.c - slab_debug=: detections, SLUB-shaped reports, parsing */
 
 /*
@@ -771,4 +772,4 @@ static Suite *debug_suite(void)
 	return s;
 }
 
-UNIT_MAIN(debug_suite)
+UNIT_MAIN(debug_suite, 20)

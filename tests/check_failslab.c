@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_failslab.c - failslab: interval, probability, times, space, filter */
 
 #include "config.h"
@@ -389,4 +390,4 @@ static Suite *failslab_suite(void)
 	return s;
 }
 
-UNIT_MAIN(failslab_suite)
+UNIT_MAIN(failslab_suite, 20)

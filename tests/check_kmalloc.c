@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_kmalloc.c - kmalloc size classes, large blocks, krealloc and friends */
 
 #include <errno.h>
@@ -457,4 +458,4 @@ static Suite *kmalloc_suite(void)
 	return s;
 }
 
-UNIT_MAIN(kmalloc_suite)
+UNIT_MAIN(kmalloc_suite, 20)

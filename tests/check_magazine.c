@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_magazine.c - per-thread magazines, the depot and their tunables */
 
 /*
@@ -585,4 +586,4 @@ static Suite *magazine_suite(void)
 	return s;
 }
 
-UNIT_MAIN(magazine_suite)
+UNIT_MAIN(magazine_suite, 30)

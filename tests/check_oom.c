@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_oom.c - fail the Nth allocation, for every N, SQLite-style */
 
 /*
@@ -210,9 +211,8 @@ static Suite *oom_suite(void)
 
 	tcase_add_test(tc, workload_runs_clean_without_faults);
 	tcase_add_test(tc, failing_the_nth_allocation_for_every_n_leaks_nothing);
-	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-UNIT_MAIN(oom_suite)
+UNIT_MAIN(oom_suite, 30)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_options.c - scullcfs's mount options: values, limits, messages */
 
 /*
@@ -398,4 +399,4 @@ Suite *options_suite(void)
 	return s;
 }
 
-UNIT_MAIN(options_suite)
+UNIT_MAIN(options_suite, 20)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_scull.c - the scull device against a byte-array model, and its limits */
 
 /*
@@ -1049,7 +1050,7 @@ static Suite *scull_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Model");
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 90);    /* ~15 s on a busy 2-core machine */
 	tcase_add_loop_test(tc, random_ops_match_model_small_geometry, 0, 4);
 	tcase_add_test(tc, random_ops_match_model_default_geometry);
 	tcase_add_test(tc, random_ops_match_model_odd_geometry);
@@ -1061,18 +1062,18 @@ static Suite *scull_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Faults");
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, every_failed_allocation_leaves_a_prefix_or_nothing);
 	tcase_add_test(tc, failed_allocate_frees_only_what_it_added);
 	tcase_add_test(tc, truncate_punch_and_zero_never_allocate);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Concurrency");
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, readers_never_see_a_torn_block);
 	suite_add_tcase(s, tc);
 
 	return s;
 }
 
-UNIT_MAIN(scull_suite)
+UNIT_MAIN(scull_suite, 20)

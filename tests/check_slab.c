@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slab.c - kmem_cache: geometry, ctor/dtor, lists, limits, misuse */
 
 /*
@@ -562,4 +563,4 @@ static Suite *slab_suite(void)
 	return s;
 }
 
-UNIT_MAIN(slab_suite)
+UNIT_MAIN(slab_suite, 20)

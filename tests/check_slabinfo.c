@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slabinfo.c - the slabinfo 2.1 report, byte for byte, and tuning writes */
 
 #include <errno.h>
@@ -345,4 +346,4 @@ static Suite *slabinfo_suite(void)
 	return s;
 }
 
-UNIT_MAIN(slabinfo_suite)
+UNIT_MAIN(slabinfo_suite, 20)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ioctl_probe.c - drive the scullc ioctls on a scullcfs file */
 
 /*

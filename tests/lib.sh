@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - what every mount test shares: start, check and stop a real mount
 #
 # Usage, at the top of a tests/*.test script:
@@ -9,11 +10,17 @@
 #
 # Each test runs under `set -eu`; a failing command fails the test.  The
 # daemon's stderr goes to $WORK/daemon.log, shown when a test fails.
+#
+# No test sleeps and hopes: every wait polls for the event it is about and
+# gives up after $WAIT_SECS seconds (default 120) with a message.  A test
+# that hangs anyway is ended by the timeout make check runs it under.
 
 set -eu
 
 : "${SCULLCFS:?SCULLCFS must name the daemon (make check sets it)}"
 : "${FUSERMOUNT:=fusermount3}"
+
+: "${WAIT_SECS:=120}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scullcfs-test.XXXXXX")
 MNT=
@@ -45,7 +52,7 @@ skip() {
 }
 
 cleanup() {
-	local rc=$?
+	local rc=$? pid
 	if [ -n "$MNT" ] && mountpoint -q "$MNT" 2>/dev/null; then
 		"$FUSERMOUNT" -u -z "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
 	fi
@@ -58,6 +65,10 @@ cleanup() {
 		echo "FAIL: ThreadSanitizer reported the above" >&2
 		rc=1
 	fi
+	# background jobs of a test that failed half-way
+	for pid in $(jobs -p); do
+		kill "$pid" 2>/dev/null || true
+	done
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -s "$WORK/daemon.log" ]; then
 		echo "--- daemon stderr ---" >&2
 		tail -50 "$WORK/daemon.log" >&2
@@ -78,14 +89,30 @@ require_fuse() {
 	fi
 }
 
-# wait_for COND-COMMAND...: poll up to 10 s
+# wait_for COND-COMMAND...: poll COND until it holds; false after $WAIT_SECS
 wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
+	local deadline=$((SECONDS + WAIT_SECS))
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
 	done
-	return 1
+}
+
+# exited PID: PID (a child of this shell, which bash reaps) has ended
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# wait_exit PID: its exit status, once it has ended; 124 (and a message)
+# if it is still running after $WAIT_SECS
+wait_exit() {
+	local rc=0
+	if ! wait_for exited "$1"; then
+		echo "process $1 still running after ${WAIT_SECS}s" >&2
+		return 124
+	fi
+	wait "$1" || rc=$?
+	return $rc
 }
 
 # mount_scull [ARGS...]: mount a fresh scullcfs in the foreground on $MNT
@@ -93,18 +120,25 @@ mount_scull() {
 	MNT=$(mktemp -d "$WORK/mnt.XXXXXX")
 	"$SCULLCFS" -f "$MNT" "$@" 2>>"$WORK/daemon.log" &
 	SCULL_PID=$!
-	if ! wait_for mountpoint -q "$MNT"; then
-		kill -0 "$SCULL_PID" 2>/dev/null || { wait "$SCULL_PID" || true; }
+	if ! wait_for mounted_or_exited; then
+		fail "scullcfs neither mounted $MNT nor exited in ${WAIT_SECS}s"
+	fi
+	if ! mountpoint -q "$MNT"; then
+		wait "$SCULL_PID" || true
 		fail "scullcfs did not mount on $MNT"
 	fi
+}
+
+mounted_or_exited() {
+	mountpoint -q "$MNT" || exited "$SCULL_PID"
 }
 
 # umount_scull: unmount and return the daemon's exit status
 umount_scull() {
 	local rc=0
 	"$FUSERMOUNT" -u "$MNT" || return 1
-	wait "$SCULL_PID" || rc=$?
-	SCULL_PID=
+	wait_exit "$SCULL_PID" || rc=$?
+	[ $rc -eq 124 ] || SCULL_PID=
 	if [ $rc -eq 0 ] && tsan_found; then
 		echo "ThreadSanitizer reported races (shown at exit)" >&2
 		rc=66

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* memcheck_probe.c - misuse a slab object on purpose, for valgrind to see */
 
 /*

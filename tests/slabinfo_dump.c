@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slabinfo_dump.c - print a known slabinfo report, for slabtop.test */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gfp.h - allocation flags and the page allocator of libscullc */
 #ifndef SCULLC_GFP_H
 #define SCULLC_GFP_H

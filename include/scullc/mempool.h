@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mempool.h - memory pools: a guaranteed reserve of preallocated elements */
 #ifndef SCULLC_MEMPOOL_H
 #define SCULLC_MEMPOOL_H

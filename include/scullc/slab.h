@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* slab.h - kmem_cache and kmalloc: the slab allocator of libscullc */
 #ifndef SCULLC_SLAB_H
 #define SCULLC_SLAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dir.c - directory entries and operations: names made, moved, listed */
 
 /*

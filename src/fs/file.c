@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* file.c - open files: dispatch to the inode's operations; the devices' */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.h - the scullcfs daemon: mount state, inodes and the FUSE operations */
 #ifndef SCULLCFS_FS_H
 #define SCULLCFS_FS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inode.c - scullcfs's inode table, attributes, lookups and lifetimes */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - scullcfs: parse, mount, serve, unmount; the FUSE ops table */
 
 /*
@@ -147,6 +148,8 @@ int main(int argc, char *argv[])
 	}
 	if (cmd.show_version || fs.opt.show_version) {
 		printf("scullcfs version %s\n", PACKAGE_VERSION);
+		printf("FUSE library version %s\n", fuse_pkgversion());
+		fflush(stdout);      /* before fusermount3 --version writes */
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_cmd;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c - scullcfs's own mount options: parse, check, describe */
 
 /*

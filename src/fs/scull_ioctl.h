@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scull_ioctl.h - the scullc ioctl numbers, as LDD3's scullc.h defines them */
 #ifndef SCULLCFS_SCULL_IOCTL_H
 #define SCULLCFS_SCULL_IOCTL_H

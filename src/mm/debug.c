@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* debug.c - slab_debug= checks and SLUB-shaped corruption reports */
 
 /*
@@ -66,7 +67,7 @@ struct debug_config {
 	struct debug_pattern pattern[DEBUG_PATTERNS]; /* first match wins */
 };
 
-static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
 static struct debug_config config;          /* protected by debug_lock */
 static atomic_int debug_panic = 1;          /* relaxed: a plain switch */
 

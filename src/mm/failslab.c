@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* failslab.c - fault injection into slab allocations (the kernel's failslab) */
 
 /*
@@ -45,7 +46,7 @@
    which it cannot tell from a call made a little earlier. */
 atomic_bool failslab_enabled;
 
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
 static struct failslab_attr attr = {       /* protected by fail_lock */
 	.interval = 1,
 };

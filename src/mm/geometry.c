@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* geometry.c - slot layout, slab order and slot indices, as SLUB computes them */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* internal.h - libscullc's private types, invariants and cross-file API */
 #ifndef SCULLC_INTERNAL_H
 #define SCULLC_INTERNAL_H
@@ -28,6 +29,18 @@
  *                    objects in magazines and the depot count as active,
  *                    as they did under the kernel's SLAB)
  *   objects the users hold == active_objs - sum(magazine avail) - depot avail
+ *
+ * Lock order (the whole library; each file's block says what its locks
+ * protect).  fork.c takes all of them in this order before fork() and
+ * gives them back after, so a new lock must be added here and there:
+ *   1. pools_lock            (mempool.c: the list of pools)
+ *   2. each pool->lock       (mempool.c; its holder takes no other lock)
+ *   3. slab_mutex            (slab.c: the caches; recursive)
+ *   4. each cache->list_lock (slab.c; one at a time, in the caches' list
+ *                             order when several)
+ *   5. debug_lock            (debug.c: the slab_debug= settings)
+ *   6. fail_lock             (failslab.c: a leaf)
+ *   7. each zone->lock       (page_alloc.c: Normal, then DMA; innermost)
  */
 
 /*
@@ -352,6 +365,9 @@ int os_tid(void);
 int os_cpu(void);
 
 /* "page_alloc.c" */
+void zone_fork_lock(void);                     /* for fork.c */
+void zone_fork_unlock(void);
+void zone_fork_reinit(void);
 #define VA_BITS           47
 #define TABLE_ENTRIES     (1UL << (VA_BITS - CHUNK_SHIFT))
 extern struct chunk *_Atomic *_Atomic chunk_table;
@@ -417,6 +433,7 @@ unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
 			  unsigned long *map, void **bad);
 
 /* "debug.c" - slab_debug= checks and SLUB-shaped reports */
+extern pthread_mutex_t debug_lock;
 void debug_init_env(void);
 int debug_set_config(const char *str);   /* 0 or -EINVAL */
 unsigned long debug_cache_flags(const char *name, unsigned long flags);
@@ -440,6 +457,7 @@ void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 void slab_debug_done(void);   /* after a report: abort, or go on */
 
 /* "failslab.c" */
+extern pthread_mutex_t fail_lock;
 extern atomic_bool failslab_enabled;
 void failslab_init_env(void);
 bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
@@ -632,6 +650,15 @@ void kmalloc_init(void);          /* once, by the constructor (cache.c) */
 void *kmalloc_nomag(size_t size, gfp_t gfp);
 void kfree_nomag(const void *p);
 
-/* "mempool.c" has no private API; "slabinfo.c" neither. */
+/* "mempool.c" */
+unsigned long mempool_late_wakeups(mempool_t *pool);
+void mempool_fork_lock(void);                  /* for fork.c */
+void mempool_fork_unlock(void);
+void mempool_fork_reinit(void);
+
+/* "fork.c" - pthread_atfork handlers */
+void fork_init(void);                          /* once, from page_alloc */
+
+/* "slabinfo.c" has no private API. */
 
 #endif /* SCULLC_INTERNAL_H */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* kmalloc.c - kmalloc/kfree: general-purpose size classes on kmem_caches */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* magazine.c - per-thread object caches (the SLAB allocator's array_cache) */
 
 /*

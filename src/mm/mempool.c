@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mempool.c - memory pools: allocations that are guaranteed to progress */
 
 /*
@@ -24,12 +25,15 @@
  *   when every element is back: curr_nr == min_nr
  *
  * Lock order:
- *   1. pool->lock
+ *   1. pools_lock
+ *   2. pool->lock
  *        (never held across pool->alloc or pool->free, which may take the
  *         allocator's own locks or sleep)
  *
- * pool->lock protects curr_nr, min_nr, capacity and the elements array; it
- * is a plain mutex because mempool_alloc may wait on pool->wait with it.
+ * pools_lock protects the list of every pool, which fork.c walks to hold
+ * every pool->lock across fork().  pool->lock protects curr_nr, min_nr,
+ * capacity and the elements array; it is a plain mutex because
+ * mempool_alloc may wait on pool->wait with it.
  */
 
 #include "mm/internal.h"
@@ -50,7 +54,24 @@ struct mempool {
 	mempool_alloc_t *alloc;     /* read-only */
 	mempool_free_t *free;       /* read-only */
 	pthread_cond_t wait;        /* signalled when an element comes back */
+	unsigned long nr_late;      /* waits that timed out with an element
+	                               back: missed wake-ups; protected by lock */
+	struct list_head node;      /* in pools; protected by pools_lock */
 };
+
+static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct list_head pools = LIST_HEAD_INIT(pools);
+
+static void init_locks(mempool_t *pool)
+{
+	pthread_condattr_t cattr;
+
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool->wait, &cattr);
+	pthread_condattr_destroy(&cattr);
+}
 
 static void add_element(mempool_t *pool, void *element)
 {
@@ -90,7 +111,6 @@ static void drain(mempool_t *pool, int keep)
 SCULLC_API mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 				     mempool_free_t *free_fn, void *pool_data)
 {
-	pthread_condattr_t cattr;
 	mempool_t *pool;
 
 	if (min_nr < 1 || !alloc_fn || !free_fn) {
@@ -104,11 +124,7 @@ SCULLC_API mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 				       GFP_KERNEL);
 	if (!pool->elements)
 		goto fail_elements;
-	pthread_mutex_init(&pool->lock, NULL);
-	pthread_condattr_init(&cattr);
-	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
-	pthread_cond_init(&pool->wait, &cattr);
-	pthread_condattr_destroy(&cattr);
+	init_locks(pool);
 	pool->min_nr = min_nr;
 	pool->capacity = min_nr;
 	pool->pool_data = pool_data;
@@ -123,6 +139,9 @@ SCULLC_API mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 			goto fail_fill;
 		add_element(pool, element);
 	}
+	pthread_mutex_lock(&pools_lock);
+	list_add(&pool->node, &pools);
+	pthread_mutex_unlock(&pools_lock);
 	return pool;
 
 fail_fill:
@@ -146,6 +165,9 @@ SCULLC_API void mempool_destroy(mempool_t *pool)
 {
 	if (!pool)
 		return;
+	pthread_mutex_lock(&pools_lock);
+	list_del(&pool->node);
+	pthread_mutex_unlock(&pools_lock);
 	pthread_mutex_lock(&pool->lock);
 	assert(pool->curr_nr == pool->min_nr);
 	drain(pool, 0);
@@ -215,8 +237,11 @@ SCULLC_API void *mempool_alloc(mempool_t *pool, gfp_t gfp)
 		ts.tv_sec += MEMPOOL_WAIT_SEC;
 		while (pool->curr_nr == 0) {
 			if (pthread_cond_timedwait(&pool->wait, &pool->lock,
-						   &ts) == ETIMEDOUT)
+						   &ts) == ETIMEDOUT) {
+				if (pool->curr_nr > 0)
+					pool->nr_late++;
 				break;
+			}
 		}
 		if (pool->curr_nr > 0) {
 			element = remove_element(pool);
@@ -225,6 +250,21 @@ SCULLC_API void *mempool_alloc(mempool_t *pool, gfp_t gfp)
 		}
 		pthread_mutex_unlock(&pool->lock);
 	}
+}
+
+/*
+ * Waits that ended by their timeout although an element had come back
+ * meanwhile: each is a wake-up mempool_free's signal did not deliver (or
+ * a free that raced the end of a 5 s slice).  For the tests.
+ */
+unsigned long mempool_late_wakeups(mempool_t *pool)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&pool->lock);
+	n = pool->nr_late;
+	pthread_mutex_unlock(&pool->lock);
+	return n;
 }
 
 /**
@@ -378,4 +418,35 @@ SCULLC_API mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size)
 	}
 	return mempool_create(min_nr, mempool_kmalloc, mempool_kfree,
 			      (void *)(uintptr_t)size);
+}
+
+/* ------------------------------------------------------------------ */
+/* fork() (fork.c): every pool lock, held across it                    */
+
+void mempool_fork_lock(void)
+{
+	mempool_t *pool;
+
+	pthread_mutex_lock(&pools_lock);
+	list_for_each_entry(pool, &pools, node)
+		pthread_mutex_lock(&pool->lock);
+}
+
+void mempool_fork_unlock(void)
+{
+	mempool_t *pool;
+
+	list_for_each_entry(pool, &pools, node)
+		pthread_mutex_unlock(&pool->lock);
+	pthread_mutex_unlock(&pools_lock);
+}
+
+/* In the child: no other thread waits on a pool's condition any more */
+void mempool_fork_reinit(void)
+{
+	mempool_t *pool;
+
+	list_for_each_entry(pool, &pools, node)
+		init_locks(pool);
+	pthread_mutex_init(&pools_lock, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* os.c - the allocator's only contact with the operating system */
 
 /*

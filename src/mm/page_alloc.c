@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* page_alloc.c - the page allocator: chunks, zones, buddy orders, GFP */
 
 /*
@@ -594,6 +595,7 @@ static void init(void)
 
 	for (i = 0; i < NR_ZONES; i++)
 		init_zone(&zones[i]);
+	fork_init();
 	/* Without the table every allocation fails with ENOMEM */
 	atomic_store_explicit(&chunk_table,
 			      os_map(TABLE_ENTRIES * sizeof(struct chunk *), 0),
@@ -708,4 +710,38 @@ SCULLC_API int scullc_buddyinfo(struct scullc_zone_free *out, int nr)
 		pthread_mutex_unlock(&z->lock);
 	}
 	return SCULLC_NR_ZONES;
+}
+
+/* ------------------------------------------------------------------ */
+/* fork() (fork.c): the zone locks, innermost, held across it           */
+
+void zone_fork_lock(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_ZONES; i++)
+		pthread_mutex_lock(&zones[i].lock);
+}
+
+void zone_fork_unlock(void)
+{
+	unsigned int i;
+
+	for (i = NR_ZONES; i-- > 0;)
+		pthread_mutex_unlock(&zones[i].lock);
+}
+
+/* In the child: no other thread waits in __GFP_NOFAIL any more */
+void zone_fork_reinit(void)
+{
+	pthread_condattr_t attr;
+	unsigned int i;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	for (i = 0; i < NR_ZONES; i++) {
+		pthread_mutex_init(&zones[i].lock, NULL);
+		pthread_cond_init(&zones[i].freed, &attr);
+	}
+	pthread_condattr_destroy(&attr);
 }

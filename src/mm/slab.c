@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* slab.c - the locked back end: slabs, their lists, refill and flush */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* slabinfo.c - the /proc/slabinfo version 2.1 report, and tuning writes */
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scull.c - a scull device: quanta in qsets, found through a radix tree */
 
 /*

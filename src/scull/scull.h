@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scull.h - a scull device: data kept as quanta in qsets, with no FUSE */
 #ifndef SCULLCFS_SCULL_H
 #define SCULLCFS_SCULL_H
