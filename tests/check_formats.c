@@ -185,4 +185,4 @@ static Suite *formats_suite(void)
 	return s;
 }
 
-UNIT_MAIN(formats_suite)
+UNIT_MAIN(formats_suite, 20)

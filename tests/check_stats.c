@@ -576,4 +576,4 @@ static Suite *stats_suite(void)
 	return s;
 }
 
-UNIT_MAIN(stats_suite)
+UNIT_MAIN(stats_suite, 20)
