@@ -486,6 +486,29 @@ static bool user_ok(struct fs_inode *inode)
 	return S_ISREG(inode->mode) || S_ISDIR(inode->mode);
 }
 
+/*
+ * xattr_target - the inode that attribute @ns of a get (@change false),
+ * set or removal (@change true) is about, or NULL after replying with the
+ * error Linux gives: a name outside every namespace, a daemon's own file,
+ * a "user." attribute on a file type that cannot have one.
+ */
+static struct fs_inode *xattr_target(fuse_req_t req, fuse_ino_t ino,
+				     enum ns ns, bool change)
+{
+	struct fs_inode *inode;
+
+	if (ns >= NS_EMPTY) {
+		fuse_reply_err(req, ns_errno(ns));
+		return NULL;
+	}
+	inode = xattr_inode(req, ino, change ? EOPNOTSUPP : ENODATA);
+	if (inode && ns == NS_USER && !user_ok(inode)) {
+		fuse_reply_err(req, change ? EPERM : ENODATA);
+		return NULL;
+	}
+	return inode;
+}
+
 void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		 const char *value, size_t size, int flags)
 {
@@ -497,17 +520,13 @@ void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	mode_t mode = 0;
 	int err = 0;
 
-	if (ns >= NS_EMPTY)
-		return (void) fuse_reply_err(req, ns_errno(ns));
 	if (size > XATTR_SIZE_MAX)
 		return (void) fuse_reply_err(req, E2BIG);
 	if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
 		return (void) fuse_reply_err(req, EINVAL);
-	inode = xattr_inode(req, ino, EOPNOTSUPP);
+	inode = xattr_target(req, ino, ns, true);
 	if (!inode)
 		return;
-	if (ns == NS_USER && !user_ok(inode))
-		return (void) fuse_reply_err(req, EPERM);
 	if (ns == NS_ACL_DEFAULT && !S_ISDIR(inode->mode))
 		return (void) fuse_reply_err(req, size ? EACCES : 0);
 	if (ns == NS_ACL_ACCESS || ns == NS_ACL_DEFAULT) {
@@ -563,13 +582,9 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	struct fs_xattr *x;
 	enum ns ns = classify(name);
 
-	if (ns >= NS_EMPTY)
-		return (void) fuse_reply_err(req, ns_errno(ns));
-	inode = xattr_inode(req, ino, ENODATA);
+	inode = xattr_target(req, ino, ns, false);
 	if (!inode)
 		return;
-	if (ns == NS_USER && !user_ok(inode))
-		return (void) fuse_reply_err(req, ENODATA);
 	pthread_mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (!x)
@@ -639,13 +654,9 @@ void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 	struct fs_xattr *x;
 	enum ns ns = classify(name);
 
-	if (ns >= NS_EMPTY)
-		return (void) fuse_reply_err(req, ns_errno(ns));
-	inode = xattr_inode(req, ino, EOPNOTSUPP);
+	inode = xattr_target(req, ino, ns, true);
 	if (!inode)
 		return;
-	if (ns == NS_USER && !user_ok(inode))
-		return (void) fuse_reply_err(req, EPERM);
 	pthread_mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (x) {
