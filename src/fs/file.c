@@ -44,8 +44,8 @@
  * writes its dirty pages back at close and fsync and reports a failed
  * write-back (ENOSPC) there.
  *
- * Timestamps: a write, a punched or zeroed range and a size-changing
- * fallocate set mtime and ctime.  atime follows relatime: a read updates it
+ * Timestamps: a write and every fallocate that succeeds set mtime and
+ * ctime, as tmpfs does (even one that keeps the size and changes no byte).  atime follows relatime: a read updates it
  * only when it is not newer than mtime or ctime, or is a day old.  Reads
  * the kernel serves from its page cache never reach the daemon, so atime
  * is a lower bound.
@@ -211,6 +211,13 @@ void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 
 	if (whence != SEEK_DATA && whence != SEEK_HOLE)
 		return (void) fuse_reply_err(req, EINVAL);
+	/* Under the writeback cache the kernel holds data and a size the
+	   daemon has not seen yet, so the daemon's answer could call that
+	   data a hole (cp --sparse would drop it).  ENOSYS makes the kernel
+	   answer every SEEK_DATA/SEEK_HOLE itself from its own size: no
+	   holes, never wrong. */
+	if (fs_from_req(req)->opt.writeback)
+		return (void) fuse_reply_err(req, ENOSYS);
 	if (off < 0)
 		return (void) fuse_reply_err(req, ENXIO);
 	inode = file_inode(req, ino);
@@ -451,9 +458,7 @@ static void dev_fallocate(fuse_req_t req, struct fs_inode *inode, int mode,
 	}
 	if (err)
 		return (void) fuse_reply_err(req, -err);
-	/* allocation changes no byte's value; punch and zero do */
-	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE) || !keep)
-		fs_touch(inode, FS_MTIME | FS_CTIME);
+	fs_touch(inode, FS_MTIME | FS_CTIME);
 	fuse_reply_err(req, 0);
 }
 
