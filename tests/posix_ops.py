@@ -214,6 +214,76 @@ def names():
     t("size after O_TRUNC", lambda: os.stat("f").st_size)
 
 
+def edges():
+    """trailing slashes, symlinks as objects, removed directories"""
+    os.mkdir("x")
+    os.chdir("x")
+    touch("f")
+    os.mkdir("d")
+    os.symlink("f", "lf")
+    os.symlink("d", "ld")
+    t("open file/", lambda: os.open("f/", os.O_RDONLY))
+    t("create new/", lambda: os.open("new/", os.O_CREAT | os.O_WRONLY))
+    t("rename file to x/", lambda: os.rename("f", "g/"))
+    t("rename dir to y/", lambda: (os.rename("d/", "e/"), mode("e"))[1])
+    os.rename("e", "d")
+    t("stat link/ to dir", lambda: mode("ld/"))
+    t("unlink link/ to dir", lambda: os.unlink("ld/"))
+    t("rmdir link to dir", lambda: os.rmdir("ld"))
+    t("same inode through link", lambda: os.stat("lf").st_ino ==
+      os.stat("f").st_ino)
+    t("lchown symlink", lambda: (os.chown("lf", 7, 8, follow_symlinks=False),
+                                 owner("lf"), owner("f"))[1:])
+    t("lutimes symlink", lambda: (os.utime("lf", ns=(5, 6),
+                                           follow_symlinks=False),
+                                  os.lstat("lf").st_mtime_ns,
+                                  os.stat("lf").st_mtime_ns == 6)[1:])
+    t("mknod socket", lambda: (os.mknod("sock", stat.S_IFSOCK | 0o600),
+                               mode("sock"))[1])
+    t("mknod bad type", lambda: os.mknod("bad", 0o170000 | 0o600))
+    t("hard link count of both", lambda: (os.link("f", "f2"),
+                                          os.stat("f").st_ino ==
+                                          os.stat("f2").st_ino,
+                                          nlink("f2"))[1:])
+    os.mkdir("gone")
+    fd = os.open("gone", os.O_RDONLY | os.O_DIRECTORY)
+    os.rmdir("gone")
+    t("removed dir nlink", lambda: os.fstat(fd).st_nlink)
+    t("create in removed dir", lambda: os.open(
+        "f", os.O_CREAT | os.O_WRONLY, dir_fd=fd))
+    t("list removed dir", lambda: os.listdir(fd))
+    os.close(fd)
+    os.mkdir("big")
+    for i in range(1000):
+        touch("big/%04d" % i)
+    t("list 1000", lambda: sorted(os.listdir("big")) ==
+      ["%04d" % i for i in range(1000)])
+    fd = os.open("big", os.O_RDONLY | os.O_DIRECTORY)
+    t("seek dir to 0 lists again", lambda: (
+        len(os.listdir(fd)), os.lseek(fd, 0, os.SEEK_SET),
+        len(os.listdir(fd)))[::2])
+    os.close(fd)
+    t("rmdir big", lambda: os.rmdir("big"))
+    for i in range(1000):
+        os.unlink("big/%04d" % i)
+    t("big nlink", lambda: nlink("big"))
+    t("rmdir emptied", lambda: os.rmdir("big"))
+    fd = os.open("f", os.O_RDWR)
+    os.write(fd, b"abcdef")
+    other = os.open("f", os.O_RDONLY)
+    os.ftruncate(fd, 2)
+    t("truncated under reader", lambda: os.pread(other, 10, 0))
+    os.ftruncate(fd, 4)
+    t("regrown under reader", lambda: os.pread(other, 10, 0))
+    os.close(other)
+    os.close(fd)
+    fd = os.open("f", os.O_RDONLY | os.O_TRUNC)
+    t("O_RDONLY|O_TRUNC size", lambda: os.fstat(fd).st_size)
+    os.close(fd)
+    t("statx size", lambda: os.stat("f").st_size)
+    os.chdir("..")
+
+
 def dirs():
     """mkdir, rmdir, unlink and link counts"""
     os.mkdir("p")
@@ -554,7 +624,7 @@ def perms():
 def main():
     os.chdir(sys.argv[1])
     os.umask(0o022)
-    for part in (names, dirs, renames, data, stamps, perms, full):
+    for part in (names, edges, dirs, renames, data, stamps, perms, full):
         out.append("== " + part.__name__)
         part()
     sys.stdout.write("".join(l + "\n" for l in out))
