@@ -33,6 +33,14 @@ static struct scullc_meminfo info(void)
 	return mi;
 }
 
+/* The meminfo once every free page kept for reuse has been given back:
+   what mapped must return to when everything is freed */
+static struct scullc_meminfo settled(void)
+{
+	page_trim();
+	return info();
+}
+
 /* Resident bytes of this process, from /proc/self/statm */
 static size_t rss(void)
 {
@@ -127,7 +135,7 @@ static void free_all(unsigned long *pages, unsigned int n)
 
 START_TEST(every_order_allocates_an_aligned_block_and_frees_it)
 {
-	struct scullc_meminfo before = info(), mi;
+	struct scullc_meminfo before = settled(), mi;
 	unsigned int order;
 
 	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
@@ -140,7 +148,7 @@ START_TEST(every_order_allocates_an_aligned_block_and_frees_it)
 		mi = info();
 		ck_assert_uint_eq(mi.used, before.used + bytes);
 		free_pages(addr, order);
-		mi = info();
+		mi = settled();
 		ck_assert_uint_eq(mi.used, before.used);
 		ck_assert_uint_eq(mi.mapped, before.mapped);
 	}
@@ -264,18 +272,28 @@ START_TEST(virt_to_page_maps_heads_tails_and_foreign_addresses)
 }
 END_TEST
 
-START_TEST(a_chunk_given_back_is_no_longer_ours)
+START_TEST(a_free_chunk_is_reused_then_given_back_by_a_trim)
 {
-	struct scullc_meminfo before = info();
-	unsigned long a = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	struct scullc_meminfo before = settled();
+	unsigned long a = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER), b;
 
-	/* A whole free chunk is never kept: this one is new */
+	/* No free chunk is left after a trim: this one is new */
 	ck_assert_uint_ne(a, 0);
 	ck_assert_uint_eq(a & (CHUNK_SIZE - 1), 0);
 	ck_assert_uint_eq(info().mapped, before.mapped + CHUNK_SIZE);
 	ck_assert_ptr_nonnull(virt_to_page((void *)(a + CHUNK_SIZE - 1)));
+	touch(a, CHUNK_SIZE);
+	/* Freed, it stays mapped and resident for the next allocation */
 	free_pages(a, MAX_PAGE_ORDER);
+	ck_assert_uint_eq(info().mapped, before.mapped + CHUNK_SIZE);
+	ck_assert_uint_ge(page_dirty_bytes(), CHUNK_SIZE);
+	b = __get_free_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+	ck_assert_uint_eq(b, a);
+	free_pages(b, MAX_PAGE_ORDER);
+	/* A trim unmaps it */
+	ck_assert_uint_ge(page_trim(), CHUNK_SIZE);
 	ck_assert_uint_eq(info().mapped, before.mapped);
+	ck_assert_uint_eq(page_dirty_bytes(), 0);
 	ck_assert_ptr_null(virt_to_page((void *)a));
 }
 END_TEST
@@ -335,7 +353,7 @@ END_TEST
 START_TEST(freeing_everything_in_any_order_gives_every_chunk_back)
 {
 	enum { N = 3 * CHUNK_PAGES };
-	struct scullc_meminfo before = info(), mi;
+	struct scullc_meminfo before = settled(), mi;
 	unsigned long *pages = malloc(N * sizeof(*pages));
 	unsigned int i, seed = 7;
 
@@ -356,7 +374,7 @@ START_TEST(freeing_everything_in_any_order_gives_every_chunk_back)
 	}
 	for (i = 0; i < N; i++)
 		free_page(pages[i]);
-	mi = info();
+	mi = settled();
 	ck_assert_uint_eq(mi.used, before.used);
 	ck_assert_uint_eq(mi.mapped, before.mapped);
 	free(pages);
@@ -631,9 +649,9 @@ END_TEST
 START_TEST(rss_falls_after_freeing_64_mib)
 {
 	enum { BIG = 8, SMALL = 8 * CHUNK_PAGES };  /* 32 + 32 MiB */
-	struct scullc_meminfo before = info();
+	struct scullc_meminfo before = settled();
 	unsigned long big[BIG], *small = malloc(SMALL * sizeof(*small));
-	size_t rss0, rss1, rss2;
+	size_t rss0, rss1, rss2, rss3;
 	unsigned int i;
 
 	ck_assert_ptr_nonnull(small);
@@ -654,16 +672,24 @@ START_TEST(rss_falls_after_freeing_64_mib)
 		free_pages(big[i], MAX_PAGE_ORDER);
 	for (i = 0; i < SMALL; i++)
 		free_page(small[i]);
+	/* With nothing in use, at most the 16 MiB bound stays resident */
+	ck_assert_uint_le(page_dirty_bytes(), 16 * MiB);
 	rss2 = rss();
-	ck_assert_msg(rss2 + 56 * MiB <= rss1,
+	ck_assert_msg(rss2 + 46 * MiB <= rss1,
 		      "RSS %zu KiB -> %zu KiB after freeing 64 MiB",
 		      rss1 >> 10, rss2 >> 10);
+	/* and a trim gives back the rest, every chunk */
+	page_trim();
+	rss3 = rss();
+	ck_assert_msg(rss3 + 60 * MiB <= rss1,
+		      "RSS %zu KiB -> %zu KiB after freeing 64 MiB and a trim",
+		      rss1 >> 10, rss3 >> 10);
 	ck_assert_uint_eq(info().mapped, before.mapped);
 	free(small);
 }
 END_TEST
 
-START_TEST(rss_falls_when_a_chunk_stays_partly_used)
+START_TEST(a_trim_gives_back_the_free_pages_of_a_partly_used_chunk)
 {
 	enum { N = 2 * CHUNK_PAGES };
 	unsigned long *pages = malloc(N * sizeof(*pages));
@@ -681,6 +707,9 @@ START_TEST(rss_falls_when_a_chunk_stays_partly_used)
 	for (i = 0; i < N; i++)
 		if (i % 256)
 			free_page(pages[i]);
+	ck_assert_uint_ge(page_dirty_bytes(), 7 * MiB);
+	page_trim();
+	ck_assert_uint_eq(page_dirty_bytes(), 0);
 	rss2 = rss();
 	ck_assert_msg(rss2 + 7 * MiB <= rss1,
 		      "RSS %zu KiB -> %zu KiB after freeing ~8 MiB",
@@ -691,14 +720,16 @@ START_TEST(rss_falls_when_a_chunk_stays_partly_used)
 }
 END_TEST
 
-START_TEST(a_few_freed_pages_stay_resident_for_reuse)
+START_TEST(freed_pages_within_the_bound_stay_resident_for_reuse)
 {
-	enum { N = 64 };             /* 256 KiB: below the 512 KiB kept */
-	unsigned long pages[N], pin;
+	enum { N = 2 * CHUNK_PAGES };    /* 8 MiB: below the 16 MiB kept */
+	struct scullc_meminfo before;
+	unsigned long *pages = malloc(N * sizeof(*pages)), pin;
 	size_t rss1, rss2;
 	unsigned int i;
 
-	/* a page kept allocated, so that the chunk does not go whole */
+	ck_assert_ptr_nonnull(pages);
+	/* a page kept allocated, so that its chunk does not go whole */
 	pin = __get_free_page(GFP_KERNEL);
 	ck_assert_uint_ne(pin, 0);
 	for (i = 0; i < N; i++) {
@@ -706,14 +737,72 @@ START_TEST(a_few_freed_pages_stay_resident_for_reuse)
 		ck_assert_uint_ne(pages[i], 0);
 		touch(pages[i], PAGE_SIZE);
 	}
+	before = info();
 	rss1 = rss();
 	for (i = 0; i < N; i++)
 		free_page(pages[i]);
 	rss2 = rss();
-	ck_assert_msg(rss2 + 64 * 1024 >= rss1,
-		      "RSS %zu KiB -> %zu KiB: 256 KiB freed were given back "
+	ck_assert_msg(rss2 + MiB >= rss1,
+		      "RSS %zu KiB -> %zu KiB: 8 MiB freed were given back "
 		      "at once", rss1 >> 10, rss2 >> 10);
+	/* Allocated again, they come from the same chunks, no new one */
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+	}
+	ck_assert_uint_eq(info().mapped, before.mapped);
+	for (i = 0; i < N; i++)
+		free_page(pages[i]);
 	free_page(pin);
+	free(pages);
+}
+END_TEST
+
+/*
+ * Pages freed and then not needed go back once an epoch (a second) has
+ * passed with the zone in use.  The loop counts events: it allocates and
+ * frees one page at a time until the decay has run, bounded by a deadline
+ * that fails the test.  The page it keeps reusing stays resident.
+ */
+START_TEST(idle_freed_pages_decay_while_the_zone_is_in_use)
+{
+	enum { N = CHUNK_PAGES / 2 };
+	struct timespec now, deadline, pause = { 0, 2 * 1000 * 1000 };
+	unsigned long *pages = malloc(N * sizeof(*pages)), pin, p;
+	unsigned long rounds = 0;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(pages);
+	settled();
+	pin = __get_free_page(GFP_KERNEL);
+	ck_assert_uint_ne(pin, 0);
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+		touch(pages[i], PAGE_SIZE);
+	}
+	for (i = 0; i < N; i++)
+		free_page(pages[i]);
+	ck_assert_uint_ge(page_dirty_bytes(), N * PAGE_SIZE);
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 30;
+	while (page_dirty_bytes() >= N * PAGE_SIZE) {
+		p = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(p, 0);
+		touch(p, PAGE_SIZE);
+		free_page(p);
+		rounds++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ck_assert_msg(now.tv_sec < deadline.tv_sec,
+			      "%zu KiB still dirty after %lu rounds in 30 s",
+			      page_dirty_bytes() >> 10, rounds);
+		nanosleep(&pause, NULL);
+	}
+	/* All that was idle for an epoch went; the page in use may stay */
+	ck_assert_uint_le(page_dirty_bytes(), PAGE_SIZE);
+	free_page(pin);
+	free(pages);
 }
 END_TEST
 
@@ -764,7 +853,7 @@ static void *churn(void *arg)
 
 START_TEST(threads_allocating_and_freeing_never_share_a_block)
 {
-	struct scullc_meminfo before = info(), mi;
+	struct scullc_meminfo before = settled(), mi;
 	pthread_t t[WORKERS];
 	uintptr_t nr_bad = 0;
 	void *bad;
@@ -778,7 +867,7 @@ START_TEST(threads_allocating_and_freeing_never_share_a_block)
 		nr_bad += (uintptr_t)bad;
 	}
 	ck_assert_uint_eq(nr_bad, 0);
-	mi = info();
+	mi = settled();
 	ck_assert_uint_eq(mi.used, before.used);
 	ck_assert_uint_eq(mi.mapped, before.mapped);
 }
@@ -800,7 +889,7 @@ static Suite *page_alloc_suite(void)
 	tcase_add_test_raise_signal(tc, freeing_a_foreign_address_aborts,
 				    SIGABRT);
 	tcase_add_test(tc, virt_to_page_maps_heads_tails_and_foreign_addresses);
-	tcase_add_test(tc, a_chunk_given_back_is_no_longer_ours);
+	tcase_add_test(tc, a_free_chunk_is_reused_then_given_back_by_a_trim);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Buddy");
@@ -828,8 +917,10 @@ static Suite *page_alloc_suite(void)
 
 	tc = tcase_create("Memory");
 	tcase_add_test(tc, rss_falls_after_freeing_64_mib);
-	tcase_add_test(tc, rss_falls_when_a_chunk_stays_partly_used);
-	tcase_add_test(tc, a_few_freed_pages_stay_resident_for_reuse);
+	tcase_add_test(tc,
+		a_trim_gives_back_the_free_pages_of_a_partly_used_chunk);
+	tcase_add_test(tc, freed_pages_within_the_bound_stay_resident_for_reuse);
+	tcase_add_test(tc, idle_freed_pages_decay_while_the_zone_is_in_use);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Concurrency");

@@ -277,6 +277,32 @@ START_TEST(shrink_releases_empty_slabs_and_their_pages)
 	ck_assert_uint_eq(stats(s).num_slabs, 0);
 	ck_assert_uint_eq(stats(s).active_objs, 0);
 	ck_assert_uint_le(used_bytes(), before);
+	/* and the pages go back to the operating system, not kept */
+	ck_assert_uint_eq(page_dirty_bytes(), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(scullc_purge_gives_back_every_cache_s_free_memory)
+{
+	struct kmem_cache *s = kmem_cache_create("purge", 4000, 0,
+						 SLAB_HWCACHE_ALIGN, NULL);
+	void *v[400];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 400; i++)
+		ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < 400; i++)
+		kmem_cache_free(s, v[i]);
+	/* Freed objects sit in the magazine, the depot and empty slabs,
+	   their pages kept resident for reuse ... */
+	ck_assert_uint_gt(stats(s).num_slabs, 0);
+	ck_assert_uint_ge(scullc_purge(), 400 * 4032 - 64 * 4096);
+	/* ... until a purge gives all of it back */
+	ck_assert_uint_eq(stats(s).num_slabs, 0);
+	ck_assert_uint_eq(page_dirty_bytes(), 0);
+	ck_assert_uint_eq(scullc_purge(), 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
 END_TEST
@@ -546,6 +572,7 @@ static Suite *slab_suite(void)
 	tcase_add_test(tc, dtor_runs_on_every_object_when_slab_is_released);
 	tcase_add_test(tc, zalloc_zeroes_the_object);
 	tcase_add_test(tc, shrink_releases_empty_slabs_and_their_pages);
+	tcase_add_test(tc, scullc_purge_gives_back_every_cache_s_free_memory);
 	tcase_add_test(tc, free_keeps_at_most_min_partial_empty_slabs);
 	tcase_add_test(tc, validate_finds_a_busy_cache_sound);
 	tcase_add_test(tc, destroy_with_live_objects_fails_and_lists_them);

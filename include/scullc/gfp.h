@@ -82,6 +82,18 @@ void free_pages(unsigned long addr, unsigned int order);
 int scullc_set_limit(size_t bytes);
 size_t scullc_get_limit(void);
 
+/*
+ * scullc_purge - give every free page back to the operating system now
+ * Shrinks every cache as direct reclaim does (depots and the caller's
+ * magazines drained, empty slabs released; other threads' magazines are
+ * flushed at their next call), then discards every free page the page
+ * allocator keeps resident for reuse and unmaps every wholly free chunk
+ * (see libscullc(3), "Giving memory back").  Returns the bytes given back.
+ * May block on the allocator's locks, never for memory; any thread, but
+ * not from a shrinker or a constructor.
+ */
+size_t scullc_purge(void);
+
 /* A snapshot of the page allocator, for statfs, tests and reports. */
 struct scullc_meminfo {
 	size_t limit;           /* Normal zone limit, bytes (SIZE_MAX: none) */

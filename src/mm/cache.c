@@ -362,13 +362,16 @@ static unsigned long shrink(struct kmem_cache *s, bool *empty)
 /**
  * kmem_cache_shrink - release every empty slab of @s
  * Drains the calling thread's magazine and the depot first; other threads
- * flush theirs on their next call.  Returns 0 when no slab remains, else 1.
+ * flush theirs on their next call.  The pages released, and every other
+ * free page the page allocator keeps resident for reuse, go back to the
+ * operating system at once.  Returns 0 when no slab remains, else 1.
  */
 SCULLC_API int kmem_cache_shrink(struct kmem_cache *s)
 {
 	bool empty;
 
 	shrink(s, &empty);
+	page_trim();
 	return empty ? 0 : 1;
 }
 

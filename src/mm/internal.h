@@ -156,7 +156,9 @@ enum page_flags {
 	PG_slab  = 1u << 3,       /* the block is a slab */
 	PG_large = 1u << 4,       /* the block is a large kmalloc */
 	PG_dirty = 1u << 5,       /* free block (page->buddy): its pages may
-	                             still be resident (not discarded) */
+	                             be resident (not discarded since last
+	                             used); page_alloc.c's decay gives them
+	                             back */
 };
 
 struct page {
@@ -198,11 +200,16 @@ struct zone {
 	size_t mapped;                             /* bytes of chunks mapped */
 	size_t dirty;                              /* bytes of free blocks
 	                                              flagged PG_dirty */
+	size_t dirty_low;                          /* the least dirty has
+	                                              been since epoch */
+	unsigned long epoch;                       /* os_coarse_ms() when the
+	                                              decay epoch began */
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks per list */
 	struct list_head chunks;
 	/* used + reserve <= limit for every allocation without __GFP_HIGH;
-	   used <= limit always. */
+	   used <= limit always; dirty_low <= dirty; between page allocator
+	   calls, dirty <= dirty_max (page_alloc.c). */
 };
 
 /* ------------------------------------------------------------------ */
@@ -361,6 +368,7 @@ void os_populate(void *addr, size_t size);     /* fault in now; best effort */
 unsigned int os_nr_cpus(void);
 size_t os_total_ram(void);
 unsigned long os_now_ms(void);                 /* since the library started */
+unsigned long os_coarse_ms(void);              /* monotonic, tick resolution */
 int os_tid(void);
 int os_cpu(void);
 
@@ -408,6 +416,10 @@ static inline struct page *virt_to_head_page(const void *addr)
 		return page->compound_head;
 	return page;
 }
+/* Discard every dirty free page of every zone, unmap wholly free chunks;
+   the bytes given back.  No lock held (kmem_cache_shrink, scullc_purge). */
+size_t page_trim(void);
+size_t page_dirty_bytes(void);    /* free bytes kept resident, all zones */
 /* fn frees what it can and returns the pages it gave back */
 void page_set_shrinker(unsigned long (*fn)(void));
 unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */

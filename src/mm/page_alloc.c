@@ -26,23 +26,43 @@
  *   zone->mapped == zone->used + PAGE_SIZE * sum over its chunks of
  *                   chunk->free_pages
  *
- * Memory goes back to the OS with a bounded delay, as jemalloc's decay
- * and mimalloc's purge delay give it: a block that merges into a whole
- * free chunk unmaps the chunk at once; a smaller freed block stays
- * resident, flagged PG_dirty, so that the next allocation of it costs no
- * page faults, until the zone's dirty bytes pass
- *   dirty_max == max(DIRTY_MIN, used / 2^DIRTY_SHIFT)   (512 KiB, 1/32)
- * and purge discards (madvise) the biggest dirty blocks down to half that.
- * So RSS stays within used + dirty_max (plus one chunk's pages populated
- * ahead of use): a file system that empties gives all but 512 KiB back,
- * and direct reclaim gives back everything.  A page on a free list may
- * hold old data: __GFP_ZERO clears what it hands out.
+ * Memory goes back to the OS by decay, as jemalloc's dirty decay and
+ * mimalloc's purge delay give it back.  A freed block stays resident on
+ * its free list, flagged PG_dirty, so that allocating it again costs no
+ * page fault; so does a chunk that becomes wholly free.  Dirty blocks head
+ * their free lists and clean (discarded) ones go to the tail, so that the
+ * resident ones are used first.  A new chunk is populated (faulted in)
+ * with one system call, not one fault per page as it is first written,
+ * and counts as dirty from then on: it is resident.
  *
  *   zone->dirty == PAGE_SIZE * sum over free blocks flagged PG_dirty of
  *                  2^order   (a merged block is dirty if a part was)
  *
- * A new chunk is populated (faulted in) with one system call, not one
- * fault per page as it is first written.
+ * Two rules give dirty memory back, both through purge(), which discards
+ * (madvise) the biggest dirty blocks first and unmaps whole free chunks,
+ * so that memory goes back in long contiguous runs and few system calls:
+ *
+ * - Decay.  Time is cut into epochs of DECAY_MS.  zone->dirty_low is the
+ *   least zone->dirty has been since the epoch began: that many dirty
+ *   bytes were not needed during the whole epoch.  The first allocation or
+ *   free of pages in the zone after the epoch ends discards that many,
+ *   and a new epoch begins.  A freed page thus stays resident while it is
+ *   needed again within an epoch, and goes back between one and two
+ *   epochs after it stopped being needed (given any activity in the
+ *   zone).  A workload that frees and allocates the same memory over and
+ *   over never purges it; at worst it refaults once per epoch what an
+ *   idle epoch gave back.
+ * - Bound.  Dirty memory never stays above
+ *     dirty_max == max(DIRTY_MIN, used / 2^DIRTY_SHIFT)   (16 MiB, 1/4)
+ *   a free that passes it discards the zone down to half of it at once.
+ *   RSS stays within used + dirty_max; a burst of frees (a big file
+ *   removed) gives nearly all of it back at once, in large runs.
+ *
+ * No background thread runs the decay: a process that stops allocating
+ * keeps up to dirty_max resident until it calls again.  scullc_purge() (for
+ * a program about to go idle), kmem_cache_shrink() and direct reclaim give
+ * every dirty page back at once.  A page on a free list may
+ * hold old data: __GFP_ZERO clears what it hands out.
  *
  * Limits: a block may be handed out only while
  *   used + block <= limit - reserve   (or <= limit with __GFP_HIGH).
@@ -56,19 +76,20 @@
  *   2. zone->lock
  *
  * zone->lock is the innermost lock of the allocator: nothing called with
- * it held takes another lock (only the OS is called: mmap/munmap), and
- * the shrinker, which takes slab locks and frees pages, is called without
- * it.  It protects everything in its zone: the free lists and nr_free,
- * used, mapped, limit and reserve, the chunk list and each chunk's
- * free_pages, every page's buddy and order (see "struct page" in
- * internal.h: the merge test reads only these, never the flags that a
- * block's holder writes without this lock), and the chunk_table entries
- * of its chunks (written under it with release stores, read anywhere
- * with acquire loads).
+ * it held takes another lock (only the OS is called: mmap/munmap), and the
+ * shrinker, which takes slab locks and frees pages, is called without it.
+ * It protects everything in its zone: the free lists and nr_free, used,
+ * mapped, limit and reserve, dirty, dirty_low and epoch, the chunk list
+ * and each chunk's free_pages, every page's buddy and order (see "struct
+ * page" in internal.h: the merge test reads only these, never the flags
+ * that a block's holder writes without this lock), and the chunk_table
+ * entries of its chunks (written under it with release stores, read
+ * anywhere with acquire loads).
  */
 
 #include "internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +164,9 @@ static void bad_page(const struct page *page, unsigned int order,
 	abort();
 }
 
-#define DIRTY_MIN       (512UL << 10)
-#define DIRTY_SHIFT     5
+#define DECAY_MS        1000UL          /* the decay epoch */
+#define DIRTY_MIN       (16UL << 20)    /* the bound of dirty bytes, ... */
+#define DIRTY_SHIFT     2               /* ... or used / 4 when more */
 
 static void add_free(struct zone *z, struct page *page, unsigned int order,
 		     bool dirty);
@@ -176,16 +198,14 @@ static bool zone_add_chunk(struct zone *z)
 		return false;
 	}
 	/* One call instead of a fault per page: the chunk is about to be
-	   cut up and written */
+	   cut up and written.  Resident from now on, so it counts as dirty */
 	os_populate(base, CHUNK_SIZE);
 	/* os_map gives zeroes: every page's flags are 0 already */
 	c->base = base;
 	c->zone = z;
 	c->free_pages = CHUNK_PAGES;
 	list_add(&c->list, &z->chunks);
-	/* resident but never handed out: not counted as dirty, or the next
-	   free would purge the populated pages before their first use */
-	add_free(z, &c->pages[0], MAX_PAGE_ORDER, false);
+	add_free(z, &c->pages[0], MAX_PAGE_ORDER, true);
 	z->mapped += CHUNK_SIZE;
 	atomic_store_explicit(&table[(uintptr_t)base >> CHUNK_SHIFT], c,
 			      memory_order_release);
@@ -207,6 +227,7 @@ static void shrink(struct zone *z, struct chunk *c)
 /* ------------------------------------------------------------------ */
 /* The buddy allocator of one zone; all under zone->lock               */
 
+/* Resident blocks first: an allocation takes the head of a list */
 static void add_free(struct zone *z, struct page *page, unsigned int order,
 		     bool dirty)
 {
@@ -214,10 +235,13 @@ static void add_free(struct zone *z, struct page *page, unsigned int order,
 	page->flags = dirty ? PG_dirty : 0;
 	page->buddy = true;
 	page->order = (unsigned short)order;
-	list_add(&page->lru, &z->free_area[order]);
-	z->nr_free[order]++;
-	if (dirty)
+	if (dirty) {
+		list_add(&page->lru, &z->free_area[order]);
 		z->dirty += PAGE_SIZE << order;
+	} else {
+		list_add_tail(&page->lru, &z->free_area[order]);
+	}
+	z->nr_free[order]++;
 }
 
 /* del_free - take a block off its free list; true when it was dirty */
@@ -230,8 +254,11 @@ static bool del_free(struct zone *z, struct page *page, unsigned int order)
 	page->flags = 0;
 	page->buddy = false;
 	page->order = 0;
-	if (dirty)
+	if (dirty) {
 		z->dirty -= PAGE_SIZE << order;
+		/* dirty_low == min(dirty) over the epoch */
+		z->dirty_low = MIN(z->dirty_low, z->dirty);
+	}
 	return dirty;
 }
 
@@ -296,9 +323,10 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 
 /*
  * merge - put a free block on @z's lists, merged with its free buddies
- * (dirty when it or any buddy merged into it is).  A block that becomes a
- * whole free chunk unhooks the chunk and adds it to @dead, for the caller
- * to unmap once the lock is dropped.
+ * (dirty when it or any buddy merged into it is).  A whole free chunk
+ * that is dirty stays, for reuse, until purge; a clean one (purge's own)
+ * is unhooked and added to @dead, for the caller to unmap once the lock
+ * is dropped.
  */
 static void merge(struct zone *z, struct page *page, unsigned int order,
 		  bool dirty, struct list_head *dead)
@@ -316,7 +344,7 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 		idx &= ~(1UL << order);
 		order++;
 	}
-	if (order == MAX_PAGE_ORDER) {
+	if (order == MAX_PAGE_ORDER && !dirty) {
 		shrink(z, c);
 		list_add(&c->list, dead);
 		return;
@@ -336,38 +364,87 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
 }
 
 /*
- * purge - discard dirty free blocks of @z, biggest first, until at most
- * @goal bytes are dirty.  Called and returns with z->lock held, but drops
- * it around the madvise calls: the blocks being discarded are off the free
- * lists meanwhile (flags 0, so no free merges with them), then go back
- * clean.  Chunks left wholly free go to @dead.
+ * purge_pass - discard dirty free blocks of @z, biggest first, until at
+ * most @goal bytes are dirty; returns the bytes discarded.  Called and
+ * returns with z->lock held, but drops it around the madvise calls: the
+ * blocks being discarded are off the free lists meanwhile (buddy false, so
+ * no free merges with them), then go back clean.  A whole chunk is not
+ * discarded but unmapped: merge() puts it on @dead.
  */
-static void purge(struct zone *z, size_t goal, struct list_head *dead)
+static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 {
 	struct list_head batch = LIST_HEAD_INIT(batch);
 	struct page *page, *tmp;
+	size_t bytes = 0;
 	int o;
 
+	/* Dirty blocks head each list (add_free): stop at the first clean */
 	for (o = MAX_PAGE_ORDER; o >= 0 && z->dirty > goal; o--)
 		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
 			if (!(page->flags & PG_dirty))
-				continue;
+				break;
 			del_free(z, page, (unsigned int)o);
 			page->order = (unsigned int)o;
-			list_add(&page->lru, &batch);
+			list_add_tail(&page->lru, &batch);
+			bytes += PAGE_SIZE << o;
 			if (z->dirty <= goal)
 				break;
 		}
 	if (list_empty(&batch))
-		return;
+		return 0;
 	pthread_mutex_unlock(&z->lock);
 	list_for_each_entry(page, &batch, lru)
-		os_discard(page_address(page), PAGE_SIZE << page->order);
+		if (page->order < MAX_PAGE_ORDER)
+			os_discard(page_address(page),
+				   PAGE_SIZE << page->order);
 	pthread_mutex_lock(&z->lock);
 	list_for_each_entry_safe(page, tmp, &batch, lru) {
 		list_del(&page->lru);
 		merge(z, page, page->order, false, dead);
 	}
+	return bytes;
+}
+
+/*
+ * purge - purge_pass until at most @goal bytes are dirty.  A discarded
+ * block that merges with a dirty buddy makes the merged block dirty again
+ * (one flag per block), and frees may come in while the lock is dropped:
+ * a few more passes catch them, but no more than PURGE_PASSES, so that a
+ * stream of frees cannot keep the caller here.  Under z->lock.
+ */
+#define PURGE_PASSES 4
+static size_t purge(struct zone *z, size_t goal, struct list_head *dead)
+{
+	size_t bytes = 0, n;
+	unsigned int pass;
+
+	for (pass = 0; pass < PURGE_PASSES && z->dirty > goal; pass++) {
+		n = purge_pass(z, goal, dead);
+		if (!n)
+			break;
+		bytes += n;
+	}
+	return bytes;
+}
+
+/*
+ * decay - if the epoch began DECAY_MS or more before @now, discard the
+ * dirty bytes it never needed (dirty_low) and begin another.  The epoch
+ * moves on before purge drops the lock, so that one caller purges for
+ * it.  Under z->lock.
+ */
+static void decay(struct zone *z, unsigned long now, struct list_head *dead)
+{
+	size_t idle;
+
+	if (now - z->epoch < DECAY_MS)
+		return;
+	z->epoch = now;
+	idle = z->dirty_low;
+	assert(idle <= z->dirty);
+	if (idle)
+		purge(z, z->dirty - idle, dead);
+	z->dirty_low = z->dirty;
 }
 
 /* unmap_dead - give back the chunks on @dead; no lock held */
@@ -386,44 +463,76 @@ static void unmap_dead(struct list_head *dead)
 
 static struct page *try_zone(struct zone *z, unsigned int order, gfp_t gfp)
 {
+	struct list_head dead = LIST_HEAD_INIT(dead);
+	unsigned long now = os_coarse_ms();
 	struct page *page;
 
 	pthread_mutex_lock(&z->lock);
+	/* take first, then decay: what this call reuses is not idle */
 	page = rmqueue(z, order, gfp);
+	decay(z, now, &dead);
 	pthread_mutex_unlock(&z->lock);
+	unmap_dead(&dead);
 	return page;
 }
 
-/* trim - discard every dirty free block of every zone; no lock held */
-static void trim(void)
+/* page_trim - see internal.h; no lock held */
+size_t page_trim(void)
 {
 	struct list_head dead = LIST_HEAD_INIT(dead);
+	size_t bytes = 0;
 	unsigned int i;
 
+	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
 		pthread_mutex_lock(&zones[i].lock);
-		purge(&zones[i], 0, &dead);
+		bytes += purge(&zones[i], 0, &dead);
+		zones[i].dirty_low = zones[i].dirty;
 		pthread_mutex_unlock(&zones[i].lock);
 	}
 	unmap_dead(&dead);
+	return bytes;
 }
 
-/* Run the shrinker, then give back all free memory, with no zone lock
-   held; not from inside itself. */
-static void reclaim(void)
+/* page_dirty_bytes - see internal.h */
+size_t page_dirty_bytes(void)
+{
+	size_t bytes = 0;
+	unsigned int i;
+
+	page_alloc_init();
+	for (i = 0; i < NR_ZONES; i++) {
+		pthread_mutex_lock(&zones[i].lock);
+		bytes += zones[i].dirty;
+		pthread_mutex_unlock(&zones[i].lock);
+	}
+	return bytes;
+}
+
+/* Run the shrinker, if any, unless this thread is inside it already */
+static void run_shrinker(void)
 {
 	unsigned long (*fn)(void);
 
 	if (in_reclaim)
 		return;
-	atomic_fetch_add_explicit(&nr_reclaims, 1, memory_order_relaxed);
 	fn = atomic_load_explicit(&shrinker, memory_order_acquire);
 	if (fn) {
 		in_reclaim = true;
 		fn();
 		in_reclaim = false;
 	}
-	trim();
+}
+
+/* Run the shrinker, then give back all free memory, with no zone lock
+   held; not from inside itself. */
+static void reclaim(void)
+{
+	if (in_reclaim)
+		return;
+	atomic_fetch_add_explicit(&nr_reclaims, 1, memory_order_relaxed);
+	run_shrinker();
+	page_trim();
 }
 
 static void deadline_in(struct timespec *ts, unsigned long ms)
@@ -505,9 +614,8 @@ got:
 
 /**
  * __free_pages - give back a block from alloc_pages(@order)
- * Its memory goes back to the OS once the zone holds more than dirty_max
- * free bytes not yet given back (see the top of this file), a whole free
- * chunk at once.  Wakes __GFP_NOFAIL waiters.
+ * Its memory stays resident for reuse and goes back to the OS by decay or
+ * past the bound (see the top of this file).  Wakes __GFP_NOFAIL waiters.
  * Aborts with a "Bad page state" report when @page is not the head of
  * an allocated block of @order.  Callable from any thread, never blocks
  * for long.
@@ -515,6 +623,7 @@ got:
 void __free_pages(struct page *page, unsigned int order)
 {
 	struct list_head dead = LIST_HEAD_INIT(dead);
+	unsigned long now = os_coarse_ms();
 	struct chunk *c;
 	struct zone *z;
 	unsigned long i;
@@ -540,6 +649,7 @@ void __free_pages(struct page *page, unsigned int order)
 
 	pthread_mutex_lock(&z->lock);
 	free_one(z, page, order, &dead);
+	decay(z, now, &dead);
 	if (z->dirty > dirty_max(z))
 		purge(z, dirty_max(z) / 2, &dead);
 	pthread_mutex_unlock(&z->lock);
@@ -664,6 +774,12 @@ SCULLC_API size_t scullc_get_limit(void)
 	limit = z->limit;
 	pthread_mutex_unlock(&z->lock);
 	return limit;
+}
+
+SCULLC_API size_t scullc_purge(void)
+{
+	run_shrinker();
+	return page_trim();
 }
 
 SCULLC_API void scullc_meminfo(struct scullc_meminfo *info)
