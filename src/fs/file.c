@@ -61,7 +61,9 @@
  * copied them.  This is the one exception to "locks are dropped before
  * replying": the reply is a writev to /dev/fuse, which copies the data into
  * the waiting request at once and never waits for another request, so a
- * writer queued on the lock waits for a memcpy, not for a process.
+ * writer queued on the lock waits for a memcpy, not for a process.  The
+ * inode is pinned (fs_pin) across it: once answered, the kernel may forget
+ * the inode, and another thread evict it, before the lock is dropped.
  * emergency.lock is held across the copying read and its reply for the
  * same reason.  mempool_alloc may sleep, so fs_read takes its iovec array
  * before the device lock, never while holding it.
@@ -358,6 +360,7 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	}
 
 	iov = mempool_alloc(fs->iov_pool, GFP_KERNEL);  /* never fails */
+	fs_pin(inode);                      /* unlocked after the reply */
 	scull_read_lock(dev);
 	len = 0;
 	if ((uint64_t)off < dev->size)
@@ -367,6 +370,7 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 		scull_read_iov(dev, (uint64_t)off, len, iov, (int)max, &count);
 	fuse_reply_iov(req, iov, count);    /* copies at once: see Lock order */
 	scull_read_unlock(dev);
+	fs_unpin(fs, inode);
 	mempool_free(iov, fs->iov_pool);
 }
 

@@ -145,6 +145,10 @@ struct fs_inode {
 	unsigned int nlink;          /* changed under ns_lock (write), stored
 					atomically: fs_fill_attr reads it bare */
 	unsigned int flags;          /* FS_I_*; fixed */
+	unsigned int pins;           /* 1 for the table until unhashed, + 1 per
+					request still using the inode after
+					its reply (fs_pin); atomic, the last
+					fs_unpin frees it */
 	const struct fs_file_ops *fops; /* S_ISREG: what open files do; fixed */
 
 	pthread_mutex_t attr_lock;
@@ -262,8 +266,13 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 			      const struct fs_file_ops *fops);
 void fs_unhash(struct fs *fs, struct fs_inode *inode);        /* write */
-/* fs_evict - free an unhashed inode and its data; no lock held */
+/* fs_evict - drop the table's pin on an unhashed inode: it is freed with
+   its data now, or by the last fs_unpin; no lock held */
 void fs_evict(struct fs *fs, struct fs_inode *inode);
+/* fs_pin - keep @inode, which the caller's request holds, past the reply;
+   fs_unpin - give it back, freeing it if it was evicted meanwhile */
+void fs_pin(struct fs_inode *inode);
+void fs_unpin(struct fs *fs, struct fs_inode *inode);       /* no lock */
 /* fs_unused - no name and no kernel lookup left: the caller unhashes it
    under the lock and evicts it after unlocking */
 bool fs_unused(struct fs_inode *inode);                       /* write */

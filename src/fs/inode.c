@@ -51,7 +51,9 @@
  * size without its lock (scull_dev_peek); data operations find their inode
  * under ns_lock, drop it, then take the device's lock.  No
  * lock is held while replying to FUSE: replies are built under the locks,
- * then sent.
+ * then sent - save the few that send data straight from under its lock
+ * (file.c's reads, xattr.c's gets); those pin the inode (fs_pin) first,
+ * since after the reply the kernel may forget it while they unlock.
  */
 
 #include "config.h"
@@ -124,6 +126,7 @@ static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
 		inode->dir.next_cookie = FS_COOKIE_FIRST;
 	}
 	inode->ino = fs->next_ino++;
+	inode->pins = 1;                    /* the table's */
 	htable_add(&fs->inodes, &inode->hash, hash_u64(inode->ino));
 	return inode;
 }
@@ -179,12 +182,8 @@ void fs_unhash(struct fs *fs, struct fs_inode *inode)
 	list_del(&inode->devices);          /* a no-op but for devices */
 }
 
-/**
- * fs_evict - free an unhashed inode with everything it owns
- * No lock is held: nobody can reach @inode any more.  A directory must be
- * empty.  Never needs memory.
- */
-void fs_evict(struct fs *fs, struct fs_inode *inode)
+/* destroy - free an inode nobody can reach with everything it owns */
+static void destroy(struct fs *fs, struct fs_inode *inode)
 {
 	if (fs_is_device(inode))
 		scull_dev_destroy(&inode->dev);
@@ -193,6 +192,39 @@ void fs_evict(struct fs *fs, struct fs_inode *inode)
 	fs_xattr_free_all(inode);
 	pthread_mutex_destroy(&inode->attr_lock);
 	kmem_cache_free(fs->inode_cache, inode);
+}
+
+/**
+ * fs_evict - drop the table's pin on an unhashed inode
+ * No lock is held; no new request can find @inode any more.  It is freed
+ * with everything it owns at once, or by the last request still finishing
+ * with it after its reply (fs_unpin).  A directory must be empty.  Never
+ * needs memory.
+ */
+void fs_evict(struct fs *fs, struct fs_inode *inode)
+{
+	fs_unpin(fs, inode);
+}
+
+/**
+ * fs_pin - keep @inode alive after the reply to the caller's request
+ * Once a request is answered the kernel may forget the inode and another
+ * thread evict it.  A request that still uses its inode after replying
+ * (one that replies under the inode's own lock and then unlocks it) pins
+ * it first, while the kernel's lookup still holds it - so the count,
+ * above zero, only needs to be atomic - and unpins it when done.
+ */
+void fs_pin(struct fs_inode *inode)
+{
+	__atomic_add_fetch(&inode->pins, 1, __ATOMIC_RELAXED);
+}
+
+/* fs_unpin - drop a pin: release, so that everything the dropper did with
+   the inode happens before the free; acquire in the one that frees */
+void fs_unpin(struct fs *fs, struct fs_inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->pins, 1, __ATOMIC_ACQ_REL) == 0)
+		destroy(fs, inode);
 }
 
 /* fs_unused - @inode has no name and no lookup; ns_lock held (write) */

@@ -41,7 +41,9 @@
  * and listxattr send their reply with it held, the one exception to
  * "replies after unlocking", as fs_read does with a device lock: the reply
  * is a writev into the waiting request, copied at once, and so the value
- * is never copied in between and the reply never fails for memory.
+ * is never copied in between and the reply never fails for memory.  They
+ * pin the inode (fs_pin) across it: once answered, the kernel may forget
+ * the inode before they unlock.
  */
 
 #include "config.h"
@@ -578,6 +580,7 @@ void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		 size_t size)
 {
+	struct fs *fs = fs_from_req(req);      /* req is gone after the reply */
 	struct fs_inode *inode;
 	struct fs_xattr *x;
 	enum ns ns = classify(name);
@@ -585,6 +588,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	inode = xattr_target(req, ino, ns, false);
 	if (!inode)
 		return;
+	fs_pin(inode);                      /* unlocked after the reply */
 	pthread_mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (!x)
@@ -596,6 +600,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	else
 		fuse_reply_buf(req, value_of(x), x->size); /* see Lock order */
 	pthread_mutex_unlock(&inode->attr_lock);
+	fs_unpin(fs, inode);
 }
 
 /* visible - listxattr shows "trusted." names to root only, as tmpfs does
@@ -607,6 +612,7 @@ static bool visible(fuse_req_t req, const struct fs_xattr *x)
 
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
+	struct fs *fs = fs_from_req(req);      /* req is gone after the reply */
 	struct fs_inode *inode;
 	struct list_head *pos;
 	struct fs_xattr *x;
@@ -626,6 +632,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 			emergency = true;
 		}
 	}
+	fs_pin(inode);                      /* unlocked after the reply */
 	pthread_mutex_lock(&inode->attr_lock);
 	list_for_each(pos, &inode->xattrs) {
 		x = list_entry(pos, struct fs_xattr, list);
@@ -642,6 +649,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	else
 		fuse_reply_buf(req, buf, total);
 	pthread_mutex_unlock(&inode->attr_lock);
+	fs_unpin(fs, inode);
 	if (emergency)
 		pthread_mutex_unlock(&xattr_emergency.lock);
 	else
