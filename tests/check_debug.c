@@ -37,6 +37,19 @@ struct run {
 
 static struct run run;          /* one child at a time */
 
+/*
+ * The corruptions below are the bugs under test.  An AddressSanitizer
+ * build poisons red zones, padding and free objects, and would report each
+ * such write itself before the allocator's own checks could see it:
+ * corrupt() opens the byte first, so that what is tested is the
+ * allocator's report (tests/asan.test tests ASan's).
+ */
+static void corrupt(uint8_t *p, uint8_t val)
+{
+	ASAN_UNPOISON_MEMORY_REGION(p, 1);
+	*(volatile uint8_t *)p = val;
+}
+
 /* Run @fn in a child with stderr captured into run. */
 static void in_child(void (*fn)(void))
 {
@@ -127,7 +140,7 @@ static void right_redzone(void)
 	struct kmem_cache *s = make("rz_right", 64, SLAB_RED_ZONE);
 	uint8_t *p = get(s);
 
-	p[64] = 0x42;               /* one byte past object_size */
+	corrupt(p + 64, 0x42);      /* one byte past object_size */
 	kmem_cache_free(s, p);
 }
 
@@ -136,7 +149,7 @@ static void left_redzone(void)
 	struct kmem_cache *s = make("rz_left", 40, SLAB_RED_ZONE);
 	uint8_t *p = get(s);
 
-	p[-1] = 0x42;
+	corrupt(p - 1, 0x42);
 	kmem_cache_free(s, p);
 }
 
@@ -146,7 +159,7 @@ static void write_after_free(void)
 	uint8_t *p = get(s);
 
 	kmem_cache_free(s, p);
-	p[10] = 0x42;               /* the bug under test */
+	corrupt(p + 10, 0x42);      /* the bug under test */
 	for (int i = 0; i < 200; i++)
 		get(s);             /* one of these meets the poison */
 }
@@ -204,7 +217,7 @@ static void padding_overwrite(void)
 
 	if (padding_offset(s) >= s->size - s->red_left_pad)
 		_exit(92);          /* the layout left no padding to hit */
-	p[padding_offset(s)] = 0x42;
+	corrupt(p + padding_offset(s), 0x42);
 	kmem_cache_validate(s);
 }
 
@@ -216,13 +229,13 @@ static void panic_off_goes_on(void)
 
 	slab_debug_set_panic(0);
 	p = get(s);
-	p[64] = 0x42;
+	corrupt(p + 64, 0x42);
 	kmem_cache_free(s, p);      /* reported, repaired, not freed */
 	if (kmem_cache_validate(s) != 0)
 		_exit(3);
 	q = get(s);
 	kmem_cache_free(s, q);
-	q[0] = 0x42;                /* write after free */
+	corrupt(q, 0x42);           /* write after free */
 	/*
 	 * Reported and repaired; as SLUB does, the rest of that slab is
 	 * written off (counted in use), and allocation goes on elsewhere.
@@ -245,10 +258,10 @@ static void validate_counts(void)
 	slab = virt_to_head_page(p);
 	base = page_address(slab);
 	tail = base + (size_t)slab->objects * s->size;
-	p[-1] = 0x42;                         /* left red zone */
-	p[padding_offset(s) + 1] = 0x43;      /* object padding */
+	corrupt(p - 1, 0x42);                 /* left red zone */
+	corrupt(p + padding_offset(s) + 1, 0x43);  /* object padding */
 	if (tail < base + (PAGE_SIZE << slab->order))
-		tail[0] = 0x44;               /* slab padding */
+		corrupt(tail, 0x44);          /* slab padding */
 	else
 		tail = NULL;
 	errors = kmem_cache_validate(s);
@@ -318,7 +331,7 @@ static void store_user(void)
 
 	if (!p)
 		_exit(91);
-	p[64] = 0x42;
+	corrupt(p + 64, 0x42);
 	kmem_cache_free(s, p);
 }
 
@@ -490,7 +503,7 @@ START_TEST(kmalloc_objects_name_the_caller_of_kmalloc)
 		/* The program run by kmalloc_owner: kmalloc-64 has Z and U */
 		p = check_debug_kmalloc_site();
 		ck_assert_ptr_nonnull(p);
-		p[64] = 0x42;
+		corrupt(p + 64, 0x42);
 		kfree(p);                       /* reports and aborts */
 		ck_abort_msg("kfree found no overwritten red zone");
 	}

@@ -32,9 +32,11 @@ static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 static struct kmem_cache kmem_cache_boot;
 
 static bool cache_ready;                     /* scullc_init has run */
-static bool memcheck;                        /* RUNNING_ON_VALGRIND, read
-                                                once: the fast paths skip
-                                                client requests without it */
+static bool memcheck;                        /* a checker watches: valgrind
+                                                (RUNNING_ON_VALGRIND, read
+                                                once) or an ASan build; the
+                                                fast paths skip telling it
+                                                without */
 
 #define SLAB_KNOWN_FLAGS (SLAB_DEBUG_FLAGS | SLAB_NO_REAP | \
 			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_PANIC)
@@ -43,21 +45,22 @@ static bool memcheck;                        /* RUNNING_ON_VALGRIND, read
 /* Allocation and free                                                 */
 
 /*
- * Memcheck's view of objects handed out and taken back, out of line: the
- * client requests' argument blocks would otherwise cost the fast paths a
- * stack frame even when not running under valgrind.
+ * Memcheck's and ASan's view of objects handed out and taken back, out of
+ * line: the client requests' argument blocks would otherwise cost the fast
+ * paths a stack frame even when not running under valgrind.
  */
 static __attribute__((noinline, cold))
 void memcheck_alloc(struct kmem_cache *s, void *obj, gfp_t gfp)
 {
-	VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, gfp & __GFP_ZERO);
+	obj_handed_out(obj, s->object_size, gfp & __GFP_ZERO);
 	if (s->ctor)
-		VALGRIND_MAKE_MEM_DEFINED(obj, s->object_size);
+		mem_defined(obj, s->object_size);
 }
 
-static __attribute__((noinline, cold)) void memcheck_free(void *obj)
+static __attribute__((noinline, cold))
+void memcheck_free(struct kmem_cache *s, void *obj)
 {
-	VALGRIND_FREELIKE_BLOCK(obj, 0);
+	obj_taken_back(obj, s->object_size);
 }
 
 /*
@@ -144,12 +147,12 @@ void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 		if (!slab)
 			return;
 		if (unlikely(memcheck))
-			memcheck_free(obj);
+			memcheck_free(s, obj);
 		slab_free_locked(s, slab, obj, caller);
 		return;
 	}
 	if (unlikely(memcheck))
-		memcheck_free(obj);
+		memcheck_free(s, obj);
 	mag_free(s, obj);
 }
 
@@ -692,7 +695,7 @@ __attribute__((constructor)) static void scullc_init(void)
 	if (cache_ready)
 		return;
 	cache_ready = true;
-	memcheck = RUNNING_ON_VALGRIND != 0;
+	memcheck = RUNNING_ON_VALGRIND != 0 || SCULLC_ASAN;
 
 	slab_init_locks();
 	page_alloc_init();

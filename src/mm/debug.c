@@ -279,22 +279,22 @@ static bool valid_object(const struct kmem_cache *s, const struct page *slab,
 static void expose(const struct kmem_cache *s, uint8_t *object, bool whole)
 {
 	if (whole) {
-		VALGRIND_MAKE_MEM_DEFINED(object - s->red_left_pad, s->size);
+		mem_defined(object - s->red_left_pad, s->size);
 		return;
 	}
-	VALGRIND_MAKE_MEM_DEFINED(object - s->red_left_pad, s->red_left_pad);
-	VALGRIND_MAKE_MEM_DEFINED(object + s->object_size,
+	mem_defined(object - s->red_left_pad, s->red_left_pad);
+	mem_defined(object + s->object_size,
 				  slot_end(s) - s->object_size);
 }
 
 static void hide(const struct kmem_cache *s, uint8_t *object, bool whole)
 {
 	if (whole) {
-		VALGRIND_MAKE_MEM_NOACCESS(object - s->red_left_pad, s->size);
+		mem_noaccess(object - s->red_left_pad, s->size);
 		return;
 	}
-	VALGRIND_MAKE_MEM_NOACCESS(object - s->red_left_pad, s->red_left_pad);
-	VALGRIND_MAKE_MEM_NOACCESS(object + s->object_size,
+	mem_noaccess(object - s->red_left_pad, s->red_left_pad);
+	mem_noaccess(object + s->object_size,
 				   slot_end(s) - s->object_size);
 }
 
@@ -322,12 +322,30 @@ static struct track *track_of(const struct kmem_cache *s, uint8_t *object,
 	return (struct track *)(object + slab_info_end(s)) + item;
 }
 
+/*
+ * Copy @n bytes of a slot, whatever ASan thinks of them: reports and
+ * tracks read red zones, free pointers and freed objects, which an ASan
+ * build keeps poisoned (SLUB's metadata_access_enable() does this for
+ * KASAN; memcheck is muted by report_begin instead, or told by expose).
+ * Byte by byte through a volatile pointer, so that no memcpy call that
+ * ASan intercepts takes its place.
+ */
+static __attribute__((no_sanitize_address))
+void peek(void *dst, const void *src, size_t n)
+{
+	const volatile uint8_t *from = src;
+	uint8_t *to = dst;
+
+	while (n--)
+		*to++ = *from++;
+}
+
 static struct track get_track(const struct kmem_cache *s, uint8_t *object,
 			      enum track_item item)
 {
 	struct track t;
 
-	memcpy(&t, track_of(s, object, item), sizeof(t));
+	peek(&t, track_of(s, object, item), sizeof(t));
 	return t;
 }
 
@@ -501,11 +519,13 @@ static void section(const char *text, const uint8_t *addr, size_t len)
 	len = MIN(len, (size_t)DUMP_MAX);
 	for (size_t row = 0; row < len; row += 16) {
 		size_t n = MIN((size_t)16, len - row), i;
+		uint8_t b[16];
 
+		peek(b, addr + row, n);
 		fprintf(stderr, "%s%016lx: ", text, (unsigned long)(addr + row));
 		for (i = 0; i < 16; i++) {
 			if (i < n)
-				fprintf(stderr, "%02x", addr[row + i]);
+				fprintf(stderr, "%02x", b[i]);
 			else
 				fputs("  ", stderr);
 			if (i < 15)
@@ -513,8 +533,7 @@ static void section(const char *text, const uint8_t *addr, size_t len)
 		}
 		fputs("  ", stderr);
 		for (i = 0; i < n; i++)
-			fputc(isprint(addr[row + i]) ? addr[row + i] : '.',
-			      stderr);
+			fputc(isprint(b[i]) ? b[i] : '.', stderr);
 		fputc('\n', stderr);
 	}
 }
@@ -581,7 +600,7 @@ static void print_trailer(const struct kmem_cache *s, const struct page *slab,
 	void *fp;
 	unsigned int off = pad_start(s);
 
-	memcpy(&fp, object + s->offset, sizeof(fp));
+	peek(&fp, object + s->offset, sizeof(fp));
 	print_tracking(s, object, true);
 	print_slab_info(slab);
 	info("Object 0x%016lx @offset=%tu fp=0x%016lx\n",
@@ -772,9 +791,9 @@ void debug_setup_slab(struct kmem_cache *s, struct page *slab)
 			fill(s, p, p + off, POISON_INUSE, slot_end(s) - off);
 		debug_init_object(s, p, SLUB_RED_INACTIVE);
 	}
-	VALGRIND_MAKE_MEM_UNDEFINED(tail, base + slab_bytes(slab) - tail);
+	mem_undefined(tail, base + slab_bytes(slab) - tail);
 	memset(tail, POISON_INUSE, (size_t)(base + slab_bytes(slab) - tail));
-	VALGRIND_MAKE_MEM_NOACCESS(tail, base + slab_bytes(slab) - tail);
+	mem_noaccess(tail, base + slab_bytes(slab) - tail);
 }
 
 /**
@@ -929,11 +948,11 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 						     SLUB_RED_ACTIVE);
 		hide(s, obj, free);
 	}
-	VALGRIND_MAKE_MEM_DEFINED(tail, base + slab_bytes(slab) - tail);
+	mem_defined(tail, base + slab_bytes(slab) - tail);
 	errors += !check_range(s, slab, NULL, "Slab padding", tail,
 			       POISON_INUSE,
 			       (size_t)(base + slab_bytes(slab) - tail));
-	VALGRIND_MAKE_MEM_NOACCESS(tail, base + slab_bytes(slab) - tail);
+	mem_noaccess(tail, base + slab_bytes(slab) - tail);
 	return errors;
 }
 

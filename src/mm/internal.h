@@ -115,6 +115,57 @@
 # define RUNNING_ON_VALGRIND 0
 #endif
 
+/*
+ * AddressSanitizer's manual poisoning, in a build with -fsanitize=address
+ * (GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature).  What
+ * memcheck is told about slab objects, ASan is told too, through the
+ * mem_* and obj_* wrappers below: free objects, red zones, free pages and
+ * kmalloc slack are poisoned, so a use after kmem_cache_free or kfree is
+ * reported as "use-after-poison".  The allocator itself reaches into
+ * poisoned memory only through the same wrappers (free pointers, debug
+ * checks), which open the bytes around the access.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+# define SCULLC_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define SCULLC_ASAN 1
+# endif
+#endif
+#ifdef SCULLC_ASAN
+# include <sanitizer/asan_interface.h>
+#else
+# define SCULLC_ASAN 0
+# define ASAN_POISON_MEMORY_REGION(addr, len) ((void)(addr), (void)(len))
+# define ASAN_UNPOISON_MEMORY_REGION(addr, len) ((void)(addr), (void)(len))
+#endif
+
+/* Memory no caller may touch (a free object, a red zone, slack) */
+#define mem_noaccess(addr, len) do { \
+	VALGRIND_MAKE_MEM_NOACCESS(addr, len); \
+	ASAN_POISON_MEMORY_REGION(addr, len); \
+} while (0)
+/* Addressable, contents not yet written */
+#define mem_undefined(addr, len) do { \
+	VALGRIND_MAKE_MEM_UNDEFINED(addr, len); \
+	ASAN_UNPOISON_MEMORY_REGION(addr, len); \
+} while (0)
+/* Addressable and initialised */
+#define mem_defined(addr, len) do { \
+	VALGRIND_MAKE_MEM_DEFINED(addr, len); \
+	ASAN_UNPOISON_MEMORY_REGION(addr, len); \
+} while (0)
+/* An object of @len bytes handed out: memcheck's malloc, ASan's unpoison */
+#define obj_handed_out(obj, len, zeroed) do { \
+	VALGRIND_MALLOCLIKE_BLOCK(obj, len, 0, zeroed); \
+	ASAN_UNPOISON_MEMORY_REGION(obj, len); \
+} while (0)
+/* An object of @len bytes taken back: memcheck's free, ASan's poison */
+#define obj_taken_back(obj, len) do { \
+	VALGRIND_FREELIKE_BLOCK(obj, 0); \
+	ASAN_POISON_MEMORY_REGION(obj, len); \
+} while (0)
+
 #define SCULLC_API __attribute__((visibility("default")))
 
 #define _RET_IP_    ((unsigned long)__builtin_return_address(0))
@@ -336,15 +387,15 @@ static inline void *slab_object(const struct kmem_cache *s,
 	       s->red_left_pad;
 }
 
-/* The free pointer of a free object, hidden from memcheck's eyes. */
+/* The free pointer of a free object, hidden from memcheck's and ASan's eyes */
 static inline void *get_freepointer(const struct kmem_cache *s, void *object)
 {
 	void **fp = (void **)((char *)object + s->offset);
 	void *p;
 
-	VALGRIND_MAKE_MEM_DEFINED(fp, sizeof(*fp));
+	mem_defined(fp, sizeof(*fp));
 	p = *fp;
-	VALGRIND_MAKE_MEM_NOACCESS(fp, sizeof(*fp));
+	mem_noaccess(fp, sizeof(*fp));
 	return p;
 }
 
@@ -353,9 +404,9 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object,
 {
 	void **fp = (void **)((char *)object + s->offset);
 
-	VALGRIND_MAKE_MEM_UNDEFINED(fp, sizeof(*fp));
+	mem_undefined(fp, sizeof(*fp));
 	*fp = next;
-	VALGRIND_MAKE_MEM_NOACCESS(fp, sizeof(*fp));
+	mem_noaccess(fp, sizeof(*fp));
 }
 
 /* ------------------------------------------------------------------ */

@@ -151,11 +151,11 @@ static void *large_alloc(size_t size, gfp_t gfp)
 	page->flags |= PG_large;
 	page->large_size = size;
 	p = page_address(page);
-	VALGRIND_MAKE_MEM_UNDEFINED(p, PAGE_SIZE << order);
+	mem_undefined(p, PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
 		memset(p, 0, PAGE_SIZE << order);
-	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, (gfp & __GFP_ZERO) != 0);
-	VALGRIND_MAKE_MEM_NOACCESS((char *)p + size, (PAGE_SIZE << order) - size);
+	obj_handed_out(p, size, (gfp & __GFP_ZERO) != 0);
+	mem_noaccess((char *)p + size, (PAGE_SIZE << order) - size);
 	return p;
 }
 
@@ -163,7 +163,7 @@ static void large_free(struct page *page, const void *p)
 {
 	unsigned int order = page->order;
 
-	VALGRIND_FREELIKE_BLOCK(p, 0);
+	obj_taken_back(p, PAGE_SIZE << order);
 	page->flags &= ~PG_large;
 	page->large_size = 0;
 	__free_pages(page, order);
@@ -196,6 +196,19 @@ bad:
 	return NULL;
 }
 
+/*
+ * An ASan build poisons the slack of a block from a kmalloc cache, past
+ * the @size asked for, so that an overflow into the rest of its class is
+ * reported (memcheck sees the whole class: it was told at the cache
+ * layer).  The cache layer unpoisoned all of @s's object_size.
+ */
+static inline void poison_slack(struct kmem_cache *s, void *p, size_t size)
+{
+	if (SCULLC_ASAN && p)
+		ASAN_POISON_MEMORY_REGION((char *)p + size,
+					  s->object_size - size);
+}
+
 /* ------------------------------------------------------------------ */
 /* The public API                                                      */
 
@@ -209,8 +222,13 @@ void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (unlikely(size == 0))
 		return ZERO_SIZE_PTR;
-	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
-		return cache_alloc(kmalloc_slab(size, gfp), gfp, caller);
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE)) {
+		struct kmem_cache *s = kmalloc_slab(size, gfp);
+		void *p = cache_alloc(s, gfp, caller);
+
+		poison_slack(s, p, size);
+		return p;
+	}
 	return large_alloc(size, gfp);
 }
 
@@ -300,11 +318,14 @@ SCULLC_API void kfree(const void *p)
  * ksize - the usable size of a kmalloc block
  * Returns the size of its class (or of its block of pages); 0 for NULL,
  * ZERO_SIZE_PTR and pointers that are not the start of a block (large
- * blocks) or not in a slab.  Never blocks.
+ * blocks) or not in a slab.  The caller may use all of it: as the kernel's
+ * KASAN does, an ASan build unpoisons the slack past the size asked for.
+ * Never blocks.
  */
 SCULLC_API size_t ksize(const void *p)
 {
 	struct page *page;
+	size_t size;
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return 0;
@@ -312,8 +333,12 @@ SCULLC_API size_t ksize(const void *p)
 	if (!page)
 		return 0;
 	if (page->flags & PG_slab)
-		return kmem_cache_size(page->slab_cache);
-	return PAGE_SIZE << page->order;
+		size = kmem_cache_size(page->slab_cache);
+	else
+		size = PAGE_SIZE << page->order;
+	/* ASan: the slack is the caller's too */
+	ASAN_UNPOISON_MEMORY_REGION(p, size);
+	return size;
 }
 
 /**
@@ -344,13 +369,20 @@ SCULLC_API void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	if (page->flags & PG_slab) {
 		old = kmem_cache_size(page->slab_cache);
-		if (new_size <= old)
+		if (new_size <= old) {
+			/* ASan: the block's end moves within its class */
+			ASAN_UNPOISON_MEMORY_REGION(p, new_size);
+			poison_slack(page->slab_cache, (void *)p, new_size);
 			return (void *)p;
+		}
 	} else {
 		old = page->large_size;
 		if (new_size <= PAGE_SIZE << page->order) {
-			/* memcheck: the block's end moves within its pages */
+			/* the block's end moves within its pages */
 			VALGRIND_RESIZEINPLACE_BLOCK(p, old, new_size, 0);
+			ASAN_UNPOISON_MEMORY_REGION(p, new_size);
+			ASAN_POISON_MEMORY_REGION((char *)p + new_size,
+				(PAGE_SIZE << page->order) - new_size);
 			page->large_size = new_size;
 			return (void *)p;
 		}
@@ -358,6 +390,8 @@ SCULLC_API void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	n = do_kmalloc(new_size, gfp, _RET_IP_);
 	if (!n)
 		return NULL;
+	/* ASan: the whole class is copied, slack included (ksize's view) */
+	ASAN_UNPOISON_MEMORY_REGION(p, MIN(old, new_size));
 	memcpy(n, p, MIN(old, new_size));
 	do_kfree(p, _RET_IP_);
 	return n;
@@ -401,6 +435,7 @@ void *kmalloc_nomag(size_t size, gfp_t gfp)
 		return large_alloc(size, gfp);
 	s = kmalloc_slab(size, gfp);
 	p = slab_alloc_nomag(s, gfp, (unsigned long)__builtin_return_address(0));
+	poison_slack(s, p, size);
 	if (p) {
 		pthread_mutex_lock(&s->list_lock);
 		s->internal_objs++;

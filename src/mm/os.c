@@ -71,13 +71,19 @@ void *os_map(size_t size, size_t align)
 	return (void *)start;
 }
 
-/* os_unmap - give [@addr, @addr + @size) back; errno is left untouched. */
+/*
+ * os_unmap - give [@addr, @addr + @size) back; errno is left untouched.
+ * ASan's shadow of the range is cleared first, so that whoever maps those
+ * addresses next does not inherit the poison of free pages.
+ */
 void os_unmap(void *addr, size_t size)
 {
 	int saved = errno;
 
-	if (addr)
+	if (addr) {
+		ASAN_UNPOISON_MEMORY_REGION(addr, ALIGN(size, PAGE_SIZE));
 		munmap(addr, ALIGN(size, PAGE_SIZE));
+	}
 	errno = saved;
 }
 

@@ -607,6 +607,8 @@ fail:
 	errno = ENOMEM;
 	return NULL;
 got:
+	/* ASan: a free block is poisoned from __free_pages to here */
+	ASAN_UNPOISON_MEMORY_REGION(page_address(page), PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
@@ -646,6 +648,7 @@ void __free_pages(struct page *page, unsigned int order)
 	page->inuse = 0;
 	page->objects = 0;
 	page->large_size = 0;
+	ASAN_POISON_MEMORY_REGION(page_address(page), PAGE_SIZE << order);
 
 	pthread_mutex_lock(&z->lock);
 	free_one(z, page, order, &dead);

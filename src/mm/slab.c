@@ -109,14 +109,14 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 	if (s->ctor) {
 		for (i = 0; i < objects; i++) {
 			p = slab_object(s, slab, i);
-			/* debug_setup_slab left it NOACCESS to memcheck */
-			VALGRIND_MAKE_MEM_UNDEFINED(p, s->object_size);
+			/* debug_setup_slab left it no-access */
+			mem_undefined(p, s->object_size);
 			s->ctor(p);
 		}
 	}
 
-	/* Free objects are invisible to memcheck until handed out. */
-	VALGRIND_MAKE_MEM_NOACCESS(page_address(slab), PAGE_SIZE << order);
+	/* Free objects are invisible to memcheck and ASan until handed out. */
+	mem_noaccess(page_address(slab), PAGE_SIZE << order);
 
 	next = NULL;
 	for (i = objects; i-- > 0; ) {
@@ -137,11 +137,11 @@ static void discard(struct kmem_cache *s, struct page *slab)
 	if (s->dtor) {
 		for (i = 0; i < slab->objects; i++) {
 			p = slab_object(s, slab, i);
-			VALGRIND_MAKE_MEM_DEFINED(p, s->object_size);
+			mem_defined(p, s->object_size);
 			s->dtor(p);
 		}
 	}
-	VALGRIND_MAKE_MEM_UNDEFINED(page_address(slab),
+	mem_undefined(page_address(slab),
 				    PAGE_SIZE << slab->order);
 	slab->flags &= ~PG_slab;
 	slab->slab_cache = NULL;
@@ -426,9 +426,9 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	slab_stat(s, KMEM_ALLOC_SLOWPATH);
 	pthread_mutex_unlock(&s->list_lock);
 
-	VALGRIND_MALLOCLIKE_BLOCK(obj, s->object_size, 0, gfp & __GFP_ZERO);
+	obj_handed_out(obj, s->object_size, gfp & __GFP_ZERO);
 	if (s->ctor)
-		VALGRIND_MAKE_MEM_DEFINED(obj, s->object_size);
+		mem_defined(obj, s->object_size);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, s->object_size);
 	return obj;
@@ -467,7 +467,7 @@ void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller)
 	slab = slab_owner(s, obj);
 	if (!slab)
 		return;
-	VALGRIND_FREELIKE_BLOCK(obj, 0);
+	obj_taken_back(obj, s->object_size);
 	slab_free_locked(s, slab, obj, caller);
 }
 
