@@ -182,16 +182,4 @@ static Suite *fork_suite(void)
 	return s;
 }
 
-#ifdef __SANITIZE_ADDRESS__
-/* Under AddressSanitizer a child of this test has hung (killed by the
-   suite timeout): the sanitizer's own fork handling has not been ordered
-   against libscullc's handlers yet.  Skip, and say so, until it is. */
-int main(void)
-{
-	fputs("check_fork: skipped in an AddressSanitizer build "
-	      "(fork handlers not yet ordered against ASan's)\n", stderr);
-	return 77;
-}
-#else
 UNIT_MAIN(fork_suite, 20)
-#endif

@@ -19,6 +19,12 @@
  * offline CPU are the same).  The child may allocate, free, create and
  * destroy caches at once.
  *
+ * The library never calls the C library's malloc (slabinfo's scratch
+ * buffer comes from os_map), so the child's allocations do not depend on
+ * malloc's own fork safety either: AddressSanitizer's runtime in GCC 12
+ * takes no lock of its malloc around fork, and a child whose parent had
+ * a thread inside malloc hangs in its first malloc.
+ *
  * The handlers are registered once, by page_alloc_init, which every path
  * into the allocator runs first.  A program that forks while no allocator
  * call ever happened has nothing to protect.

@@ -11,9 +11,14 @@
  * last report; when the report turns out longer, the pass is run again with
  * a buffer of the right size.
  *
- * The scratch buffer comes from the C library, not from kmalloc: reading the
- * report must not change the numbers it reports (a kmalloc here could
- * refill a magazine of one of the kmalloc caches it is about to print).
+ * The scratch buffer comes straight from the OS (os_map), not from kmalloc:
+ * reading the report must not change the numbers it reports (a kmalloc
+ * here could refill a magazine of one of the kmalloc caches it is about to
+ * print).  Nor from the C library's malloc: the library then never calls
+ * malloc, so its fork safety (fork.c) does not depend on malloc's.  A
+ * malloc whose locks are not taken around fork (AddressSanitizer's, before
+ * its runtime learnt pthread_atfork) can hang a child whose parent had a
+ * thread inside it; the child can still read slabinfo.
  *
  * The format is the kernel's, byte for byte (mm/slab_common.c), so that
  * slabtop and other /proc/slabinfo parsers read it unchanged.
@@ -80,9 +85,9 @@ SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 	size_t want = atomic_load_explicit(&size_hint, memory_order_relaxed);
 
 	for (;;) {
-		r.cap = want + 1;
+		r.cap = ALIGN(want + 1, PAGE_SIZE);
 		r.len = 0;
-		r.buf = malloc(r.cap);
+		r.buf = os_map(r.cap, 0);
 		if (!r.buf) {
 			if (buf && len)
 				buf[0] = '\0';
@@ -93,7 +98,7 @@ SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 		slab_for_each_cache(show, &r);
 		if (r.len < r.cap)
 			break;
-		free(r.buf);
+		os_unmap(r.buf, r.cap);
 		want = r.len + r.len / 8;   /* room for a few new caches */
 	}
 	atomic_store_explicit(&size_hint, r.len + 256, memory_order_relaxed);
@@ -104,7 +109,7 @@ SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 		memcpy(buf, r.buf, n);
 		buf[n] = '\0';
 	}
-	free(r.buf);
+	os_unmap(r.buf, r.cap);
 	return r.len;
 }
 
