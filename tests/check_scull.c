@@ -72,14 +72,18 @@ struct fix {
 };
 
 /*
- * The baseline of kmalloc blocks, taken after a scratch device has used
- * each cache once: this thread's magazines (kmalloc'd by the allocator on
- * a cache's first use) are then part of it.
+ * The baseline of kmalloc blocks, taken after a scratch device and every
+ * kmalloc class (qset arrays and small quanta come in all sizes) have been
+ * used once: this thread's magazines (kmalloc'd by the allocator on a
+ * cache's first use) are then part of it.
  */
 static unsigned long baseline(struct scull_sb *sb)
 {
 	struct scull_dev dev;
+	size_t size;
 
+	for (size = 8; size <= KMALLOC_MAX_CACHE_SIZE; size += 8)
+		kfree(kmalloc(size, GFP_KERNEL));
 	ck_assert_int_eq(scull_dev_init(&dev, sb), 0);
 	ck_assert_int_eq(scull_write(&dev, "w", 1, 1ULL << 50), 1);
 	ck_assert_int_eq(scull_allocate(&dev, 0, 3, false), 0);
@@ -637,7 +641,7 @@ START_TEST(read_iov_merges_holes_and_points_into_quanta)
 	fix_init(&f, 4000, 500);
 	ck_assert_int_eq(scull_write(&f.dev, "data", 4, 3 * 4000000), 4);
 	need = scull_iov_count(&f.sb, 0, 3 * 4000000 + 4);
-	ck_assert_int_eq(need, 3001);
+	ck_assert_int_eq(need, 2 * 3001);     /* two per quantum at most */
 	scull_read_lock(&f.dev);
 	n = scull_read_iov(&f.dev, 0, 3 * 4000000 + 4, iov, 8, &count);
 	ck_assert_uint_eq(n, 3 * 4000000 + 4);
@@ -649,7 +653,7 @@ START_TEST(read_iov_merges_holes_and_points_into_quanta)
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(count, 1);
 	scull_read_unlock(&f.dev);
-	ck_assert_int_eq(scull_iov_count(&f.sb, 3999, 2), 2);
+	ck_assert_int_eq(scull_iov_count(&f.sb, 3999, 2), 4);
 	ck_assert_int_eq(scull_iov_count(&f.sb, 0, 0), 0);
 	fix_fini(&f);
 }
@@ -676,7 +680,7 @@ START_TEST(sb_destroy_with_live_quanta_is_busy)
 
 	ck_assert_int_eq(scull_sb_init(&sb, 64, 4), 0);
 	ck_assert_int_eq(scull_dev_init(&dev, &sb), 0);
-	ck_assert_int_eq(scull_write(&dev, "x", 1, 0), 1);
+	ck_assert_int_eq(scull_allocate(&dev, 0, 1, false), 0);
 	ck_assert_int_eq(scull_sb_destroy(&sb), -EBUSY);
 	scull_dev_destroy(&dev);
 	ck_assert_int_eq(scull_sb_destroy(&sb), 0);
@@ -704,6 +708,204 @@ START_TEST(random_ops_match_model_odd_geometry)
 }
 END_TEST
 
+/* --------------------------------------------------------------- Small */
+
+/* What each kmalloc class and the "scullc" cache hold right now. */
+struct census {
+	unsigned long k[sizeof(kmalloc_names) / sizeof(kmalloc_names[0])];
+	unsigned long quanta;
+};
+
+static void census(struct fix *f, struct census *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(c->k) / sizeof(c->k[0]); i++)
+		c->k[i] = live_named(kmalloc_names[i]);
+	c->quanta = live(f->sb.cache);
+}
+
+/* Blocks of class @name held now beyond @base. */
+static long more(const struct census *base, const char *name)
+{
+	size_t i;
+
+	for (i = 0; strcmp(kmalloc_names[i], name); i++)
+		;
+	return (long)live_named(name) - (long)base->k[i];
+}
+
+/* The device reads exactly @want (@len bytes from 0), and so do its iovecs. */
+static void reads(struct scull_dev *dev, const uint8_t *want, size_t len)
+{
+	static uint8_t out[1 << 16];
+
+	ck_assert_uint_le(len + 1, sizeof(out));
+	ck_assert_int_eq(scull_read(dev, out, len + 1, 0), (ssize_t)len);
+	ck_assert(memcmp(out, want, len) == 0);
+	check_iov(dev, 0, len);
+	if (len > 7)
+		check_iov(dev, 7, len - 7);
+}
+
+START_TEST(small_quantum_grows_through_kmalloc_classes_to_a_whole_one)
+{
+	static uint8_t want[12000];
+	struct census base;
+	struct fix f;
+
+	fix_init(&f, 4000, 500);
+	census(&f, &base);
+	fill(want, 100, 11);
+	ck_assert_int_eq(scull_write(&f.dev, want, 100, 0), 100);
+	/* 100 bytes: a 128-byte block in a one-slot qset array, no node */
+	ck_assert_int_eq(more(&base, "kmalloc-128"), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-8"), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
+	ck_assert_uint_eq(live(f.sb.cache), base.quanta);
+	ck_assert_ptr_null(f.dev.index);
+	reads(&f.dev, want, 100);
+
+	/* a hole inside the block, then data past it: 512 bytes */
+	fill(want + 200, 100, 12);
+	ck_assert_int_eq(scull_write(&f.dev, want + 200, 100, 200), 100);
+	ck_assert_int_eq(more(&base, "kmalloc-128"), 0);
+	ck_assert_int_eq(more(&base, "kmalloc-512"), 1);
+	reads(&f.dev, want, 300);
+
+	/* truncate down inside the block, up again: zeros, same block */
+	ck_assert_int_eq(scull_truncate(&f.dev, 250), 0);
+	ck_assert_int_eq(scull_truncate(&f.dev, 1900), 0);
+	memset(want + 250, 0, 50);
+	reads(&f.dev, want, 1900);
+	ck_assert_int_eq(more(&base, "kmalloc-512"), 1);
+
+	/* 1 byte at 2000: past half a quantum, a whole "scullc" object */
+	want[2000] = 'w';
+	ck_assert_int_eq(scull_write(&f.dev, "w", 1, 2000), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-512"), 0);
+	ck_assert_uint_eq(live(f.sb.cache) - base.quanta, 1);
+	reads(&f.dev, want, 2001);
+
+	/* across a quantum edge into the next: slot 1 grows the array to
+	   two slots, and the second quantum starts small */
+	fill(want + 3990, 20, 13);
+	ck_assert_int_eq(scull_write(&f.dev, want + 3990, 20, 3990), 20);
+	ck_assert_int_eq(more(&base, "kmalloc-8"), 0);
+	ck_assert_int_eq(more(&base, "kmalloc-16"), 2);  /* array, quantum */
+	reads(&f.dev, want, 4010);
+	ck_assert_int_eq(scull_seek_data(&f.dev, 3000), 3000);
+	ck_assert_int_eq(scull_seek_hole(&f.dev, 0), 4010);
+	fix_fini(&f);
+}
+END_TEST
+
+START_TEST(qset_array_grows_with_the_slots_used_and_item_1_makes_the_index)
+{
+	struct census base;
+	struct scull_dev_info info;
+	struct fix f;
+	uint8_t out[4];
+
+	fix_init(&f, 4000, 500);
+	census(&f, &base);
+	ck_assert_int_eq(scull_write(&f.dev, "a", 1, 0), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-8"), 1);
+	ck_assert_int_eq(scull_write(&f.dev, "b", 1, 5 * 4000), 1);  /* slot 5 */
+	ck_assert_int_eq(more(&base, "kmalloc-8"), 0);
+	ck_assert_int_eq(more(&base, "kmalloc-64"), 1);
+	ck_assert_int_eq(scull_write(&f.dev, "c", 1, 300 * 4000), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-64"), 0);
+	ck_assert_int_eq(more(&base, "kmalloc-4k"), 1);   /* all 500 */
+	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
+	ck_assert_ptr_null(f.dev.index);
+	/* item 1: the first index node */
+	ck_assert_int_eq(scull_write(&f.dev, "d", 1, 500 * 4000 + 1), 1);
+	ck_assert_int_eq(more(&base, "kmalloc-1k"), 1);
+	ck_assert_ptr_nonnull(f.dev.index);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.nr_items, 2);
+	ck_assert_uint_eq(info.nr_quanta, 4);
+	ck_assert_int_eq(scull_read(&f.dev, out, 1, 5 * 4000), 1);
+	ck_assert_uint_eq(out[0], 'b');
+	ck_assert_int_eq(scull_read(&f.dev, out, 2, 500 * 4000), 2);
+	ck_assert(memcmp(out, "\0d", 2) == 0);
+	ck_assert_int_eq(scull_seek_data(&f.dev, 4000), 5 * 4000);
+	ck_assert_int_eq(scull_seek_data(&f.dev, 300 * 4000 + 1),
+			 300 * 4000 + 1);
+	ck_assert_int_eq(scull_seek_data(&f.dev, 301 * 4000), 500 * 4000);
+	ck_assert_int_eq(scull_seek_hole(&f.dev, 300 * 4000), 301 * 4000);
+	/* item 0 emptied: its array goes, item 1 stays in the index */
+	ck_assert_int_eq(scull_punch_hole(&f.dev, 0, 500 * 4000), 0);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.nr_items, 1);
+	ck_assert_ptr_null(f.dev.item0);
+	ck_assert_int_eq(more(&base, "kmalloc-4k"), 0);
+	ck_assert_int_eq(scull_seek_data(&f.dev, 0), 500 * 4000);
+	/* truncating away item 1 leaves nothing at all */
+	ck_assert_int_eq(scull_truncate(&f.dev, 4), 0);
+	ck_assert_ptr_null(f.dev.index);
+	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
+	fix_fini(&f);
+}
+END_TEST
+
+START_TEST(allocate_turns_small_quanta_whole_keeping_their_data)
+{
+	static uint8_t want[9000];
+	struct census base;
+	struct fix f;
+
+	fix_init(&f, 4000, 500);
+	census(&f, &base);
+	fill(want, 10, 21);
+	ck_assert_int_eq(scull_write(&f.dev, want, 10, 0), 10);
+	fill(want + 8000, 30, 22);
+	ck_assert_int_eq(scull_write(&f.dev, want + 8000, 30, 8000), 30);
+	ck_assert_uint_eq(live(f.sb.cache), base.quanta);
+	ck_assert_int_eq(scull_allocate(&f.dev, 0, 9000, false), 0);
+	/* three whole quanta, no small block left (16 and 32 bytes), the
+	   qset array of four slots (32 bytes) alone in kmalloc */
+	ck_assert_uint_eq(live(f.sb.cache) - base.quanta, 3);
+	ck_assert_int_eq(more(&base, "kmalloc-16"), 0);
+	ck_assert_int_eq(more(&base, "kmalloc-32"), 1);
+	ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base + 1);
+	reads(&f.dev, want, 9000);
+	fix_fini(&f);
+}
+END_TEST
+
+START_TEST(a_failed_growth_keeps_the_small_quantum_and_its_data)
+{
+	static uint8_t want[4000], buf[4000];
+	struct failslab_attr a;
+	struct scull_dev_info info;
+	struct fix f;
+
+	fix_init(&f, 4000, 500);
+	fill(want, 50, 31);
+	ck_assert_int_eq(scull_write(&f.dev, want, 50, 0), 50);
+	memset(&a, 0, sizeof(a));
+	a.interval = 1;
+	a.probability = 100;
+	a.times = -1;
+	ck_assert_int_eq(failslab_set(&a), 0);
+	fill(buf, sizeof(buf), 32);
+	/* the first piece needs a larger block: nothing can be written */
+	ck_assert_int_eq(scull_write(&f.dev, buf, 3000, 10), -ENOSPC);
+	/* within the block: no allocation */
+	ck_assert_int_eq(scull_write(&f.dev, buf, 10, 54), 10);
+	ck_assert_int_eq(scull_allocate(&f.dev, 0, 100, false), -ENOSPC);
+	failslab_set(NULL);
+	memcpy(want + 54, buf, 10);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.size, 64);
+	ck_assert_uint_eq(info.nr_quanta, 1);
+	reads(&f.dev, want, 64);
+	fix_fini(&f);
+}
+END_TEST
+
 /* -------------------------------------------------------------- Limits */
 
 START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
@@ -711,22 +913,25 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	static uint8_t out[100000];
 	const uint64_t far = 1000000000000000ULL;
 	struct scull_dev_info info;
-	unsigned long nodes, qsets;
+	unsigned long nodes, qsets, smalls;
 	struct fix f;
 	size_t i;
 
 	fix_init(&f, 4000, 500);
 	nodes = live_named("kmalloc-1k");
-	qsets = live_named("kmalloc-4k");
+	qsets = live_named("kmalloc-8");
+	smalls = live_named("kmalloc-16");
 	ck_assert_int_eq(scull_write(&f.dev, "z", 1, far), 1);
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.size, far + 1);
 	ck_assert_uint_eq(info.nr_quanta, 1);
 	ck_assert_uint_eq(info.nr_items, 1);
-	ck_assert_uint_eq(live(f.sb.cache), 1);
-	/* item 5e8 < 2^30: five index levels, and one qset array */
+	/* item 5e8 < 2^30: five index levels; its qset array holds slot 0
+	   only, and the byte sits in a small quantum of 16 bytes */
 	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 5);
-	ck_assert_uint_eq(live_named("kmalloc-4k") - qsets, 1);
+	ck_assert_uint_eq(live_named("kmalloc-8") - qsets, 1);
+	ck_assert_uint_eq(live_named("kmalloc-16") - smalls, 1);
+	ck_assert_uint_eq(live(f.sb.cache), 0);
 	ck_assert_int_eq(scull_read(&f.dev, out, sizeof(out), far + 1 - sizeof(out)),
 			 (ssize_t)sizeof(out));
 	for (i = 0; i + 1 < sizeof(out); i++)
@@ -741,7 +946,9 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	ck_assert_int_eq(scull_truncate(&f.dev, 1), 0);
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.nr_quanta, 1);
-	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 1);
+	/* item 0 hangs off the device: no index node is left */
+	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 0);
+	ck_assert_ptr_null(f.dev.index);
 	fix_fini(&f);
 }
 END_TEST
@@ -1054,6 +1261,13 @@ static Suite *scull_suite(void)
 	tcase_add_loop_test(tc, random_ops_match_model_small_geometry, 0, 4);
 	tcase_add_test(tc, random_ops_match_model_default_geometry);
 	tcase_add_test(tc, random_ops_match_model_odd_geometry);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Small");
+	tcase_add_test(tc, small_quantum_grows_through_kmalloc_classes_to_a_whole_one);
+	tcase_add_test(tc, qset_array_grows_with_the_slots_used_and_item_1_makes_the_index);
+	tcase_add_test(tc, allocate_turns_small_quanta_whole_keeping_their_data);
+	tcase_add_test(tc, a_failed_growth_keeps_the_small_quantum_and_its_data);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

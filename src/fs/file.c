@@ -16,7 +16,7 @@
  * read never fails for lack of memory; fs_read_iov_max sizes its elements
  * for the largest read the kernel sends.  A reply is at most FS_IOV_LIMIT
  * iovecs (writev's IOV_MAX, less libfuse's header); a read that needs more
- * - only with a small quantum, under about 1 KiB for a 1 MiB read - is a
+ * - only with a small quantum, under about 2 KiB for a 1 MiB read - is a
  * copying read into a kmalloc'd bounce buffer instead, and when even that
  * allocation fails, into a static emergency buffer taken under a mutex:
  * slow, serialised, but never failing.
@@ -108,14 +108,15 @@ static struct {
  * @quantum: the mount's quantum
  *
  * Enough to describe the largest read (FS_READ_MAX) zero-copy: S bytes
- * touch at most (S - 1) / quantum + 2 quanta, and runs of holes merge into
- * one iovec, never adding any.  Capped at what one reply may carry.  Reads
- * needing more take the copying path, so any value >= 1 is correct; this
- * one keeps every read zero-copy for quanta of about 1 KiB and up.
+ * touch at most (S - 1) / quantum + 2 quanta, each read as at most two
+ * iovecs (a small quantum: its block, then zeros), and runs of holes merge
+ * into one iovec, never adding any.  Capped at what one reply may carry.
+ * Reads needing more take the copying path, so any value >= 1 is correct;
+ * this one keeps every read zero-copy for quanta of about 2 KiB and up.
  */
 size_t fs_read_iov_max(unsigned int quantum)
 {
-	size_t need = FS_READ_MAX / (quantum ? quantum : 1) + 2;
+	size_t need = 2 * (FS_READ_MAX / (quantum ? quantum : 1) + 2);
 
 	return need < FS_IOV_LIMIT ? need : FS_IOV_LIMIT;
 }

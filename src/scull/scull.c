@@ -3,39 +3,60 @@
 
 /*
  * Design.  A device is LDD3's scullc layout: items, each a qset array of
- * `qset` quantum pointers (kcalloc), each quantum one object of the mount's
- * "scullc" cache.  Byte off is in item off / (quantum * qset), slot
+ * up to `qset` quantum pointers (kmalloc), each quantum one object of the
+ * mount's "scullc" cache.  Byte off is in item off / (quantum * qset), slot
  * (off / quantum) % qset, at byte off % quantum.  A quantum is allocated only
  * when written (or fallocated); NULL slots and missing items are holes that
  * read as zeros and cost nothing.  A qset array lives exactly as long as it
  * holds a quantum.
  *
- * LDD3 chains items in a list, so reaching item n walks n items.  Here the
- * items hang off a radix tree keyed by item number: nodes of 64 slots
- * (kzalloc), a leaf's slots pointing at qset arrays, an inner node's at
- * nodes; the tree is only as tall as the largest item number needs (height
- * h covers items below 64^h) and grows a new root when a write goes past
- * that.  Finding an item costs O(h), h <= 11 for any 64-bit item number;
- * finding the next present item skips absent subtrees, so truncating or
- * seeking through a sparse 1e15-byte device costs only what is stored.  A
- * leaf also counts the quanta of each of its items, which tells in O(1) when
- * a qset array goes empty and when an item is full (SEEK_HOLE skips it).
+ * LDD3 chains items in a list, so reaching item n walks n items.  Here item
+ * 0 hangs off the device itself (dev->item0) and the items after it off a
+ * radix tree keyed by item number: nodes of 64 slots (kzalloc), a leaf's
+ * slots pointing at qset arrays, an inner node's at nodes; the tree is only
+ * as tall as the largest item number needs (height h covers items below
+ * 64^h) and grows a new root when a write goes past that.  Finding an item
+ * costs O(h), h <= 11 for any 64-bit item number; finding the next present
+ * item skips absent subtrees, so truncating or seeking through a sparse
+ * 1e15-byte device costs only what is stored.  A leaf (and the device, for
+ * item 0) also counts the quanta of each of its items, which tells in O(1)
+ * when a qset array goes empty and when an item is full (SEEK_HOLE skips it).
  *
- *   dev->nr_quanta == sum over leaves, over slots, of leaf->quanta[i]
- *   dev->nr_items  == number of non-NULL leaf slots
+ * An item costs what it holds.  A file of up to quantum * qset bytes (2 MB
+ * by default) has no index node at all.  A qset array has room for the
+ * slots up to the highest one written, rounded up to a power of two (8
+ * bytes for a quantum in slot 0, the whole `qset` only once a slot past
+ * half of it is used), and is copied into a larger kmalloc block when a
+ * write reaches past it.  A quantum whose data ends in the first half of
+ * it is born *small*: a kmalloc block of the next power of two from 16
+ * bytes up (tagged SMALL_TAG in its slot), so a 100-byte file holds one
+ * 128-byte block, not a 4032-byte object; its bytes past the block read as
+ * zeros.  A write reaching past a small quantum's block copies it into a
+ * larger block, or into a "scullc" object once more than half a quantum
+ * is needed; fallocate makes every quantum in its range a full one, since
+ * what it reserves is the whole quantum.  Truncating down never moves
+ * what stays (it never allocates); emptied arrays are freed as before.
+ *
+ *   dev->nr_quanta == dev->item0_quanta + sum over leaves, over slots, of
+ *                     leaf->quanta[i]
+ *   dev->nr_items  == (dev->item0 != NULL) + number of non-NULL leaf slots
  *   leaf->quanta[i] == non-NULL pointers in leaf->slot[i]  (> 0 when it exists)
  *   node->count    == non-NULL slots of node  (> 0: empty nodes are freed)
+ *   the tree holds no item 0; a qset array's slots past qs_slots() are holes
+ *   a small quantum's block is 16..quantum/2 bytes, a power of two
  *   every byte at or past dev->size inside an existing quantum is zero
  *
  * The last rule lets truncate-up and fallocate KEEP_SIZE leave quanta alone
  * and still read zeros when the device later grows over them.
  *
  * Memory.  Only write and allocate allocate, always with GFP_KERNEL; every
- * failure (quantum, qset array or index node) is reported as -ENOSPC, since
- * all three come out of the same size-limited page allocator and a user
- * sees a full filesystem.  Nodes and qset arrays made for an operation that
- * then fails are freed before returning.  Freeing (truncate, punch, zero
- * range, destroy) never allocates, so it cannot fail.
+ * failure (quantum, a larger small quantum, qset array or index node) is
+ * reported as -ENOSPC, since all of them come out of the same size-limited
+ * page allocator and a user sees a full filesystem.  Nodes and qset arrays
+ * made for an operation that then fails are freed before returning; a
+ * block that was to replace a smaller one is simply not taken, the smaller
+ * one and its data stay.  Freeing (truncate, punch, zero range, destroy)
+ * never allocates, so it cannot fail.
  *
  * Holes in scull_read_iov point into one read-only zero area of
  * KMALLOC_MAX_SIZE bytes (the largest quantum), mapped once per process
@@ -48,15 +69,15 @@
  *   2. the allocator's locks (inside kmalloc, kmem_cache_alloc, kfree...)
  *   zero_lock is taken alone, by scull_sb_init only.
  *
- * scull_dev.lock protects size, nr_quanta, nr_items and the whole tree: the
- * nodes, the qset arrays and the quantum contents.  size and nr_quanta are
- * also stored atomically (set_size, set_quanta), so that scull_dev_peek may
- * read them without the lock, as the kernel's i_size_read: stat never
- * waits behind a long write or fallocate.  Reads (scull_read,
- * scull_read_iov under the caller's scull_read_lock, seeks, info,
- * for_each_item) take it shared, so readers run in parallel; every change
- * takes it exclusive, so a write is seen whole or not at all.  zero_lock
- * serialises the first mapping of the zero area.
+ * scull_dev.lock protects size, nr_quanta, nr_items, item0 and the whole
+ * tree: the nodes, the qset arrays and the quantum contents.  size and
+ * nr_quanta are also stored atomically (set_size, set_quanta), so that
+ * scull_dev_peek may read them without the lock, as the kernel's
+ * i_size_read: stat never waits behind a long write or fallocate.  Reads
+ * (scull_read, scull_read_iov under the caller's scull_read_lock, seeks,
+ * info, for_each_item) take it shared, so readers run in parallel; every
+ * change takes it exclusive, so a write is seen whole or not at all.
+ * zero_lock serialises the first mapping of the zero area.
  */
 
 #include "config.h"
@@ -88,8 +109,14 @@ struct scull_index {
 	unsigned int quanta[IDX_FANOUT];  /* leaf: quanta in slot[i]'s qset */
 };
 
-/* A newly fallocated quantum, until the whole range is in (see tag). */
-#define NEW_TAG ((uintptr_t)1)
+/*
+ * Tags in a quantum's slot (objects and kmalloc blocks are at least 8-byte
+ * aligned, so the low bits are free): a quantum fallocate added, until the
+ * whole range is in (see settle); a small quantum, a kmalloc block.
+ */
+#define NEW_TAG   ((uintptr_t)1)
+#define SMALL_TAG ((uintptr_t)2)
+#define SMALL_MIN 16                      /* bytes: the smallest block */
 
 static pthread_mutex_t zero_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *zero_area;   /* protected by zero_lock; set once, read-only after */
@@ -248,60 +275,246 @@ fail:
 	return NULL;
 }
 
+/* ------------------------------------------------------------ items */
+
 /*
- * get_qset - @item's qset array, made (with its index path) if missing
- * Returns it with its leaf in *@leafp, or NULL (nothing left allocated).
+ * Where an item is kept: the pointer to its qset array and its quanta
+ * count, in dev (item 0) or in a leaf of the tree.  Valid until the tree
+ * changes.
  */
-static void **get_qset(struct scull_dev *dev, uint64_t item,
-		       struct scull_index **leafp)
-{
-	struct scull_index *leaf = lookup(dev, item);
-	unsigned int i = item & IDX_MASK;
-	void **qs;
+struct item_ref {
+	struct scull_index *leaf;         /* NULL for item 0 */
+	void **slot;                      /* holds the qset array, or NULL */
+	unsigned int *quanta;             /* quanta in it */
+};
 
-	if (!leaf && !(leaf = make_leaf(dev, item)))
-		return NULL;
-	if (!leaf->slot[i]) {
-		qs = kcalloc(dev->sb->qset, sizeof(void *), GFP_KERNEL);
-		if (!qs) {
-			prune(dev, item);
-			return NULL;
-		}
-		leaf->slot[i] = qs;
-		leaf->quanta[i] = 0;
-		leaf->count++;
-		dev->nr_items++;
-	}
-	*leafp = leaf;
-	return leaf->slot[i];
-}
-
-/* put_item - free @item's qset array if it holds no quantum; @leaf may go. */
-static void put_item(struct scull_dev *dev, struct scull_index *leaf,
+static void ref_leaf(struct item_ref *r, struct scull_index *leaf,
 		     uint64_t item)
 {
-	unsigned int i = item & IDX_MASK;
+	r->leaf = leaf;
+	r->slot = &leaf->slot[item & IDX_MASK];
+	r->quanta = &leaf->quanta[item & IDX_MASK];
+}
 
-	if (leaf->slot[i] && leaf->quanta[i] == 0) {
-		kfree(leaf->slot[i]);
-		leaf->slot[i] = NULL;
-		leaf->count--;
+/* item_find - @item's qset array (NULL: absent), with where it is kept in
+   *@r when its leaf exists (r->slot NULL otherwise); no allocation */
+static void **item_find(struct scull_dev *dev, uint64_t item,
+			struct item_ref *r)
+{
+	struct scull_index *leaf;
+
+	if (item == 0) {
+		r->leaf = NULL;
+		r->slot = (void **)&dev->item0;
+		r->quanta = &dev->item0_quanta;
+		return dev->item0;
+	}
+	leaf = lookup(dev, item);
+	if (!leaf) {
+		r->slot = NULL;
+		return NULL;
+	}
+	ref_leaf(r, leaf, item);
+	return *r->slot;
+}
+
+/* item_next - the first present item >= *@item (stored back), its qset
+   array returned and its place in *@r; NULL when there is none */
+static void **item_next(struct scull_dev *dev, uint64_t *item,
+			struct item_ref *r)
+{
+	struct scull_index *leaf;
+	uint64_t it = *item;
+
+	if (it == 0) {
+		if (dev->item0)
+			return item_find(dev, 0, r);
+		it = 1;
+	}
+	leaf = lookup_next(dev, &it);
+	if (!leaf)
+		return NULL;
+	*item = it;
+	ref_leaf(r, leaf, it);
+	return *r->slot;
+}
+
+/* qs_slots - the slots qset array @qs has room for; those past it are holes */
+static unsigned int qs_slots(const struct scull_dev *dev, void **qs)
+{
+	size_t n = ksize(qs) / sizeof(void *);
+
+	return n < dev->sb->qset ? (unsigned int)n : dev->sb->qset;
+}
+
+/* qs_new - a qset array with room for slot @last, holding @old's @slots
+   slots (@old may be NULL) and holes after; NULL: ENOMEM */
+static void **qs_new(const struct scull_dev *dev, void **old,
+		     unsigned int slots, unsigned int last)
+{
+	unsigned int n = 1;
+	void **qs;
+
+	while (n <= last)
+		n <<= 1;
+	if (n > dev->sb->qset)
+		n = dev->sb->qset;
+	qs = kmalloc(n * sizeof(void *), GFP_KERNEL);
+	if (!qs)
+		return NULL;
+	if (slots)
+		memcpy(qs, old, slots * sizeof(void *));
+	memset(qs + slots, 0, (n - slots) * sizeof(void *));
+	return qs;
+}
+
+/*
+ * get_qset - @item's qset array with room for slot @last, made (with its
+ * index path) if missing, copied into a larger one if too small.  Returns
+ * it with where it is kept in *@r, or NULL: what it made is freed again,
+ * a present array is left as it was.
+ */
+static void **get_qset(struct scull_dev *dev, uint64_t item,
+		       unsigned int last, struct item_ref *r)
+{
+	void **qs = item_find(dev, item, r), **grown;
+	unsigned int slots;
+
+	if (qs) {
+		slots = qs_slots(dev, qs);
+		if (last < slots)
+			return qs;
+		grown = qs_new(dev, qs, slots, last);
+		if (!grown)
+			return NULL;
+		kfree(qs);
+		*r->slot = grown;
+		return grown;
+	}
+	if (!r->slot) {
+		struct scull_index *leaf = make_leaf(dev, item);
+
+		if (!leaf)
+			return NULL;
+		ref_leaf(r, leaf, item);
+	}
+	qs = qs_new(dev, NULL, 0, last);
+	if (!qs) {
+		if (item)
+			prune(dev, item);
+		return NULL;
+	}
+	*r->slot = qs;
+	*r->quanta = 0;
+	if (r->leaf)
+		r->leaf->count++;
+	dev->nr_items++;
+	return qs;
+}
+
+/* put_item - free @item's qset array if it holds no quantum; @r (and its
+   leaf) may go */
+static void put_item(struct scull_dev *dev, uint64_t item,
+		     struct item_ref *r)
+{
+	if (r->slot && *r->slot && *r->quanta == 0) {
+		kfree(*r->slot);
+		*r->slot = NULL;
+		if (r->leaf)
+			r->leaf->count--;
 		dev->nr_items--;
 	}
-	prune(dev, item);
+	if (item)
+		prune(dev, item);
+}
+
+/* ------------------------------------------------------------- quanta */
+
+static inline char *qaddr(const void *slot)
+{
+	return (char *)((uintptr_t)slot & ~(NEW_TAG | SMALL_TAG));
+}
+
+static inline bool is_small(const void *slot)
+{
+	return (uintptr_t)slot & SMALL_TAG;
+}
+
+/* qcap - the bytes of quantum @slot kept in memory; the rest reads zeros */
+static size_t qcap(const struct scull_dev *dev, const void *slot)
+{
+	return is_small(slot) ? ksize(qaddr(slot)) : dev->sb->quantum;
+}
+
+static void qfree(struct scull_dev *dev, void *slot)
+{
+	if (is_small(slot))
+		kfree(qaddr(slot));
+	else
+		kmem_cache_free(dev->sb->cache, qaddr(slot));
+}
+
+/*
+ * qalloc - a quantum for data ending at byte @need: small when that fits
+ * in half a quantum (@full forces a whole one).  Returns the tagged slot
+ * value with its capacity in *@cap, or NULL; contents undefined.
+ */
+static void *qalloc(struct scull_dev *dev, size_t need, bool full,
+		    size_t *cap)
+{
+	size_t s = SMALL_MIN;
+	char *q;
+
+	while (s < need)
+		s <<= 1;
+	if (!full && s <= dev->sb->quantum / 2) {
+		q = kmalloc(s, GFP_KERNEL);
+		*cap = s;
+		return q ? (void *)((uintptr_t)q | SMALL_TAG) : NULL;
+	}
+	*cap = dev->sb->quantum;
+	return kmem_cache_alloc(dev->sb->cache, GFP_KERNEL);
+}
+
+/*
+ * qgrow - replace small quantum *@slot (holding @cap bytes) by one that
+ * holds data up to @need (a whole one when @full), copying what it holds
+ * and zeroing the rest but [@from, @need), which the caller fills.
+ * Returns 0, or -ENOMEM leaving *@slot as it was.
+ */
+static int qgrow(struct scull_dev *dev, void **slot, size_t cap,
+		 size_t from, size_t need, bool full)
+{
+	size_t ncap;
+	void *n = qalloc(dev, need, full, &ncap);
+	char *q;
+
+	if (!n)
+		return -ENOMEM;
+	q = qaddr(n);
+	memcpy(q, qaddr(*slot), cap);
+	if (from > cap)
+		memset(q + cap, 0, from - cap);
+	if (need < cap)
+		need = cap;
+	memset(q + need, 0, ncap - need);
+	kfree(qaddr(*slot));
+	*slot = n;
+	return 0;
 }
 
 /* ---------------------------------------------------- quanta in ranges */
 
-/* The quantum holding byte @pos, or NULL for a hole. */
-static char *find_quantum(const struct scull_dev *dev, uint64_t pos)
+/* The slot value of the quantum holding byte @pos, or NULL for a hole. */
+static void *find_quantum(struct scull_dev *dev, uint64_t pos)
 {
 	uint64_t qn = pos / dev->sb->quantum;
 	uint64_t item = qn / dev->sb->qset;
-	struct scull_index *leaf = lookup(dev, item);
-	void **qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+	unsigned int s = qn % dev->sb->qset;
+	struct item_ref r;
+	void **qs = item_find(dev, item, &r);
 
-	return qs ? qs[qn % dev->sb->qset] : NULL;
+	return qs && s < qs_slots(dev, qs) ? qs[s] : NULL;
 }
 
 /*
@@ -312,27 +525,27 @@ static char *find_quantum(const struct scull_dev *dev, uint64_t pos)
 static void sweep(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
 		  bool (*doomed)(void **slot, bool arg), bool arg)
 {
-	unsigned int qset = dev->sb->qset, i, s, lo, hi;
+	unsigned int qset = dev->sb->qset, s, lo, hi, slots;
 	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
-	struct scull_index *leaf;
+	struct item_ref r;
 	void **qs;
 
-	while ((leaf = lookup_next(dev, &item)) && item <= last) {
-		i = item & IDX_MASK;
-		qs = leaf->slot[i];
+	while ((qs = item_next(dev, &item, &r)) && item <= last) {
+		slots = qs_slots(dev, qs);
 		lo = item == first ? qfirst % qset : 0;
 		hi = item == last ? qlast % qset : qset - 1;
-		for (s = lo; s <= hi && leaf->quanta[i]; s++) {
+		if (hi >= slots)
+			hi = slots - 1;
+		for (s = lo; s <= hi && *r.quanta; s++) {
 			if (!qs[s] || !doomed(&qs[s], arg))
 				continue;
-			kmem_cache_free(dev->sb->cache,
-					(void *)((uintptr_t)qs[s] & ~NEW_TAG));
+			qfree(dev, qs[s]);
 			qs[s] = NULL;
-			leaf->quanta[i]--;
+			(*r.quanta)--;
 			set_quanta(dev, dev->nr_quanta - 1);
 		}
-		if (!leaf->quanta[i])
-			put_item(dev, leaf, item);
+		if (!*r.quanta)
+			put_item(dev, item, &r);
 		if (item == last)
 			break;
 		item++;
@@ -352,13 +565,21 @@ static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
 	sweep(dev, qfirst, qlast, every, false);
 }
 
-/* zero_part - zero [@pos, @pos+@len) inside one quantum, if it exists. */
+/* zero_part - zero [@pos, @pos+@len) inside one quantum, if it exists
+   (past a small quantum's block it reads zeros already) */
 static void zero_part(struct scull_dev *dev, uint64_t pos, uint64_t len)
 {
-	char *q = find_quantum(dev, pos);
+	void *slot = find_quantum(dev, pos);
+	size_t byte = pos % dev->sb->quantum, cap;
 
-	if (q)
-		memset(q + pos % dev->sb->quantum, 0, len);
+	if (!slot)
+		return;
+	cap = qcap(dev, slot);
+	if (byte >= cap)
+		return;
+	if (len > cap - byte)
+		len = cap - byte;
+	memset(qaddr(slot) + byte, 0, len);
 }
 
 /* clear - make [@off, @end) read as zeros: free whole quanta, zero parts. */
@@ -515,6 +736,8 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 	set_size(dev, 0);
 	set_quanta(dev, 0);
 	dev->nr_items = 0;
+	dev->item0 = NULL;
+	dev->item0_quanta = 0;
 	dev->index = NULL;
 	return 0;
 }
@@ -526,7 +749,7 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 void scull_dev_destroy(struct scull_dev *dev)
 {
 	drop(dev, 0, UINT64_MAX - 1);
-	assert(!dev->index && !dev->nr_quanta && !dev->nr_items);
+	assert(!dev->index && !dev->item0 && !dev->nr_quanta && !dev->nr_items);
 	pthread_rwlock_destroy(&dev->lock);
 }
 
@@ -571,12 +794,13 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 		      struct iovec *iov, int max, int *count)
 {
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
-	struct scull_index *leaf = NULL;
+	unsigned int s, slots = 0;
 	uint64_t pos, end, qn, item, cur = UINT64_MAX;
-	void **qs = NULL;
+	struct item_ref r;
+	void **qs = NULL, *slot;
 	struct iovec *v = NULL;
+	size_t n, byte, cap;
 	char *q;
-	size_t n;
 	int nr = 0;
 
 	if (off >= dev->size || max <= 0) {
@@ -589,15 +813,27 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 	for (pos = off; pos < end; pos += n) {
 		qn = pos / quantum;
 		item = qn / qset;
-		n = quantum - pos % quantum;
+		s = qn % qset;
+		byte = pos % quantum;
+		n = quantum - byte;
 		if (n > end - pos)
 			n = end - pos;
 		if (item != cur) {
 			cur = item;
-			leaf = lookup(dev, item);
-			qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+			qs = item_find(dev, item, &r);
+			slots = qs ? qs_slots(dev, qs) : 0;
 		}
-		q = qs ? qs[qn % qset] : NULL;
+		slot = s < slots ? qs[s] : NULL;
+		q = NULL;
+		if (slot) {
+			/* a small quantum: its block, then zeros */
+			cap = qcap(dev, slot);
+			if (byte < cap) {
+				q = qaddr(slot);
+				if (n > cap - byte)
+					n = cap - byte;
+			}
+		}
 		if (!q && v && v->iov_base == zero_area &&
 		    v->iov_len + n <= ZERO_AREA_SIZE) {
 			v->iov_len += n;
@@ -606,7 +842,7 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 		if (nr == max)
 			break;
 		v = &iov[nr++];
-		v->iov_base = q ? q + pos % quantum : zero_area;
+		v->iov_base = q ? q + byte : zero_area;
 		v->iov_len = n;
 	}
 	*count = nr;
@@ -615,8 +851,9 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 
 /**
  * scull_iov_count - how many iovecs scull_read_iov may need for a range
- * One per quantum the range touches (an upper bound: holes merge, and the
- * end of the device may cut the range), capped at INT_MAX.  0 for @len 0.
+ * Two per quantum the range touches, as a small quantum reads as its block
+ * and then zeros (an upper bound: holes merge, and the end of the device
+ * may cut the range), capped at INT_MAX.  0 for @len 0.
  */
 int scull_iov_count(const struct scull_sb *sb, uint64_t off, size_t len)
 {
@@ -626,7 +863,7 @@ int scull_iov_count(const struct scull_sb *sb, uint64_t off, size_t len)
 		return 0;
 	last = len - 1 > UINT64_MAX - off ? UINT64_MAX : off + (len - 1);
 	n = last / sb->quantum - off / sb->quantum + 1;
-	return n > INT_MAX ? INT_MAX : (int)n;
+	return n > INT_MAX / 2 ? INT_MAX : (int)(2 * n);
 }
 
 /* scull_read_lock - hold the device steady for scull_read_iov's iovecs. */
@@ -644,8 +881,9 @@ void scull_read_unlock(struct scull_dev *dev)
  * scull_write - copy @len bytes from @buf in at @off
  *
  * Allocates (GFP_KERNEL) the quanta, qset arrays and index nodes it needs,
- * in order of offset.  If an allocation fails part-way, what was allocated
- * for the piece that failed is freed and the bytes written before it stand:
+ * in order of offset, and grows the small quanta and qset arrays it writes
+ * past.  If an allocation fails part-way, what was allocated for the piece
+ * that failed is freed and the bytes written before it stand:
  * the return is that prefix, and the size grows only over it.  Returns the
  * bytes written, -ENOSPC when memory ran out before any, -EFBIG when @off
  * is at or past sb->max_size (a write reaching past it is cut short).
@@ -655,13 +893,12 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 		    uint64_t off)
 {
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
-	struct scull_index *leaf = NULL;
-	uint64_t pos, end, qn, item, cur = UINT64_MAX, done;
-	unsigned int i = 0, byte;
+	uint64_t pos, end, qn, item, cur = UINT64_MAX, done, lastq;
+	unsigned int s, byte;
+	struct item_ref r;
 	const char *in = buf;
-	void **qs = NULL;
-	char *q;
-	size_t n;
+	void **qs = NULL, *slot;
+	size_t n, cap;
 
 	if (len == 0)
 		return 0;
@@ -681,28 +918,34 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 		n = quantum - byte;
 		if (n > end - pos)
 			n = end - pos;
+		s = qn % qset;
 		if (item != cur) {
-			qs = get_qset(dev, item, &leaf);
+			/* room for the last slot of this item the write uses */
+			lastq = (end - 1) / quantum;
+			qs = get_qset(dev, item, lastq / qset == item ?
+				      (unsigned int)(lastq % qset) : qset - 1, &r);
 			if (!qs)
 				break;
 			cur = item;
-			i = item & IDX_MASK;
 		}
-		q = qs[qn % qset];
-		if (!q) {
-			q = kmem_cache_alloc(dev->sb->cache, GFP_KERNEL);
-			if (!q) {
-				put_item(dev, leaf, item);
+		slot = qs[s];
+		if (!slot) {
+			slot = qalloc(dev, byte + n, false, &cap);
+			if (!slot) {
+				put_item(dev, item, &r);
 				break;
 			}
 			/* Keep "bytes past the size are zero" for the rest. */
-			memset(q, 0, byte);
-			memset(q + byte + n, 0, quantum - byte - n);
-			qs[qn % qset] = q;
-			leaf->quanta[i]++;
+			memset(qaddr(slot), 0, byte);
+			memset(qaddr(slot) + byte + n, 0, cap - byte - n);
+			qs[s] = slot;
+			(*r.quanta)++;
 			set_quanta(dev, dev->nr_quanta + 1);
+		} else if (is_small(slot) && byte + n > (cap = qcap(dev, slot))) {
+			if (qgrow(dev, &qs[s], cap, byte, byte + n, false))
+				break;
 		}
-		memcpy(q + byte, in, n);
+		memcpy(qaddr(qs[s]) + byte, in, n);
 	}
 	done = pos - off;
 	if (done && pos > dev->size)
@@ -771,34 +1014,38 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
  * scull_allocate - fallocate mode 0: give every hole in [@off, @off+@len)
  * a zeroed quantum; the size grows to the range's end unless @keep_size.
  *
- * All or nothing: new quanta are tagged in their slots (objects are word
- * aligned, so bit 0 is free) until the range is done; on failure exactly
- * the tagged ones, and the items and nodes left empty, are freed.  Returns
+ * All or nothing: new quanta are tagged in their slots (NEW_TAG) until the
+ * range is done; on failure exactly the tagged ones, and the items and
+ * nodes left empty, are freed.  Small quanta in the range become whole
+ * ones, holding the same data, and stay so on failure.  Returns
  * 0, -ENOSPC, -EINVAL (@len 0) or -EFBIG.  Takes the write lock; may block.
  */
-/* missing - the holes among quanta @qf..@ql, found item by item; the
-   lock held.  Stops counting past @stop (the answer is then "too many"). */
-static uint64_t missing(const struct scull_dev *dev, uint64_t qf, uint64_t ql,
+/* missing - the "scullc" objects quanta @qf..@ql need (holes and small
+   quanta), found item by item; the lock held.  Stops counting past @stop
+   (the answer is then "too many"). */
+static uint64_t missing(struct scull_dev *dev, uint64_t qf, uint64_t ql,
 			uint64_t stop)
 {
 	unsigned int qset = dev->sb->qset;
-	uint64_t item, first, last, n = 0, s;
-	struct scull_index *leaf;
+	uint64_t item, first, last, n = 0, s, slots;
+	struct item_ref r;
 	void **qs;
 
 	for (item = qf / qset; item <= ql / qset && n <= stop; item++) {
 		first = item == qf / qset ? qf % qset : 0;
 		last = item == ql / qset ? ql % qset : qset - 1;
-		leaf = lookup(dev, item);
-		qs = leaf ? leaf->slot[item & IDX_MASK] : NULL;
+		qs = item_find(dev, item, &r);
 		if (!qs) {
 			n += last - first + 1;
 			continue;
 		}
-		if (leaf->quanta[item & IDX_MASK] == qset)
-			continue;
+		slots = qs_slots(dev, qs);
+		if (last >= slots) {
+			n += last - (first > slots ? first : slots) + 1;
+			last = slots - 1;
+		}
 		for (s = first; s <= last; s++)
-			n += !qs[s];
+			n += !qs[s] || is_small(qs[s]);
 	}
 	return n;
 }
@@ -811,7 +1058,7 @@ static uint64_t missing(const struct scull_dev *dev, uint64_t qf, uint64_t ql,
  * tmpfs checks). The lock held.  An estimate: a fallocate it lets through
  * may still meet the limit, and then undoes what it added.
  */
-static bool room_for(const struct scull_dev *dev, uint64_t qf, uint64_t ql)
+static bool room_for(struct scull_dev *dev, uint64_t qf, uint64_t ql)
 {
 	struct kmem_cache_stats st;
 	struct scullc_meminfo mi;
@@ -839,9 +1086,11 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size)
 {
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
-	uint64_t end, qn, qf, ql, item;
-	struct scull_index *leaf = NULL;
+	uint64_t end, qn, qf, ql, item, cur = UINT64_MAX;
+	unsigned int s;
+	struct item_ref r;
 	void **qs = NULL, *q;
+	size_t cap;
 	int ret = range(dev, off, len, &end);
 
 	if (ret)
@@ -855,22 +1104,30 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 	}
 	for (qn = qf; qn <= ql; qn++) {
 		item = qn / qset;
-		if (!qs || qn % qset == 0) {
-			qs = get_qset(dev, item, &leaf);
+		s = qn % qset;
+		if (item != cur) {
+			qs = get_qset(dev, item, ql / qset == item ?
+				      (unsigned int)(ql % qset) : qset - 1, &r);
 			if (!qs)
 				break;
+			cur = item;
 		}
-		if (qs[qn % qset])
+		if (qs[s] && !is_small(qs[s]))
 			continue;
+		if (qs[s]) {
+			cap = qcap(dev, qs[s]);
+			if (qgrow(dev, &qs[s], cap, cap, cap, true))
+				break;
+			continue;
+		}
 		q = kmem_cache_zalloc(dev->sb->cache, GFP_KERNEL);
 		if (!q) {
-			if (!leaf->quanta[item & IDX_MASK])
-				put_item(dev, leaf, item);
+			put_item(dev, item, &r);
 			break;
 		}
-		assert(((uintptr_t)q & NEW_TAG) == 0);
-		qs[qn % qset] = (void *)((uintptr_t)q | NEW_TAG);
-		leaf->quanta[item & IDX_MASK]++;
+		assert(((uintptr_t)q & (NEW_TAG | SMALL_TAG)) == 0);
+		qs[s] = (void *)((uintptr_t)q | NEW_TAG);
+		(*r.quanta)++;
 		set_quanta(dev, dev->nr_quanta + 1);
 	}
 	if (qn <= ql) {
@@ -905,23 +1162,23 @@ int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 {
 	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t qn = off / quantum, item = qn / qset, want = item;
-	struct scull_index *leaf;
 	int64_t ret = -ENXIO;
-	unsigned int s;
+	unsigned int s, slots;
+	struct item_ref r;
 	void **qs;
 
 	pthread_rwlock_rdlock(&dev->lock);
 	if (off >= dev->size)
 		goto out;
 	s = qn % qset;
-	while ((leaf = lookup_next(dev, &item)) &&
+	while ((qs = item_next(dev, &item, &r)) &&
 	       item <= (dev->size - 1) / (quantum * qset)) {
 		if (item != want)
 			s = 0;
-		qs = leaf->slot[item & IDX_MASK];
-		for (; s < qset && !qs[s]; s++)
+		slots = qs_slots(dev, qs);
+		for (; s < slots && !qs[s]; s++)
 			;
-		if (s < qset) {
+		if (s < slots) {
 			clamp(dev, (item * qset + s) * quantum, off, &ret);
 			break;
 		}
@@ -942,9 +1199,9 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 {
 	uint64_t quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t qn = off / quantum, item = qn / qset;
-	struct scull_index *leaf;
 	int64_t ret = -ENXIO;
-	unsigned int s, i;
+	unsigned int s, slots;
+	struct item_ref r;
 	void **qs;
 
 	pthread_rwlock_rdlock(&dev->lock);
@@ -952,14 +1209,12 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 		goto out;
 	ret = dev->size;
 	for (s = qn % qset; item * qset * quantum < dev->size; item++, s = 0) {
-		leaf = lookup(dev, item);
-		i = item & IDX_MASK;
-		qs = leaf ? leaf->slot[i] : NULL;
-		if (qs && leaf->quanta[i] == qset)
+		qs = item_find(dev, item, &r);
+		if (qs && *r.quanta == qset)
 			continue;
-		if (qs)
-			for (; s < qset && qs[s]; s++)
-				;
+		slots = qs ? qs_slots(dev, qs) : 0;
+		for (; s < slots && qs[s]; s++)
+			;
 		if (s < qset) {
 			clamp(dev, (item * qset + s) * quantum, off, &ret);
 			break;
@@ -1003,13 +1258,13 @@ int scull_for_each_item(struct scull_dev *dev,
 				  void *arg),
 			void *arg)
 {
-	struct scull_index *leaf;
+	struct item_ref r;
 	uint64_t item = 0;
 	int ret = 0;
 
 	pthread_rwlock_rdlock(&dev->lock);
-	while (!ret && (leaf = lookup_next(dev, &item))) {
-		ret = fn(item, leaf->quanta[item & IDX_MASK], arg);
+	while (!ret && item_next(dev, &item, &r)) {
+		ret = fn(item, *r.quanta, arg);
 		if (item == UINT64_MAX)
 			break;
 		item++;

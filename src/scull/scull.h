@@ -5,8 +5,9 @@
 
 /*
  * A device's contents are items; an item is a qset array (from kmalloc) of
- * `qset` quantum pointers; a quantum is one `quantum`-byte object of the
- * mount's "scullc" cache.  Byte offset off lives in
+ * up to `qset` quantum pointers; a quantum is one `quantum`-byte object of
+ * the mount's "scullc" cache, or, while the data in it ends in its first
+ * half, a smaller kmalloc block (scull.c says when).  Byte offset off lives in
  *   item  off / (quantum * qset),
  *   slot  (off % (quantum * qset)) / quantum,
  *   byte  off % quantum.
@@ -61,7 +62,9 @@ struct scull_dev {
 	uint64_t size;               /* bytes, holes included */
 	unsigned long nr_quanta;     /* quanta allocated */
 	unsigned long nr_items;      /* qset arrays allocated */
-	struct scull_index *index;   /* item number -> qset array */
+	void **item0;                /* item 0's qset array, or NULL */
+	unsigned int item0_quanta;   /* quanta in it */
+	struct scull_index *index;   /* item number (from 1) -> qset array */
 };
 
 int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb); /* 0/-ENOMEM */
