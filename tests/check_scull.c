@@ -16,12 +16,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <scullc/slab.h>
 
@@ -906,6 +908,51 @@ START_TEST(a_failed_growth_keeps_the_small_quantum_and_its_data)
 }
 END_TEST
 
+START_TEST(write_fd_reads_a_pipe_into_the_quanta_and_drains_what_it_cannot_store)
+{
+	static uint8_t in[20000], out[20000];
+	struct failslab_attr a;
+	struct scull_dev_info info;
+	struct fix f;
+	int p[2];
+
+	fix_init(&f, 4000, 500);
+	ck_assert_int_eq(pipe(p), 0);
+	fill(in, sizeof(in), 41);
+	/* 20000 bytes span 6 quanta, more pieces than fit one readv */
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 16);
+	ck_assert_int_eq(write(p[1], in, sizeof(in)), (ssize_t)sizeof(in));
+	ck_assert_int_eq(scull_write_fd(&f.dev, p[0], sizeof(in), 3990),
+			 (ssize_t)sizeof(in));
+	ck_assert_int_eq(scull_read(&f.dev, out, sizeof(out), 3990),
+			 (ssize_t)sizeof(out));
+	ck_assert(memcmp(in, out, sizeof(in)) == 0);
+	/* no room for any of it: ENOSPC, and the pipe is emptied anyway */
+	ck_assert_int_eq(write(p[1], in, 5000), 5000);
+	memset(&a, 0, sizeof(a));
+	a.interval = 1;
+	a.probability = 100;
+	a.times = -1;
+	ck_assert_int_eq(failslab_set(&a), 0);
+	ck_assert_int_eq(scull_write_fd(&f.dev, p[0], 5000, 100000), -ENOSPC);
+	failslab_set(NULL);
+	ck_assert_int_eq(write(p[1], "xy", 2), 2);
+	ck_assert_int_eq(read(p[0], out, sizeof(out)), 2);
+	ck_assert(memcmp(out, "xy", 2) == 0);
+	/* the pipe closed early: the rest reads as zeros, and EIO */
+	ck_assert_int_eq(write(p[1], in, 10), 10);
+	close(p[1]);
+	ck_assert_int_eq(scull_write_fd(&f.dev, p[0], 100, 0), -EIO);
+	memset(in + 10, 0, 90);
+	ck_assert_int_eq(scull_read(&f.dev, out, 100, 0), 100);
+	ck_assert(memcmp(in, out, 100) == 0);
+	close(p[0]);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.size, 3990 + sizeof(in));
+	fix_fini(&f);
+}
+END_TEST
+
 /* -------------------------------------------------------------- Limits */
 
 START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
@@ -1268,6 +1315,7 @@ static Suite *scull_suite(void)
 	tcase_add_test(tc, qset_array_grows_with_the_slots_used_and_item_1_makes_the_index);
 	tcase_add_test(tc, allocate_turns_small_quanta_whole_keeping_their_data);
 	tcase_add_test(tc, a_failed_growth_keeps_the_small_quantum_and_its_data);
+	tcase_add_test(tc, write_fd_reads_a_pipe_into_the_quanta_and_drains_what_it_cannot_store);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -22,9 +22,13 @@
  * slow, serialised, but never failing.
  *
  * Writes copy the request's data into quanta once (scull_write).  When
- * libfuse hands the data over in a pipe (splice) it is drained through a
- * kmalloc'd buffer first (failing with ENOSPC, as scull_write does, when
- * that memory is not there).  A write that runs out of space part-way stores
+ * libfuse hands the data over in a pipe (splice) it is read from the pipe
+ * straight into the quanta (scull_write_fd), and the pipe is emptied of it
+ * whatever is stored.  libfuse splices only when its pipe can grow to a
+ * whole request, which for our 1 MiB max_write takes CAP_SYS_RESOURCE or
+ * a pipe-max-size above 1 MiB; measured, a smaller max_write that lets it
+ * splice costs more daemon CPU per byte than one read() into libfuse's
+ * buffer and a copy (scullcfs(8), PERFORMANCE), so max_write stays 1 MiB.  A write that runs out of space part-way stores
  * a prefix and reports it: the kernel returns the short count, and the
  * next write gets ENOSPC.  Not so an O_DIRECT write: the kernel turns a
  * short reply to an asynchronous direct write into EIO, so its quanta are
@@ -375,6 +379,46 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	mempool_free(iov, fs->iov_pool);
 }
 
+/* drain - read past the @len bytes of a write left in pipe @fd */
+static void drain(int fd, size_t len)
+{
+	char sink[4096];
+	ssize_t got;
+
+	while (len) {
+		got = read(fd, sink, len < sizeof(sink) ? len : sizeof(sink));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len -= (size_t)got;
+	}
+}
+
+/*
+ * write_pipe - a spliced write: its @len bytes wait in pipe @fd and are
+ * read straight into the quanta, one copy.  The pipe is emptied of them
+ * whatever happens, as libfuse reuses it for the next request.
+ */
+static void write_pipe(fuse_req_t req, struct fs_inode *inode, int fd,
+		       size_t len, off_t off, struct fuse_file_info *fi)
+{
+	ssize_t done;
+
+	/* O_DIRECT: stored whole or not at all; see the design note */
+	if ((fi->flags & O_DIRECT) && len &&
+	    (done = scull_allocate(&inode->dev, (uint64_t)off, len, true))) {
+		drain(fd, len);
+		return (void) fuse_reply_err(req, (int)-done);
+	}
+	done = len ? scull_write_fd(&inode->dev, fd, len, (uint64_t)off) : 0;
+	if (done < 0)
+		return (void) fuse_reply_err(req, (int)-done);
+	if (done > 0)
+		fs_touch(inode, FS_MTIME | FS_CTIME);
+	fuse_reply_write(req, (size_t)done);
+}
+
 static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 			  struct fuse_bufvec *bufv, off_t off,
 			  struct fuse_file_info *fi)
@@ -385,6 +429,10 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 	ssize_t done;
 	size_t len;
 
+	if (bufv->count == 1 && bufv->off == 0 &&
+	    (src->flags & (FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK)) ==
+	    FUSE_BUF_IS_FD)
+		return write_pipe(req, inode, src->fd, src->size, off, fi);
 	if (bufv->count == 1 && !(src->flags & FUSE_BUF_IS_FD)) {
 		data = (const char *)src->mem + bufv->off;
 		len = src->size - bufv->off;

@@ -89,6 +89,7 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <scullc/slab.h>
 
@@ -877,6 +878,68 @@ void scull_read_unlock(struct scull_dev *dev)
 	pthread_rwlock_unlock(&dev->lock);
 }
 
+/*
+ * Where a write's bytes come from: memory, or a descriptor read in order
+ * (FUSE hands a spliced write over as a pipe).  A descriptor's bytes are
+ * read straight into the quanta, with one readv per SRC_IOV pieces.
+ */
+#define SRC_IOV 64
+
+struct source {
+	const char *mem;                  /* memory, or NULL: fd */
+	int fd;
+	int nr;                           /* pieces queued in iov */
+	int err;                          /* first error of fd, 0 */
+	struct iovec iov[SRC_IOV];
+};
+
+/* src_flush - read the queued pieces from the descriptor; what it fails
+   to deliver reads as zeros, never as stale memory */
+static void src_flush(struct source *src)
+{
+	struct iovec *v = src->iov;
+	int nr = src->nr;
+	ssize_t got;
+
+	while (nr > 0) {
+		got = src->err ? -1 : readv(src->fd, v, nr);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (!src->err)
+				src->err = got < 0 ? errno : EIO;
+			for (; nr > 0; v++, nr--)
+				memset(v->iov_base, 0, v->iov_len);
+			break;
+		}
+		for (; nr > 0 && (size_t)got >= v->iov_len; v++, nr--)
+			got -= v->iov_len;
+		if (nr > 0) {
+			v->iov_base = (char *)v->iov_base + got;
+			v->iov_len -= got;
+		}
+	}
+	src->nr = 0;
+}
+
+/* src_put - fill @n bytes at @dst from the source (perhaps deferred to
+   the next src_flush) */
+static void src_put(struct source *src, char *dst, size_t n)
+{
+	if (src->mem) {
+		memcpy(dst, src->mem, n);
+		src->mem += n;
+		return;
+	}
+	src->iov[src->nr].iov_base = dst;
+	src->iov[src->nr].iov_len = n;
+	if (++src->nr == SRC_IOV)
+		src_flush(src);
+}
+
+static ssize_t write_from(struct scull_dev *dev, struct source *src,
+			  size_t len, uint64_t off);
+
 /**
  * scull_write - copy @len bytes from @buf in at @off
  *
@@ -892,11 +955,48 @@ void scull_read_unlock(struct scull_dev *dev)
 ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 		    uint64_t off)
 {
+	struct source src = { .mem = buf };
+
+	return write_from(dev, &src, len, off);
+}
+
+/**
+ * scull_write_fd - scull_write, the bytes read from descriptor @fd
+ *
+ * Reads all @len bytes from @fd (a pipe that holds them, as FUSE hands a
+ * spliced write over) straight into the quanta, keeping what it can store
+ * as scull_write does and reading past the rest, so the descriptor is left
+ * just after them.  Returns as scull_write, or -errno (-EIO at a short
+ * read) when @fd failed: the range it failed to fill then reads as zeros.
+ * Takes the write lock while storing; may block.
+ */
+ssize_t scull_write_fd(struct scull_dev *dev, int fd, size_t len,
+		       uint64_t off)
+{
+	struct source src = { .fd = fd };
+	char sink[4096];
+	ssize_t done = write_from(dev, &src, len, off), got;
+	size_t left = done > 0 ? len - (size_t)done : len;
+
+	while (left && !src.err) {
+		got = read(fd, sink, left < sizeof(sink) ? left : sizeof(sink));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			src.err = got < 0 ? errno : EIO;
+		else
+			left -= (size_t)got;
+	}
+	return src.err ? -src.err : done;
+}
+
+static ssize_t write_from(struct scull_dev *dev, struct source *src,
+			  size_t len, uint64_t off)
+{
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t pos, end, qn, item, cur = UINT64_MAX, done, lastq;
 	unsigned int s, byte;
 	struct item_ref r;
-	const char *in = buf;
 	void **qs = NULL, *slot;
 	size_t n, cap;
 
@@ -911,7 +1011,7 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 	end = off + len;
 
 	pthread_rwlock_wrlock(&dev->lock);
-	for (pos = off; pos < end; pos += n, in += n) {
+	for (pos = off; pos < end; pos += n) {
 		qn = pos / quantum;
 		item = qn / qset;
 		byte = pos % quantum;
@@ -945,8 +1045,10 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 			if (qgrow(dev, &qs[s], cap, byte, byte + n, false))
 				break;
 		}
-		memcpy(qaddr(qs[s]) + byte, in, n);
+		src_put(src, qaddr(qs[s]) + byte, n);
 	}
+	if (src->nr)
+		src_flush(src);
 	done = pos - off;
 	if (done && pos > dev->size)
 		set_size(dev, pos);

@@ -96,6 +96,14 @@ void scull_read_unlock(struct scull_dev *dev);
 ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 		    uint64_t off);
 
+/*
+ * scull_write_fd - scull_write reading the bytes from @fd (a pipe holding
+ * them) straight into the quanta; consumes all @len bytes of @fd whatever
+ * it stores.  -errno when @fd fails (the range then reads as zeros).
+ */
+ssize_t scull_write_fd(struct scull_dev *dev, int fd, size_t len,
+		       uint64_t off);
+
 /* Truncate to @size: frees quanta past it, zeroes the tail of the last. */
 int scull_truncate(struct scull_dev *dev, uint64_t size);
 /* Free whole quanta in the range, zero partial ones; size unchanged. */
