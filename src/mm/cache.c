@@ -426,14 +426,20 @@ SCULLC_API struct kmem_cache *kmem_cache_find(const char *name)
 	return s;
 }
 
-void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
-			 void *arg)
+void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
+				void *arg)
 {
 	struct list_head *pos;
 
-	pthread_mutex_lock(&slab_mutex);
 	list_for_each(pos, &slab_caches)
 		fn(list_entry(pos, struct kmem_cache, list), arg);
+}
+
+void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
+			 void *arg)
+{
+	pthread_mutex_lock(&slab_mutex);
+	slab_for_each_cache_locked(fn, arg);
 	pthread_mutex_unlock(&slab_mutex);
 }
 

@@ -7,9 +7,12 @@
  * allocation that needs it deadlocks.  So, as glibc's malloc does, the
  * allocator takes every one of its locks before fork, in the order of
  * internal.h's "Lock order" block, and gives them back after: the parent
- * unlocks them; the child, whose only thread now owns them under another
- * thread id, initialises them afresh (slab_mutex is recursive and checks
- * its owner, so it could not be unlocked there).  With every lock held,
+ * unlocks them, and so does the child, whose only thread is the one that
+ * took them (POSIX's pthread_atfork idiom).  slab_mutex alone is made
+ * afresh in the child: it is recursive, and glibc refuses to unlock a
+ * recursive mutex whose owner's thread id (changed by fork) is not the
+ * caller's.  Condition variables lose the waiters of the threads that are
+ * gone and are made afresh too.  With every lock held,
  * no other thread is inside a locked section at the fork, so every list,
  * counter and free list the child inherits is consistent.
  *
@@ -46,22 +49,16 @@ static void unlock_cache(struct kmem_cache *s, void *arg)
 	pthread_mutex_unlock(&s->list_lock);
 }
 
-static void reinit_cache(struct kmem_cache *s, void *arg)
-{
-	(void)arg;
-	pthread_mutex_init(&s->list_lock, NULL);
-}
-
 /*
- * slab_for_each_cache takes slab_mutex again (it is recursive), so it is
- * held across the fork as the outermost slab lock and the walk needs no
- * second copy of the cache list.
+ * The cache walk runs under slab_mutex, taken once, as the outermost slab
+ * lock: in the child it cannot be taken again (see above), so the walk
+ * that gives the caches' locks back must not try.
  */
 static void fork_prepare(void)
 {
 	mempool_fork_lock();
 	pthread_mutex_lock(&slab_mutex);
-	slab_for_each_cache(lock_cache, NULL);
+	slab_for_each_cache_locked(lock_cache, NULL);
 	pthread_mutex_lock(&debug_lock);
 	pthread_mutex_lock(&fail_lock);
 	zone_fork_lock();
@@ -72,18 +69,32 @@ static void fork_parent(void)
 	zone_fork_unlock();
 	pthread_mutex_unlock(&fail_lock);
 	pthread_mutex_unlock(&debug_lock);
-	slab_for_each_cache(unlock_cache, NULL);
+	slab_for_each_cache_locked(unlock_cache, NULL);
 	pthread_mutex_unlock(&slab_mutex);
 	mempool_fork_unlock();
 }
 
+/*
+ * The child gives back what fork_prepare took, in the parent's order.
+ * Unlocking, not re-initialising, keeps a race checker's view true: it
+ * tracks each mutex's owner, and a mutex made afresh while it thinks it
+ * held would look locked for ever (ThreadSanitizer then reports a double
+ * lock at the next pthread_mutex_lock and loses the ordering the lock
+ * gives, so every list it guards looks raced).
+ */
 static void fork_child(void)
 {
+	zone_fork_unlock();
 	zone_fork_reinit();
-	pthread_mutex_init(&fail_lock, NULL);
-	pthread_mutex_init(&debug_lock, NULL);
+	pthread_mutex_unlock(&fail_lock);
+	pthread_mutex_unlock(&debug_lock);
+	slab_for_each_cache_locked(unlock_cache, NULL);
+	/* fails with EPERM under glibc (see above), but a race checker,
+	   which sees the call, learns that this thread gave the lock back;
+	   slab_init_locks then really does */
+	pthread_mutex_unlock(&slab_mutex);
 	slab_init_locks();
-	slab_for_each_cache(reinit_cache, NULL);
+	mempool_fork_unlock();
 	mempool_fork_reinit();
 }
 

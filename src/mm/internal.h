@@ -705,6 +705,8 @@ void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
 }
 void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
 			 void *arg);       /* newest first, under slab_mutex */
+void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
+				void *arg); /* the same; slab_mutex held */
 unsigned long slab_reclaim(void);             /* the page shrinker */
 unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
 

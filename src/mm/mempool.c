@@ -441,12 +441,16 @@ void mempool_fork_unlock(void)
 	pthread_mutex_unlock(&pools_lock);
 }
 
-/* In the child: no other thread waits on a pool's condition any more */
+/* In the child, after mempool_fork_unlock: no other thread waits on a
+   pool's condition any more */
 void mempool_fork_reinit(void)
 {
+	pthread_condattr_t cattr;
 	mempool_t *pool;
 
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	list_for_each_entry(pool, &pools, node)
-		init_locks(pool);
-	pthread_mutex_init(&pools_lock, NULL);
+		pthread_cond_init(&pool->wait, &cattr);
+	pthread_condattr_destroy(&cattr);
 }

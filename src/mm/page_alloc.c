@@ -850,7 +850,8 @@ void zone_fork_unlock(void)
 		pthread_mutex_unlock(&zones[i].lock);
 }
 
-/* In the child: no other thread waits in __GFP_NOFAIL any more */
+/* In the child, after zone_fork_unlock: no other thread waits in
+   __GFP_NOFAIL any more */
 void zone_fork_reinit(void)
 {
 	pthread_condattr_t attr;
@@ -858,9 +859,7 @@ void zone_fork_reinit(void)
 
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	for (i = 0; i < NR_ZONES; i++) {
-		pthread_mutex_init(&zones[i].lock, NULL);
+	for (i = 0; i < NR_ZONES; i++)
 		pthread_cond_init(&zones[i].freed, &attr);
-	}
 	pthread_condattr_destroy(&attr);
 }
