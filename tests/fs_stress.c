@@ -292,8 +292,16 @@ static void *worker_main(void *arg)
 /* ------------------------------------------------------------------ */
 /* Tuner and shrinker                                                  */
 
-/* The cache names slabinfo lists now; returns how many. */
-static unsigned int cache_names(char names[][64], unsigned int max)
+/* refused - what a pseudo-file may answer while the mount is full */
+static bool refused(int err)
+{
+	return err == ENOMEM || err == ENOSPC;
+}
+
+/* The cache names slabinfo lists now; returns how many, or @old when the
+   mount is too full to open it. */
+static unsigned int cache_names(char names[][64], unsigned int max,
+				unsigned int old)
 {
 	char path[600], line[512];
 	unsigned int n = 0;
@@ -302,6 +310,8 @@ static unsigned int cache_names(char names[][64], unsigned int max)
 	snprintf(path, sizeof(path), "%s/slabinfo", mnt);
 	fp = fopen(path, "r");
 	if (!fp) {
+		if (refused(errno))
+			return old;
 		failf("open %s: %s", path, strerror(errno));
 		return 0;
 	}
@@ -335,21 +345,29 @@ static void *tuner_main(void *arg)
 		unsigned int limit, batch, shared;
 		int fd, len;
 
-		if (round % 16 == 1 && !(n = cache_names(names, NR_NAMES)))
-			break;
+		if ((round % 16 == 1 || !n) &&
+		    !(n = cache_names(names, NR_NAMES, n))) {
+			if (atomic_load(&failed))
+				break;
+			continue;            /* full before the first listing */
+		}
 		limit = 1 + (unsigned int)rnd(&rng, 200);
 		batch = 1 + (unsigned int)rnd(&rng, limit);
 		shared = (unsigned int)rnd(&rng, 9);
 		len = snprintf(cmd, sizeof(cmd), "%s %u %u %u\n",
 			       names[rnd(&rng, n)], limit, batch, shared);
 		fd = open(path, O_WRONLY);
+		if (fd < 0 && refused(errno)) {
+			atomic_fetch_add(&tune_errors, 1);
+			continue;            /* a full mount: an answer */
+		}
 		if (fd < 0) {
 			failf("open %s: %s", path, strerror(errno));
 			break;
 		}
 		if (write(fd, cmd, (size_t)len) != len) {
 			/* ENOMEM at the limit is an answer; nothing else is */
-			if (errno != ENOMEM && errno != ENOSPC)
+			if (!refused(errno))
 				failf("tune '%.*s': %s", len - 1, cmd,
 				      strerror(errno));
 			atomic_fetch_add(&tune_errors, 1);
@@ -391,7 +409,7 @@ static void *shrinker_main(void *arg)
 {
 	char names[NR_NAMES][64], path[700];
 	unsigned long round = 0;
-	unsigned int n = cache_names(names, NR_NAMES), i;
+	unsigned int n = cache_names(names, NR_NAMES, 0), i;
 	bool has_shrink;
 
 	snprintf(path, sizeof(path), "%s/slab/%s/shrink", mnt, n ? names[0] : "");
