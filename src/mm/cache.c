@@ -353,12 +353,20 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 /* Shrinking and reclaim                                               */
 
 /* Drain the caller's magazine and the depot, free every empty slab. */
-static unsigned long shrink(struct kmem_cache *s, bool *empty)
+/*
+ * Empty the magazines of @s that can be (this thread's, and those of the
+ * idle threads claimed when @claimed) and the depot, then release every
+ * empty slab.  Busy threads are asked to flush theirs at their next call.
+ * Under slab_mutex.
+ */
+static unsigned long shrink(struct kmem_cache *s, bool *empty, bool claimed)
 {
-	/* Other threads' magazines are theirs: ask them to flush. */
 	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
-	if (!kmem_cache_debug(s))
+	if (!kmem_cache_debug(s)) {
 		mag_drain_self(s);
+		if (claimed)
+			mag_drain_idle(s);
+	}
 	return slab_shrink(s, empty);
 }
 
@@ -371,9 +379,14 @@ static unsigned long shrink(struct kmem_cache *s, bool *empty)
  */
 SCULLC_API int kmem_cache_shrink(struct kmem_cache *s)
 {
-	bool empty;
+	bool empty, claimed;
 
-	shrink(s, &empty);
+	pthread_mutex_lock(&slab_mutex);
+	claimed = mag_claim_idle();
+	shrink(s, &empty, claimed);
+	if (claimed)
+		mag_unclaim();
+	pthread_mutex_unlock(&slab_mutex);
 	page_trim();
 	return empty ? 0 : 1;
 }
@@ -382,14 +395,18 @@ unsigned long slab_reclaim(void)
 {
 	struct list_head *pos;
 	unsigned long pages = 0;
+	bool claimed;
 
 	pthread_mutex_lock(&slab_mutex);
+	claimed = mag_claim_idle();
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
 		if (!(s->flags & SLAB_NO_REAP))
-			pages += shrink(s, NULL);
+			pages += shrink(s, NULL, claimed);
 	}
+	if (claimed)
+		mag_unclaim();
 	pthread_mutex_unlock(&slab_mutex);
 	return pages;
 }
@@ -704,6 +721,7 @@ __attribute__((constructor)) static void scullc_init(void)
 	memcheck = RUNNING_ON_VALGRIND != 0 || SCULLC_ASAN;
 
 	slab_init_locks();
+	mag_init();
 	page_alloc_init();
 	debug_init_env();
 	if (!slab_nr_cpus)

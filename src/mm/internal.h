@@ -83,6 +83,9 @@
  *   nr_reclaims, nr_failures      relaxed statistics (page_alloc.c)
  *   kmem_cache->gen               relaxed (struct kmem_cache, below)
  *   array_cache hit counters      owner's relaxed stores (struct array_cache)
+ *   mag_thread busy and claim     an asymmetric Dekker: relaxed + compiler
+ *                                 barrier + the reclaimer's membarrier;
+ *                                 release/acquire for the drain (mag_enter)
  *   failslab_enabled              relaxed (failslab.c)
  *   debug_panic, size_hint, start_ms  relaxed (debug.c, slabinfo.c, os.c)
  */
@@ -271,7 +274,21 @@ struct kmem_cache_order_objects {
 	unsigned int objects;        /* slots per slab */
 };
 
-/* A magazine.  Only its owner thread touches avail and entry[]. */
+/*
+ * A thread's remote-drain handshake with reclaim (magazine.c).  busy is
+ * written by the owner only, claim by a reclaimer under slab_mutex only;
+ * each reads the other's.  A reclaimer may empty the thread's magazines
+ * while it holds claim with busy seen 0 (see mag_enter).
+ */
+struct mag_thread {
+	_Atomic unsigned int busy;   /* the owner's depth inside magazine code */
+	_Atomic unsigned int claim;  /* nonzero: a reclaimer may be draining */
+	bool idle;                   /* claimed and seen idle; slab_mutex */
+	struct list_head list;       /* every thread's; slab_mutex */
+};
+
+/* A magazine.  Only its owner thread touches avail and entry[], but for
+   a reclaimer that claimed the idle owner (struct mag_thread). */
 struct array_cache {
 	unsigned int avail;          /* objects in entry[], 0..limit */
 	unsigned int limit;          /* capacity of entry[] */
@@ -280,6 +297,7 @@ struct array_cache {
 	struct kmem_cache *cache;
 	struct list_head list;       /* cache->thread_acs; protected by slab_mutex */
 	struct array_cache **slot;   /* the owner's pointer to this magazine */
+	struct mag_thread *owner;    /* NULL for a depot */
 	unsigned long alloc_hit, alloc_miss;  /* written by the owner only,   */
 	unsigned long free_hit, free_miss;    /* read by others with relaxed  */
 	                                      /* atomic loads                 */
@@ -420,6 +438,8 @@ unsigned int os_nr_cpus(void);
 size_t os_total_ram(void);
 unsigned long os_now_ms(void);                 /* since the library started */
 unsigned long os_coarse_ms(void);              /* monotonic, tick resolution */
+bool os_membarrier_register(void);             /* once, before os_membarrier */
+bool os_membarrier(void);                      /* a barrier on every thread's CPU */
 int os_tid(void);
 int os_cpu(void);
 
@@ -576,12 +596,70 @@ static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
  * (under slab_mutex, as others may walk them), cleared by a destroy whose
  * caller guarantees nobody uses the cache; the owner reads them without a
  * lock.  The initial-exec model spares the shared library a
- * __tls_get_addr call on every fast path (16 bytes of static TLS, which
- * glibc keeps even for dlopen).
+ * __tls_get_addr call on every fast path, and keeping it all in one block
+ * costs the fast path one load of its offset (64 bytes of static TLS,
+ * which glibc keeps even for dlopen).
  */
 #define MAG_TLS __thread __attribute__((tls_model("initial-exec")))
-extern MAG_TLS struct array_cache **mag_tls;
-extern MAG_TLS unsigned int mag_tls_nr;
+struct mag_tls {
+	struct mag_thread self;      /* the remote-drain handshake */
+	unsigned int nr;             /* entries of slots */
+	struct array_cache **slots;  /* magazines by cache id, or NULL */
+};
+extern MAG_TLS struct mag_tls mag_tls;
+
+/*
+ * The remote-drain handshake, an asymmetric Dekker: the owner stores busy
+ * then loads claim; a reclaimer stores claim, then loads busy.  With both
+ * in sequential consistency, at least one sees the other's store: the
+ * owner sees claim set and keeps off its magazines, or the reclaimer sees
+ * busy and leaves them alone.  The owner's side is on every fast path, so
+ * it pays no fence: a relaxed store and a compiler barrier, and the
+ * reclaimer's membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) between its
+ * store and its load runs a full barrier on every CPU running a thread of
+ * the process, which orders the owner's store before its load wherever
+ * that thread stands.  ThreadSanitizer does not see that barrier, so its
+ * builds make both sides seq_cst instead.  Leaving is a release store,
+ * which orders the owner's use of its magazines before a reclaimer's
+ * acquire load of busy == 0; a claim is dropped with a release store,
+ * which orders the drain before the owner's acquire load of claim.
+ */
+#if defined(__SANITIZE_THREAD__)
+# define MAG_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define MAG_TSAN 1
+# endif
+#endif
+#ifdef MAG_TSAN
+# define MAG_STORE_ORDER memory_order_seq_cst
+# define MAG_LOAD_ORDER  memory_order_seq_cst
+#else
+# define MAG_STORE_ORDER memory_order_relaxed   /* + the membarrier */
+# define MAG_LOAD_ORDER  memory_order_acquire
+#endif
+
+/* Enter magazine code: true when this thread may use its magazines, false
+   while a reclaimer holds its claim (then only the locked path is safe).
+   Returns the depth to give mag_leave. */
+static inline __attribute__((always_inline))
+bool mag_enter(unsigned int *depth)
+{
+	unsigned int b = atomic_load_explicit(&mag_tls.self.busy,
+					      memory_order_relaxed);
+
+	*depth = b;
+	atomic_store_explicit(&mag_tls.self.busy, b + 1, MAG_STORE_ORDER);
+	atomic_signal_fence(memory_order_seq_cst);
+	return likely(!atomic_load_explicit(&mag_tls.self.claim,
+					    MAG_LOAD_ORDER));
+}
+
+static inline __attribute__((always_inline))
+void mag_leave(unsigned int depth)
+{
+	atomic_store_explicit(&mag_tls.self.busy, depth, memory_order_release);
+}
 
 /*
  * s->gen: bumped by CACHE_GEN_STEP when tuning or reclaim wants every
@@ -606,9 +684,9 @@ static inline struct array_cache *mag_fast(struct kmem_cache *s)
 	unsigned int id = s->id;
 	struct array_cache *ac;
 
-	if (unlikely(id >= mag_tls_nr))
+	if (unlikely(id >= mag_tls.nr))
 		return NULL;
-	ac = mag_tls[id];
+	ac = mag_tls.slots[id];
 	/*
 	 * Relaxed is enough: gen orders no data.  A bump only asks this
 	 * thread to come to the slow path soon, and the slow path takes
@@ -663,6 +741,17 @@ int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared);
 void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 		  unsigned long *free_hit);
 void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
+/*
+ * Draining idle threads' magazines, under slab_mutex: mag_claim_idle
+ * claims every other thread and keeps the claims of those outside
+ * magazine code (false when it cannot tell: no membarrier); mag_drain_idle
+ * then empties the magazines of @s those threads hold, returning how many
+ * objects went back; mag_unclaim lets them go.
+ */
+bool mag_claim_idle(void);
+unsigned long mag_drain_idle(struct kmem_cache *s);
+void mag_unclaim(void);
+void mag_init(void);                         /* the constructor, once */
 /* Where magazines' own memory comes from (kmalloc_nomag/kfree_nomag) */
 void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
 			 void (*free)(const void *));
@@ -686,8 +775,12 @@ void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller);
 static inline __attribute__((always_inline))
 void *cache_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
-	void *obj = mag_pop_fast(s);
+	unsigned int depth;
+	void *obj = NULL;
 
+	if (likely(mag_enter(&depth)))
+		obj = mag_pop_fast(s);
+	mag_leave(depth);
 	if (likely(obj)) {
 		if (unlikely(gfp & __GFP_ZERO))
 			__builtin_memset(obj, 0, s->object_size);
@@ -699,7 +792,13 @@ void *cache_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 static inline __attribute__((always_inline))
 void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
 {
-	if (likely(obj && mag_push_fast(s, obj)))
+	unsigned int depth;
+	bool done = false;
+
+	if (likely(mag_enter(&depth)))
+		done = obj && mag_push_fast(s, obj);
+	mag_leave(depth);
+	if (likely(done))
 		return;
 	cache_free_slow(s, obj, caller);
 }

@@ -16,15 +16,25 @@
  * it has room, else back to their slabs).  The depot is the cache's shared
  * array of shared * batchcount objects between magazines and slabs.
  *
- * No thread may touch another's magazine while that thread may be running.
- * So tuning, kmem_cache_shrink and reclaim bump s->gen and drain only the
+ * No thread may touch another's magazine while that thread may be using
+ * it.  Tuning, kmem_cache_shrink and reclaim bump s->gen and drain the
  * caller's own magazine (and the depot): every other thread notices the new
  * gen on its next call for that cache, flushes its magazine and sets it up
- * again with the current tunables.  Until then its objects stay counted as
- * active, as objects in per-cpu arrays were under the kernel's SLAB.  Two
- * cases do reach into other threads' magazines, under slab_mutex: a thread's
- * exit (its own, from the pthread key destructor) and kmem_cache_destroy,
- * whose caller guarantees that nobody uses the cache any more.
+ * again with the current tunables.  kmem_cache_shrink and reclaim also
+ * empty at once the magazines of every thread that is outside magazine
+ * code, as the kernel drains per-cpu caches by IPI before it gives up:
+ * each thread marks itself busy while inside (mag_enter, on every fast
+ * path: two stores and a load, no fence), and a reclaimer under slab_mutex
+ * claims every thread, runs one membarrier, and drains those it saw idle
+ * before it lets them go; a thread that finds itself claimed takes the
+ * locked path for that one call (the handshake is in internal.h).  A
+ * thread busy at that moment keeps its magazines and flushes them at its
+ * next call, as before; without membarrier (kernels before 4.14, a fork
+ * child) every thread does.  Objects in magazines count as active, as
+ * objects in per-cpu arrays did under the kernel's SLAB.  A thread's exit
+ * (its own, from the pthread key destructor) and kmem_cache_destroy, whose
+ * caller guarantees that nobody uses the cache any more, also reach into
+ * magazines, under slab_mutex.
  *
  * Magazines and the slot arrays come from the allocator kmalloc.c gives
  * mag_set_array_alloc (kmalloc_nomag, which never goes through a magazine,
@@ -33,9 +43,10 @@
  *
  * Lock order: slab_mutex -> cache->list_lock (see slab.c).
  *   slab_mutex protects every cache's thread_acs list, each magazine's
- *   list and slot, and the owners' slot arrays while they are replaced or
+ *   list and slot, the owners' slot arrays while they are replaced or
  *   cleared by another thread (destroy) - the owner reads its own slots
- *   without it.  list_lock protects the depot and the tunables' snapshot a
+ *   without it - and the list of threads with its claims: one reclaimer
+ *   at a time.  list_lock protects the depot and the tunables' snapshot a
  *   thread takes when (re)setting up its magazine.
  */
 
@@ -44,8 +55,19 @@
 #include <string.h>
 
 /* This thread's magazines by cache id (see internal.h) */
-MAG_TLS struct array_cache **mag_tls;
-MAG_TLS unsigned int mag_tls_nr;
+MAG_TLS struct mag_tls mag_tls;
+
+/* Every thread with magazines (their mag_tls.self.list); protected by
+   slab_mutex */
+static struct list_head threads = LIST_HEAD_INIT(threads);
+/* membarrier registered: set once by mag_init, before any thread exists
+   that the library knows of, read-only afterwards */
+static bool can_claim;
+
+void mag_init(void)
+{
+	can_claim = os_membarrier_register();
+}
 
 static pthread_key_t exit_key;           /* its destructor retires mag_tls */
 
@@ -211,7 +233,7 @@ static void make_exit_key(void)
 /* Make room for @need slots in this thread's array. */
 static int grow_slots(unsigned int need, gfp_t gfp)
 {
-	unsigned int n = MAX(need, MAX(2 * mag_tls_nr, 16u)), i;
+	unsigned int n = MAX(need, MAX(2 * mag_tls.nr, 16u)), i;
 	struct array_cache **na, **old;
 
 	na = array_alloc(n * sizeof(*na), mag_gfp(gfp));
@@ -220,14 +242,16 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	memset(na, 0, n * sizeof(*na));
 
 	pthread_mutex_lock(&slab_mutex);
-	for (i = 0; i < mag_tls_nr; i++) {
-		na[i] = mag_tls[i];
+	for (i = 0; i < mag_tls.nr; i++) {
+		na[i] = mag_tls.slots[i];
 		if (na[i])
 			na[i]->slot = &na[i];
 	}
-	old = mag_tls;
-	mag_tls = na;
-	mag_tls_nr = n;
+	old = mag_tls.slots;
+	mag_tls.slots = na;
+	mag_tls.nr = n;
+	if (!mag_tls.self.list.next)
+		list_add(&mag_tls.self.list, &threads);
 	pthread_mutex_unlock(&slab_mutex);
 
 	array_free(old);
@@ -259,12 +283,16 @@ static void thread_exit(void *unused)
 	unsigned int i;
 
 	pthread_mutex_lock(&slab_mutex);
-	for (i = 0; i < mag_tls_nr; i++)
-		if (mag_tls[i])
-			retire(mag_tls[i]);
-	old = mag_tls;
-	mag_tls = NULL;
-	mag_tls_nr = 0;
+	for (i = 0; i < mag_tls.nr; i++)
+		if (mag_tls.slots[i])
+			retire(mag_tls.slots[i]);
+	old = mag_tls.slots;
+	mag_tls.slots = NULL;
+	mag_tls.nr = 0;
+	if (mag_tls.self.list.next) {
+		list_del(&mag_tls.self.list);
+		mag_tls.self.list.next = NULL;
+	}
 	pthread_mutex_unlock(&slab_mutex);
 	array_free(old);
 }
@@ -285,9 +313,9 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	batchcount = s->batchcount;
 	pthread_mutex_unlock(&s->list_lock);
 
-	if (s->id >= mag_tls_nr && grow_slots(s->id + 1, gfp))
+	if (s->id >= mag_tls.nr && grow_slots(s->id + 1, gfp))
 		return NULL;
-	ac = mag_tls[s->id];
+	ac = mag_tls.slots[s->id];
 	if (ac && ac->gen == gen)
 		return ac;
 
@@ -311,9 +339,11 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	}
 	na->batchcount = batchcount;
 	na->gen = gen;
+	na->owner = &mag_tls.self;
 
-	/* ac is still mag_tls[s->id], and empty: only this thread replaces it
-	   or fills it, and reclaim in new_array could only drain it. */
+	/* ac is still mag_tls.slots[s->id], and empty: only this thread
+	   replaces it or fills it, and reclaim in new_array could only
+	   drain it. */
 	pthread_mutex_lock(&slab_mutex);
 	if (ac) {
 		na->alloc_hit = ac->alloc_hit;
@@ -323,8 +353,8 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 		list_del(&ac->list);
 	}
 	list_add(&na->list, &s->thread_acs);
-	na->slot = &mag_tls[s->id];
-	mag_tls[s->id] = na;
+	na->slot = &mag_tls.slots[s->id];
+	mag_tls.slots[s->id] = na;
 	pthread_mutex_unlock(&slab_mutex);
 	array_free(ac);
 	return na;
@@ -359,9 +389,18 @@ static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	void *obj = mag_pop_fast(s);
+	unsigned int depth;
+	void *obj;
 
-	return likely(obj) ? obj : alloc_slow(s, gfp);
+	if (likely(mag_enter(&depth))) {
+		obj = mag_pop_fast(s);
+		if (!obj)
+			obj = alloc_slow(s, gfp);
+	} else if (!slab_refill(s, &obj, 1, gfp)) {
+		obj = NULL;          /* claimed: keep off the magazine */
+	}
+	mag_leave(depth);
+	return obj;
 }
 
 static void free_slow(struct kmem_cache *s, void *obj)
@@ -384,17 +423,86 @@ static void free_slow(struct kmem_cache *s, void *obj)
 
 void mag_free(struct kmem_cache *s, void *obj)
 {
-	if (unlikely(!mag_push_fast(s, obj)))
-		free_slow(s, obj);
+	unsigned int depth;
+
+	if (likely(mag_enter(&depth))) {
+		if (unlikely(!mag_push_fast(s, obj)))
+			free_slow(s, obj);
+	} else {
+		slab_flush(s, &obj, 1, true);  /* claimed */
+	}
+	mag_leave(depth);
 }
 
 void mag_drain_self(struct kmem_cache *s)
 {
 	struct array_cache *ac;
+	unsigned int depth;
 
-	if (s->id >= mag_tls_nr || !(ac = mag_tls[s->id]) || !ac->avail)
-		return;
-	flush(ac, ac->avail, false);
+	if (mag_enter(&depth) && s->id < mag_tls.nr &&
+	    (ac = mag_tls.slots[s->id]) && ac->avail)
+		flush(ac, ac->avail, false);
+	mag_leave(depth);
+}
+
+/* ------------------------------------------------------------------ */
+/* Other threads' magazines                                            */
+
+bool mag_claim_idle(void)
+{
+	struct mag_thread *t;
+
+	if (!can_claim)
+		return false;
+	list_for_each_entry(t, &threads, list)
+		if (t != &mag_tls.self)
+			atomic_store_explicit(&t->claim, 1, MAG_STORE_ORDER);
+	/* Orders each claimed thread's busy store before its claim load */
+	if (!os_membarrier()) {
+		mag_unclaim();
+		return false;
+	}
+	list_for_each_entry(t, &threads, list) {
+		if (t == &mag_tls.self)
+			continue;
+		/* acquire: pairs with mag_leave, so that the thread's last use
+		   of its magazines happens before the drain */
+		t->idle = atomic_load_explicit(&t->busy, MAG_LOAD_ORDER)
+			  == 0;
+		if (!t->idle)
+			atomic_store_explicit(&t->claim, 0,
+					      memory_order_release);
+	}
+	return true;
+}
+
+unsigned long mag_drain_idle(struct kmem_cache *s)
+{
+	struct array_cache *ac;
+	unsigned long n = 0;
+
+	list_for_each_entry(ac, &s->thread_acs, list) {
+		if (!ac->owner || ac->owner == &mag_tls.self ||
+		    !ac->owner->idle || !ac->avail)
+			continue;
+		n += ac->avail;
+		flush(ac, ac->avail, false);
+	}
+	return n;
+}
+
+void mag_unclaim(void)
+{
+	struct mag_thread *t;
+
+	list_for_each_entry(t, &threads, list) {
+		if (t == &mag_tls.self)
+			continue;
+		t->idle = false;
+		/* release: the drain happens before the owner's next
+		   mag_enter sees no claim */
+		atomic_store_explicit(&t->claim, 0, memory_order_release);
+	}
 }
 
 void mag_drain_all(struct kmem_cache *s)

@@ -15,6 +15,7 @@
 
 #include "internal.h"
 
+#include <linux/membarrier.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -119,6 +120,44 @@ void os_populate(void *addr, size_t size)
 #else
 	(void)addr;
 	(void)size;
+#endif
+}
+
+/*
+ * os_membarrier_register - ask for MEMBARRIER_CMD_PRIVATE_EXPEDITED
+ * True when the kernel has it (Linux 4.14) and allowed it; then
+ * os_membarrier may be called.  errno is left untouched.
+ */
+bool os_membarrier_register(void)
+{
+#ifdef SYS_membarrier
+	int saved = errno;
+	bool ok = syscall(SYS_membarrier,
+			  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+
+	errno = saved;
+	return ok;
+#else
+	return false;
+#endif
+}
+
+/*
+ * os_membarrier - a full memory barrier on every CPU that runs a thread of
+ * this process, before it returns.  False when it could not be done (not
+ * registered: a fork child, or an old kernel).  errno is left untouched.
+ */
+bool os_membarrier(void)
+{
+#ifdef SYS_membarrier
+	int saved = errno;
+	bool ok = syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED,
+			  0, 0) == 0;
+
+	errno = saved;
+	return ok;
+#else
+	return false;
 #endif
 }
 
