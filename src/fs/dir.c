@@ -203,10 +203,11 @@ static bool in_subtree(struct fs *fs, struct fs_inode *dir,
 
 /*
  * make - create an inode of @mode called @name in @parent and fill @e,
- * taking the lookup the reply will carry.  @rdev is a device node's
- * number (0 for the rest).  @target is a symlink's
- * kmalloc'd target, owned by the new inode from then on (freed here on
- * failure).  Returns 0 or a positive errno.
+ * taking the lookup the reply will carry.  A NULL @name makes O_TMPFILE's
+ * nameless file: no link, FS_I_TMPFILE, @parent only lends its group and
+ * default ACL.  @rdev is a device node's number (0 for the rest).
+ * @target is a symlink's kmalloc'd target, owned by the new inode from
+ * then on (freed here on failure).  Returns 0 or a positive errno.
  */
 static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		mode_t mode, dev_t rdev, char *target,
@@ -219,13 +220,13 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	gid_t gid = ctx->gid;
 	int err = 0;
 
-	if ((err = check_name(name)))
+	if (name && (err = check_name(name)))
 		goto out;
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	dir = get_dir(fs, parent, &err);
 	if (!dir)
 		goto unlock;
-	if (fs_dir_find(fs, dir, name)) {
+	if (name && fs_dir_find(fs, dir, name)) {
 		err = EEXIST;
 		goto unlock;
 	}
@@ -253,6 +254,11 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		inode->target = target;
 	inode->rdev = rdev;          /* unreachable yet: no attr_lock */
 	target = NULL;
+	if (!name) {
+		inode->flags |= FS_I_TMPFILE;   /* unreachable yet */
+		set_nlink(inode, 0);
+		goto made;
+	}
 	if (fs_dir_add(fs, dir, name, inode)) {
 		fs_unhash(fs, inode);
 		pthread_rwlock_unlock(&fs->ns_lock);
@@ -268,6 +274,7 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		set_nlink(inode, 1);
 	}
 	fs_touch(dir, FS_MTIME | FS_CTIME);
+made:
 	fs_fill_entry(fs, inode, e);
 	fs_hold(inode);
 unlock:
@@ -332,6 +339,30 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fs_unlookup(fs, e.ino);
 }
 
+#ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
+/*
+ * O_TMPFILE: a device with no name in @parent, open at once, as create
+ * makes one with a name.  It lives while the kernel holds it (the reply's
+ * lookup, the open file), like any file whose last name went; linkat(2)
+ * gives it one (fs_link accepts FS_I_TMPFILE with no link; the kernel
+ * refuses a second such linkat and any after O_EXCL).
+ */
+void fs_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
+		struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_from_req(req);
+	struct fuse_entry_param e;
+	int err;
+
+	err = make(req, parent, NULL, S_IFREG | (mode & 07777), 0, NULL, &e);
+	if (err)
+		return (void) fuse_reply_err(req, err);
+	fs_open_mode(fs, fi);
+	if (fuse_reply_create(req, &e, fi) == -ENOENT)
+		fs_unlookup(fs, e.ino);
+}
+#endif
+
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		const char *name)
 {
@@ -377,7 +408,7 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	dir = get_dir(fs, newparent, &err);
-	if (!inode || inode->nlink == 0)
+	if (!inode || (inode->nlink == 0 && !(inode->flags & FS_I_TMPFILE)))
 		err = ENOENT;        /* no linking a file back from the dead */
 	else if (S_ISDIR(inode->mode) || (inode->flags & FS_I_FIXED))
 		err = EPERM;

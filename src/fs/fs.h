@@ -136,6 +136,9 @@ struct fs_dir_ops {
 			     be removed, moved or linked, its mode and owner
 			     not changed; a fixed directory takes no names
 			     from users */
+#define FS_I_TMPFILE 0x2  /* made nameless by O_TMPFILE: may be linked
+			     into the namespace with no link left (the
+			     kernel allows it once, unless O_EXCL) */
 
 struct fs_inode {
 	fuse_ino_t ino;              /* fixed */
@@ -317,6 +320,10 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	      mode_t mode, dev_t rdev);
 void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	       mode_t mode, struct fuse_file_info *fi);
+#ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
+void fs_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
+		struct fuse_file_info *fi);
+#endif
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		const char *name);
 void fs_readlink(fuse_req_t req, fuse_ino_t ino);

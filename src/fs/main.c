@@ -247,6 +247,9 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.mkdir          = fs_mkdir,
 	.mknod          = fs_mknod,
 	.create         = fs_create,
+#ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
+	.tmpfile        = fs_tmpfile,
+#endif
 	.symlink        = fs_symlink,
 	.readlink       = fs_readlink,
 	.link           = fs_link,
