@@ -1185,6 +1185,46 @@ START_TEST(truncate_punch_and_zero_never_allocate)
 }
 END_TEST
 
+/* The device reads @want (@len bytes) at @off. */
+static void reads_at(struct scull_dev *dev, const uint8_t *want, uint64_t off,
+		     size_t len)
+{
+	static uint8_t out[1 << 16];
+
+	ck_assert_uint_le(len, sizeof(out));
+	ck_assert_int_eq(scull_read(dev, out, len, off), (ssize_t)len);
+	ck_assert(memcmp(out, want, len) == 0);
+}
+
+START_TEST(an_allocate_told_to_stop_undoes_what_it_added)
+{
+	static uint8_t want[100];
+	struct scull_dev_info info;
+	struct fix f;
+	int stop = 1, go = 0;
+
+	fix_init(&f, 64, 4);
+	fill(want, sizeof(want), 51);
+	ck_assert_int_eq(scull_write(&f.dev, want, sizeof(want), 1000), 100);
+	/* told before it starts: it still gives up, leaving what was there */
+	ck_assert_int_eq(scull_allocate_intr(&f.dev, 0, 64 * 4 * 1000, false,
+					     &stop), -EINTR);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.size, 1100);
+	ck_assert_uint_eq(info.nr_quanta, 3);
+	/* quantum 17 was small; on the way it became whole, and stays so */
+	ck_assert_uint_eq(live(f.sb.cache), 3);
+	reads_at(&f.dev, want, 1000, sizeof(want));
+	/* never told: an ordinary allocate */
+	ck_assert_int_eq(scull_allocate_intr(&f.dev, 0, 64 * 4 * 10, false,
+					     &go), 0);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.nr_quanta, 40);
+	reads_at(&f.dev, want, 1000, sizeof(want));
+	fix_fini(&f);
+}
+END_TEST
+
 /* --------------------------------------------------------- Concurrency */
 
 #define BLOCK    2048                 /* 4 quanta of 512: one item */
@@ -1328,6 +1368,7 @@ static Suite *scull_suite(void)
 	tcase_add_test(tc, every_failed_allocation_leaves_a_prefix_or_nothing);
 	tcase_add_test(tc, failed_allocate_frees_only_what_it_added);
 	tcase_add_test(tc, truncate_punch_and_zero_never_allocate);
+	tcase_add_test(tc, an_allocate_told_to_stop_undoes_what_it_added);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Concurrency");

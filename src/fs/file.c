@@ -482,6 +482,31 @@ static void dev_release(fuse_req_t req, struct fs_inode *inode,
 	fuse_reply_err(req, 0);
 }
 
+/* stop_allocate - FUSE_INTERRUPT of a fallocate: tell it to give up */
+static void stop_allocate(fuse_req_t req, void *data)
+{
+	(void)req;
+	__atomic_store_n((int *)data, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * allocate - fallocate mode 0, which may take seconds for gigabytes: a
+ * signal to the caller (Ctrl-C) makes the kernel send an interrupt, and
+ * the allocate then gives up, undoing what it added, and the caller gets
+ * EINTR.  Unregistering takes libfuse's lock on the request, so no
+ * interrupt still runs stop_allocate once this returns.
+ */
+static int allocate(fuse_req_t req, struct scull_dev *dev, uint64_t off,
+		    uint64_t len, bool keep)
+{
+	int stop = 0, err;
+
+	fuse_req_interrupt_func(req, stop_allocate, &stop);
+	err = scull_allocate_intr(dev, off, len, keep, &stop);
+	fuse_req_interrupt_func(req, NULL, NULL);
+	return err;
+}
+
 static void dev_fallocate(fuse_req_t req, struct fs_inode *inode, int mode,
 			  off_t off, off_t len, struct fuse_file_info *fi)
 {
@@ -495,7 +520,7 @@ static void dev_fallocate(fuse_req_t req, struct fs_inode *inode, int mode,
 
 	switch (mode & ~FALLOC_FL_KEEP_SIZE) {
 	case 0:
-		err = scull_allocate(dev, (uint64_t)off, (uint64_t)len, keep);
+		err = allocate(req, dev, (uint64_t)off, (uint64_t)len, keep);
 		break;
 	case FALLOC_FL_PUNCH_HOLE:
 		/* the kernel insists on KEEP_SIZE with PUNCH_HOLE */

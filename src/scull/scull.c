@@ -1187,6 +1187,22 @@ static bool room_for(struct scull_dev *dev, uint64_t qf, uint64_t ql)
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size)
 {
+	return scull_allocate_intr(dev, off, len, keep_size, NULL);
+}
+
+/* Quanta allocated between two looks at an allocate's stop flag (1 MB) */
+#define STOP_EVERY 256
+
+/**
+ * scull_allocate_intr - scull_allocate that gives up when *@stop turns
+ * nonzero (set by another thread; NULL: never): it then frees what it
+ * added, as on failure, and returns -EINTR.  The flag is read every
+ * STOP_EVERY quanta added, so giving up takes about a megabyte's work.
+ */
+int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
+			bool keep_size, const int *stop)
+{
+	unsigned long added = 0;
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t end, qn, qf, ql, item, cur = UINT64_MAX;
 	unsigned int s;
@@ -1222,6 +1238,12 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 				break;
 			continue;
 		}
+		if (stop && ++added % STOP_EVERY == 0 &&
+		    __atomic_load_n(stop, __ATOMIC_RELAXED)) {
+			put_item(dev, item, &r);
+			ret = -EINTR;
+			break;
+		}
 		q = kmem_cache_zalloc(dev->sb->cache, GFP_KERNEL);
 		if (!q) {
 			put_item(dev, item, &r);
@@ -1235,7 +1257,8 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 	if (qn <= ql) {
 		if (qn > qf)
 			settle(dev, qf, qn - 1, true);
-		ret = -ENOSPC;
+		if (!ret)
+			ret = -ENOSPC;
 	} else {
 		settle(dev, qf, ql, false);
 		if (!keep_size && end > dev->size)

@@ -117,6 +117,10 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
    @len 0 and -EFBIG when the range ends past sb->max_size, as fallocate(2). */
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size);
+/* The same, giving up with -EINTR (undoing what it added) once another
+   thread sets *@stop: a fallocate the caller's signal interrupts. */
+int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
+			bool keep_size, const int *stop);
 
 /* SEEK_DATA / SEEK_HOLE: the offset, or -ENXIO at or past the end. */
 int64_t scull_seek_data(struct scull_dev *dev, uint64_t off);
