@@ -39,6 +39,14 @@
 #define FS_NAME_MAX       255
 #define FS_COOKIE_FIRST   3          /* readdir offsets 1, 2: ".", ".." */
 
+/*
+ * The buffers of the reports (pseudo.c, slab_tree.c) may use the zone's
+ * reserve (__GFP_HIGH), which data, names and attributes never reach: a
+ * full mount is when its slabinfo matters most, and the kernel does not
+ * charge /proc's buffers to a tmpfs either.
+ */
+#define FS_GFP_REPORT     (GFP_KERNEL | __GFP_HIGH)
+
 /* Mount option limits (options.c) */
 #define FS_QSET_MAX       SCULL_QSET_MAX
 #define FS_DEVICES_MAX    1024

@@ -210,7 +210,7 @@ static struct snap *render(struct fs *fs, struct fs_inode *inode)
 	struct sbuf sb;
 
 	for (;;) {
-		snap = kmalloc(sizeof(*snap) + want, GFP_KERNEL);
+		snap = kmalloc(sizeof(*snap) + want, FS_GFP_REPORT);
 		if (!snap)
 			return NULL;
 		sb.buf = snap->text;
@@ -236,7 +236,7 @@ static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
 	/* root passes default_permissions' check on any mode */
 	if ((fi->flags & O_ACCMODE) != O_RDONLY && !inode->pseudo.file->store)
 		return (void) fuse_reply_err(req, EACCES);
-	po = kmalloc(sizeof(*po), GFP_KERNEL);
+	po = kmalloc(sizeof(*po), FS_GFP_REPORT);
 	if (!po)
 		return (void) fuse_reply_err(req, ENOMEM);
 	pthread_mutex_init(&po->lock, NULL);

@@ -261,7 +261,7 @@ static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
 	int n, i;
 
 	for (;;) {
-		loc = kmalloc_array(nr, sizeof(*loc), GFP_KERNEL);
+		loc = kmalloc_array(nr, sizeof(*loc), FS_GFP_REPORT);
 		if (!loc)
 			return;
 		n = kmem_cache_get_locations(s, (int)a->field, loc, nr);
@@ -447,7 +447,7 @@ static int gather(struct gather *g)
 	g->cap = 64;
 	for (;;) {
 		g->nr = 0;
-		g->v = kmalloc_array(g->cap, sizeof(*g->v), GFP_KERNEL);
+		g->v = kmalloc_array(g->cap, sizeof(*g->v), FS_GFP_REPORT);
 		if (!g->v)
 			return -ENOMEM;
 		kmem_cache_for_each(gather_one, g);
