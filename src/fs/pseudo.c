@@ -51,6 +51,11 @@
  *   1. fs->ns_lock (read)        scullcmem walks fs->devices under it
  *   2. inode->dev.lock (read)    scull_dev_info, scull_for_each_item
  *   3. pseudo_open.lock          an open file's latest snapshot
+ * As inode.c requires, no device lock is waited for under ns_lock:
+ * scullcmem pins a batch of devices under ns_lock (the table's pin cannot
+ * go while it is held, so fs_pin is safe there), drops it, and only then
+ * takes each device's lock; the next batch starts after the last inode
+ * number shown (fs->devices is in creation order, so by number).
  * pseudo_open.lock is never held while rendering or replying: a reader
  * takes a reference to the snapshot under it and replies after dropping
  * it.  slabinfo_read and slabinfo_write take only the allocator's locks.
@@ -123,28 +128,48 @@ static int add_item(uint64_t item, unsigned long quanta, void *arg)
 	return 0;
 }
 
-/* show_scullcmem - every device's layout; takes ns_lock (read) */
+#define CMEM_BATCH 64    /* devices pinned per hold of ns_lock */
+
+/* show_scullcmem - every device's layout; takes ns_lock (read), then each
+   device's lock with ns_lock dropped */
 static void show_scullcmem(struct fs *fs, const struct pseudo_file *pf,
 			   void *data, struct sbuf *sb)
 {
+	struct fs_inode *batch[CMEM_BATCH], *inode;
 	struct scull_dev_info info;
 	struct item_run run = { .sb = sb };
-	struct fs_inode *inode;
+	fuse_ino_t after = 0;
+	unsigned int n, i;
 
 	(void)pf;
 	(void)data;
-	pthread_rwlock_rdlock(&fs->ns_lock);
-	list_for_each_entry(inode, &fs->devices, devices) {
-		scull_dev_info(&inode->dev, &info);
-		sbuf_printf(sb, "Device ino %lu: qset %u, quantum %u, "
-			  "size %" PRIu64 ", items %lu, quanta %lu\n",
-			  (unsigned long)inode->ino, fs->sb.qset,
-			  fs->sb.quantum, info.size, info.nr_items,
-			  info.nr_quanta);
-		scull_for_each_item(&inode->dev, add_item, &run);
-		flush_run(&run);
-	}
-	pthread_rwlock_unlock(&fs->ns_lock);
+	do {
+		n = 0;
+		pthread_rwlock_rdlock(&fs->ns_lock);
+		list_for_each_entry(inode, &fs->devices, devices) {
+			if (inode->ino <= after)
+				continue;
+			fs_pin(inode);
+			batch[n++] = inode;
+			if (n == CMEM_BATCH)
+				break;
+		}
+		pthread_rwlock_unlock(&fs->ns_lock);
+
+		for (i = 0; i < n; i++) {
+			inode = batch[i];
+			scull_dev_info(&inode->dev, &info);
+			sbuf_printf(sb, "Device ino %lu: qset %u, quantum %u, "
+				  "size %" PRIu64 ", items %lu, quanta %lu\n",
+				  (unsigned long)inode->ino, fs->sb.qset,
+				  fs->sb.quantum, info.size, info.nr_items,
+				  info.nr_quanta);
+			scull_for_each_item(&inode->dev, add_item, &run);
+			flush_run(&run);
+			after = inode->ino;
+			fs_unpin(fs, inode);
+		}
+	} while (n == CMEM_BATCH);
 }
 
 /* show_slabinfo - the allocator's /proc/slabinfo report */
