@@ -93,6 +93,52 @@ static void *churn(void *arg)
 	return NULL;
 }
 
+/* A thread of the child's: allocates (joining the allocator's list of
+   threads), then waits until the child's main thread has shrunk */
+static void *child_thread(void *arg)
+{
+	int *fds = arg;
+	char c;
+
+	kmem_cache_free(cache, kmem_cache_alloc(cache, GFP_KERNEL));
+	kfree(kmalloc(300, GFP_KERNEL));
+	if (write(fds[1], "a", 1) != 1 || read(fds[0], &c, 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/*
+ * The child's threads: a new one may run on the stack of a parent thread
+ * the child does not have, where the allocator kept that thread's list
+ * node.  Shrinking while it lives walks the list of threads (to drain idle
+ * ones): a list the fork left stale loops for ever or crashes here.
+ */
+static int child_threads(void)
+{
+	int up[2], down[2], fds[2];
+	pthread_t t;
+	void *ret;
+	char c;
+
+#ifdef __SANITIZE_THREAD__
+	/* ThreadSanitizer refuses threads after a multithreaded fork */
+	return 0;
+#endif
+	if (pipe(up) || pipe(down))
+		return 5;
+	fds[0] = down[0];
+	fds[1] = up[1];
+	if (pthread_create(&t, NULL, child_thread, fds))
+		return 6;
+	if (read(up[0], &c, 1) != 1)
+		return 7;
+	kmem_cache_shrink(cache);
+	if (write(down[1], "b", 1) != 1 || pthread_join(t, &ret) || ret)
+		return 8;
+	kmem_cache_shrink(cache);
+	return 0;
+}
+
 /* What a child does: every path once, then a clean exit */
 static int child(void)
 {
@@ -120,7 +166,7 @@ static int child(void)
 	kfree(c);
 	kfree(b);
 	kmem_cache_free(cache, a);
-	return 0;
+	return child_threads();
 }
 
 START_TEST(children_of_a_churning_process_all_allocate)

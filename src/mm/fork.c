@@ -88,6 +88,7 @@ static void fork_child(void)
 	zone_fork_reinit();
 	pthread_mutex_unlock(&fail_lock);
 	pthread_mutex_unlock(&debug_lock);
+	mag_fork_child();
 	slab_for_each_cache_locked(unlock_cache, NULL);
 	/* fails with EPERM under glibc (see above), but a race checker,
 	   which sees the call, learns that this thread gave the lock back;

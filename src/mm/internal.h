@@ -751,6 +751,7 @@ void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
 bool mag_claim_idle(void);
 unsigned long mag_drain_idle(struct kmem_cache *s);
 void mag_unclaim(void);
+void mag_fork_child(void);                     /* for fork.c */
 void mag_init(void);                         /* the constructor, once */
 /* Where magazines' own memory comes from (kmalloc_nomag/kfree_nomag) */
 void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),

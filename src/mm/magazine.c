@@ -448,6 +448,35 @@ void mag_drain_self(struct kmem_cache *s)
 /* ------------------------------------------------------------------ */
 /* Other threads' magazines                                            */
 
+/* orphan_others - @s's magazines of threads other than this one lose their
+   owner */
+static void orphan_others(struct kmem_cache *s, void *arg)
+{
+	struct array_cache *ac;
+
+	(void)arg;
+	list_for_each_entry(ac, &s->thread_acs, list)
+		if (ac->owner && ac->owner != &mag_tls.self)
+			ac->owner = NULL;
+}
+
+/*
+ * mag_fork_child - the child of a fork has one thread, this one.  The
+ * others' list nodes lie in stacks the child no longer has (glibc gives
+ * them to the child's new threads, zeroed), so the list must hold this
+ * thread alone, and their magazines become orphans, which no claim
+ * reaches and a shrink or destroy retires.  slab_mutex held.
+ */
+void mag_fork_child(void)
+{
+	bool linked = mag_tls.self.list.next != NULL;
+
+	INIT_LIST_HEAD(&threads);
+	if (linked)
+		list_add(&mag_tls.self.list, &threads);
+	slab_for_each_cache_locked(orphan_others, NULL);
+}
+
 bool mag_claim_idle(void)
 {
 	struct mag_thread *t;
