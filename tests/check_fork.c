@@ -120,8 +120,11 @@ static int child_threads(void)
 	void *ret;
 	char c;
 
-#ifdef __SANITIZE_THREAD__
-	/* ThreadSanitizer refuses threads after a multithreaded fork */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+	/* ThreadSanitizer refuses threads after a multithreaded fork, and
+	   pthread_create may wait for ASan's allocator, whose locks a parent
+	   thread may have held at the fork (GCC 12's runtime takes none of
+	   them around fork) */
 	return 0;
 #endif
 	if (pipe(up) || pipe(down))
