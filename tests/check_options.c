@@ -81,6 +81,7 @@ START_TEST(defaults_are_scullc_geometry_four_devices_half_of_ram)
 	ck_assert_uint_eq(opts.stats_mode, 0400);
 	ck_assert_int_eq(opts.cache, FS_CACHE_ALWAYS);
 	ck_assert_int_eq(opts.writeback, 0);
+	ck_assert_uint_eq(opts.reap_ms, 2000);
 	ck_assert_int_eq(opts.show_help, 0);
 	ck_assert_int_eq(args.argc, 2);
 	ck_assert_str_eq(args.argv[1], "/mnt");
@@ -106,6 +107,10 @@ START_TEST(good_values_are_taken)
 	ck_assert_uint_eq(opts.stats_mode, 0444);
 	ck_assert_int_eq(parse("-o", "stats_mode=440", "/m", NULL), 0);
 	ck_assert_uint_eq(opts.stats_mode, 0440);
+	ck_assert_int_eq(parse("-o", "reap_ms=0", "/m", NULL), 0);
+	ck_assert_uint_eq(opts.reap_ms, 0);
+	ck_assert_int_eq(parse("-o", "reap_ms=3600000", "/m", NULL), 0);
+	ck_assert_uint_eq(opts.reap_ms, 3600000);
 }
 END_TEST
 
@@ -247,6 +252,8 @@ START_TEST(help_lists_every_option_with_its_default)
 	ck_assert_ptr_nonnull(strstr(text, "(default: always)"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o writeback "));
 	ck_assert_ptr_nonnull(strstr(text, "(default: off)"));
+	ck_assert_ptr_nonnull(strstr(text, "    -o reap_ms=N "));
+	ck_assert_ptr_nonnull(strstr(text, "(default: 2000)"));
 }
 END_TEST
 
@@ -299,6 +306,9 @@ static const struct bad bad_values[] = {
 	{ "cache=sometimes",
 	  "scullcfs: invalid cache=sometimes: expected never, auto or always" },
 	{ "cache=", "scullcfs: invalid cache=: expected never, auto or always" },
+	{ "reap_ms=3600001",
+	  "scullcfs: invalid reap_ms=3600001: must be 0..3600000" },
+	{ "reap_ms=2s", "scullcfs: invalid reap_ms=2s: not a number" },
 	{ "cache=never,writeback", "scullcfs: writeback needs the page cache: "
 				   "not with cache=never" },
 };

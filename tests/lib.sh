@@ -89,12 +89,13 @@ require_fuse() {
 	fi
 }
 
-# wait_for COND-COMMAND...: poll COND until it holds; false after $WAIT_SECS
+# wait_for COND-COMMAND...: poll COND every $POLL seconds (default 0.05)
+# until it holds; false after $WAIT_SECS
 wait_for() {
 	local deadline=$((SECONDS + WAIT_SECS))
 	until "$@"; do
 		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.05
+		sleep "${POLL:-0.05}"
 	done
 }
 

@@ -50,6 +50,8 @@
 /* Mount option limits (options.c) */
 #define FS_QSET_MAX       SCULL_QSET_MAX
 #define FS_DEVICES_MAX    1024
+#define FS_REAP_MS_MAX    3600000       /* an hour */
+#define FS_REAP_MS_DEFAULT 2000
 #define FS_SIZE_MIN       (1ULL << 20)  /* plus one quantum: see options.c */
 
 /*
@@ -79,6 +81,7 @@ struct fs_options {
 	enum fs_cache cache;         /* cache= */
 	int writeback;               /* -o writeback: the kernel's writeback
 					cache (not with cache=never) */
+	unsigned int reap_ms;        /* the reaper's period; 0: no reaper */
 	int show_help;
 	int show_version;
 };
@@ -88,7 +91,7 @@ struct fs_options {
  * libfuse's in place.  SOURCE MOUNTPOINT (mount.fuse3 style) is accepted:
  * the first of two non-option arguments is dropped.  Fills @opts with the
  * defaults first (quantum 4000, qset 500, devices 4, size 50% of RAM,
- * cache=always, no writeback).
+ * cache=always, no writeback, reap_ms 2000).
  * Returns 0, or -EINVAL with one clear line (no newline) in @err.
  */
 int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
@@ -97,6 +100,18 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 int fs_parse_size(const char *s, uint64_t *bytes);
 void fs_options_free(struct fs_options *opts);
 void fs_print_help(const char *progname);
+
+/* reap.c: a thread that gives idle memory back once the mount is idle */
+struct fs_reaper {
+	pthread_t thread;
+	pthread_mutex_t lock;        /* protects stop */
+	pthread_cond_t wake;         /* signalled at stop */
+	bool stop;
+	bool running;
+	unsigned int period_ms;
+};
+int fs_reaper_start(struct fs_reaper *r, unsigned int period_ms);
+void fs_reaper_stop(struct fs_reaper *r);
 
 struct fs;
 struct fs_dirent;

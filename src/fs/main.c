@@ -120,6 +120,7 @@ int main(int argc, char *argv[])
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts cmd;
 	struct fuse_session *se;
+	struct fs_reaper reaper;
 	struct fs fs;
 	char err[256];
 	int ret = 1;
@@ -185,8 +186,13 @@ int main(int argc, char *argv[])
 		fuse_set_log_func(log_syslog);
 	}
 
+	/* after fuse_daemonize: a thread would not survive its fork */
+	if (fs_reaper_start(&reaper, fs.opt.reap_ms))
+		fuse_log(FUSE_LOG_ERR, "scullcfs: no reaper: idle memory is "
+			 "given back only at the limit\n");
 	/* 0 after an unmount, the signal's number after SIGTERM & co. */
 	ret = serve(se, &cmd) < 0;
+	fs_reaper_stop(&reaper);
 
 	fuse_session_unmount(se);
 out_signals:

@@ -43,6 +43,7 @@ enum {
 	KEY_STATS_MODE,
 	KEY_CACHE,
 	KEY_WRITEBACK,
+	KEY_REAP_MS,
 	KEY_HELP,
 	KEY_VERSION,
 };
@@ -57,6 +58,7 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("stats_mode=", KEY_STATS_MODE),
 	FUSE_OPT_KEY("cache=", KEY_CACHE),
 	FUSE_OPT_KEY("writeback", KEY_WRITEBACK),
+	FUSE_OPT_KEY("reap_ms=", KEY_REAP_MS),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -294,6 +296,9 @@ static int proc(void *data, const char *arg, int key,
 	case KEY_WRITEBACK:
 		o->writeback = 1;
 		return 0;
+	case KEY_REAP_MS:
+		return uint_opt(p, arg, val, false, 0, FS_REAP_MS_MAX,
+				&o->reap_ms);
 	case KEY_HELP:
 		o->show_help = 1;
 		return 1;            /* libfuse's parser wants to see it too */
@@ -341,6 +346,7 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	opts->devices = 4;
 	opts->stats_mode = 0400;
 	opts->cache = FS_CACHE_ALWAYS;
+	opts->reap_ms = FS_REAP_MS_DEFAULT;
 	fs_parse_size("50%", &opts->size);
 	if (errlen)
 		err[0] = '\0';
@@ -435,7 +441,13 @@ void fs_print_help(const char *progname)
 	       "faster small\n"
 	       "                           writes; ENOSPC shows at close or "
 	       "fsync (default: off)\n"
+	       "    -o reap_ms=N           once the mount has been idle for N "
+	       "ms, give its\n"
+	       "                           parked objects, empty slabs and "
+	       "free pages back;\n"
+	       "                           0..%u, 0: never (default: %u)\n"
 	       "    In slab_debug= and failslab=, ':' stands for ','.\n\n",
 	       KMALLOC_MAX_SIZE, SCULL_QUANTUM_DEFAULT, FS_QSET_MAX,
-	       SCULL_QSET_DEFAULT, FS_DEVICES_MAX);
+	       SCULL_QSET_DEFAULT, FS_DEVICES_MAX, FS_REAP_MS_MAX,
+	       FS_REAP_MS_DEFAULT);
 }
