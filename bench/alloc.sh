@@ -47,7 +47,8 @@ alloc_section() {
 		say "bench: allocator, round $round of $BENCH_ROUNDS"
 		for test in pair:64:1 pair:64:2 pair:4000:1 pair:4000:2 \
 			    batch:64:1 batch:64:2 batch:4000:1 batch:4000:2 \
-			    prodcons:64:2 prodcons:4000:2 mem:64:1 mem:4000:1; do
+			    prodcons:64:2 prodcons:4000:2 mem:64:1 mem:4000:1 \
+			    fill:4000:1; do
 			IFS=: read -r pattern size threads <<<"$test"
 			unit=ns
 			case $pattern in
@@ -55,10 +56,12 @@ alloc_section() {
 			batch) count=$((ALLOC_BATCH_BYTES / size / 1000 * 1000)) ;;
 			prodcons) count=$ALLOC_PRODCONS ;;
 			mem) count=$((ALLOC_MEM_BYTES / size)) unit=B/obj ;;
+			fill) count=$((ALLOC_FILL_BYTES / size)) ;;
 			esac
 			label="$pattern $size B"
 			case $pattern in
 			pair | batch) label="$label, $threads thr" ;;
+			fill) label="$label, $((ALLOC_FILL_BYTES >> 20)) MiB" ;;
 			esac
 			for s in $subjects; do
 				value=$(alloc_run "$s" "$pattern" "$size" "$threads" "$count") ||
@@ -69,7 +72,9 @@ alloc_section() {
 	done
 	report alloc "allocator: ns per alloc+free pair (pair) or per object
    (batch: 1000 allocated, then freed in order; prodcons: allocated by one
-   thread, freed by another); mem: resident bytes per live object.
-   Lower is better; ratios are scullc / peer." \
+   thread, freed by another); mem: resident bytes per live object; fill:
+   per object written whole into fresh memory, all kept live (what bounds
+   a RAM filesystem's first write).  Lower is better; ratios are scullc /
+   peer." \
 		"$subjects" "kmem_cache kmalloc" "$peer"
 }

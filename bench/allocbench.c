@@ -15,8 +15,11 @@
  *                      through a ring to a second thread, which frees them
  *            mem       allocate COUNT objects, fill them, and measure the
  *                      growth of the resident set
+ *            fill      allocate COUNT objects, writing each whole, all live
+ *                      at once: how fast fresh memory takes data, which
+ *                      bounds a RAM filesystem's first write
  *   THREADS  threads running the pattern at once, each with its own COUNT
- *            (pair and batch; prodcons is always two, mem one)
+ *            (pair and batch; prodcons is always two, mem and fill one)
  *
  * Prints one number: nanoseconds per alloc+free pair (pair), per object
  * (batch, prodcons), from the first thread's start to the last thread's
@@ -25,7 +28,8 @@
  * Every object is written, so that memory the allocator gives back to the
  * operating system costs the page faults it costs a real program.  Each
  * thread first allocates and frees one batch untimed: the figures are of
- * an allocator that has served such a load before, not of its first pages.
+ * an allocator that has served such a load before, not of its first pages,
+ * but for fill, which times nothing else.
  */
 
 #include <scullc/slab.h>
@@ -44,7 +48,7 @@
 #define RING  1024            /* slots of the producer/consumer ring */
 
 enum api { API_KMEM_CACHE, API_KMALLOC, API_MALLOC };
-enum pattern { PAIR, BATCHES, PRODCONS, MEM };
+enum pattern { PAIR, BATCHES, PRODCONS, MEM, FILL };
 
 static enum api api;
 static size_t size;
@@ -220,12 +224,16 @@ static long resident_bytes(void)
 	return pages_resident * sysconf(_SC_PAGESIZE);
 }
 
-/* Bytes of resident memory per live object, COUNT objects live at once. */
-static double measure_memory(void)
+/*
+ * COUNT objects live at once, each written whole: bytes of resident memory
+ * per object (mem), or ns per object (fill).
+ */
+static double fill_memory(enum pattern pattern)
 {
 	void **obj = calloc(count, sizeof(*obj));
+	struct timespec start, end;
 	long before;
-	double per_object;
+	double result;
 
 	if (!obj) {
 		perror("allocbench: calloc");
@@ -233,15 +241,20 @@ static double measure_memory(void)
 	}
 	memset(obj, 0, count * sizeof(*obj));   /* resident before we start */
 	before = resident_bytes();
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (unsigned long i = 0; i < count; i++) {
 		obj[i] = alloc_or_die();
 		memset(obj[i], 0xa5, size);
 	}
-	per_object = (double)(resident_bytes() - before) / count;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	if (pattern == FILL)
+		result = ns_between(&start, &end) / count;
+	else
+		result = (double)(resident_bytes() - before) / count;
 	for (unsigned long i = 0; i < count; i++)
 		obj_free(obj[i]);
 	free(obj);
-	return per_object;
+	return result;
 }
 
 static unsigned long parse_number(const char *s, const char *what)
@@ -261,7 +274,7 @@ static unsigned long parse_number(const char *s, const char *what)
 static void usage(void)
 {
 	fprintf(stderr, "usage: allocbench kmem_cache|kmalloc|malloc "
-		"pair|batch|prodcons|mem SIZE THREADS COUNT\n");
+		"pair|batch|prodcons|mem|fill SIZE THREADS COUNT\n");
 	exit(2);
 }
 
@@ -269,7 +282,7 @@ int main(int argc, char **argv)
 {
 	static const char *const patterns[] = {
 		[PAIR] = "pair", [BATCHES] = "batch",
-		[PRODCONS] = "prodcons", [MEM] = "mem",
+		[PRODCONS] = "prodcons", [MEM] = "mem", [FILL] = "fill",
 	};
 	struct worker w[64];
 	unsigned long threads;
@@ -323,7 +336,7 @@ int main(int argc, char **argv)
 		result = run_workers(w, 2) / count;
 		break;
 	default:
-		result = measure_memory();
+		result = fill_memory((enum pattern)pattern);
 	}
 
 	printf("%.1f\n", result);

@@ -3,11 +3,12 @@
 #
 # What storing data costs: scullcfs's daemon resident set beside what a
 # tmpfs reports in use (statfs), each measured on a fresh mount before the
-# data is written, after, and after everything is removed again.  Large
-# data is given per byte stored (B/B), 100-byte files per file (B/file),
-# and what stays after removal in MiB over the fresh mount.  The first
-# round traces both over time through the largest write-then-remove run,
-# for the RSS plot.
+# data is written, after, and after everything is removed again and the
+# daemon has been idle long enough for its reaper (reap_ms=, 2 s) to give
+# memory back.  Large data is given per byte stored (B/B), 100-byte files
+# per file (B/file), and what stays after removal in MiB over the fresh
+# mount.  The first round traces both over time through the largest
+# write-then-remove run, for the RSS plot.
 
 # mem_usage - the memory in use of the mounted subject, in bytes
 mem_usage() {
@@ -34,6 +35,27 @@ trace_start() {
 }
 trace_stop() { unwind_to "$TRACE_DEPTH"; }
 
+# settled_usage - mem_usage once it has stood still for SETTLE_SECS (5: a
+# reaper gives idle memory back two to four seconds after the last free),
+# or after 30 s; at once for tmpfs
+SETTLE_SECS=5
+settled_usage() {
+	local last now still=0 i
+
+	last=$(mem_usage)
+	[ -n "$DAEMON" ] || { echo "$last"; return; }
+	for ((i = 0; i < 60 && still < SETTLE_SECS * 2; i++)); do
+		sleep 0.5
+		now=$(mem_usage)
+		if [ "$now" = "$last" ]; then
+			still=$((still + 1))
+		else
+			still=0 last=$now
+		fi
+	done
+	echo "$last"
+}
+
 # mem_case LABEL COUNT SIZE [TRACE] - COUNT files of SIZE bytes
 mem_case() {
 	local label=$1 count=$2 size=$3 trace=${4:-} base used left dir
@@ -55,15 +77,12 @@ mem_case() {
 	used=$(mem_usage)
 	[ -z "$trace" ] || sleep 1
 	rm -rf "$dir"
-	left=$(mem_usage)
-	if [ -n "$trace" ]; then
-		sleep 1
-		trace_stop
-	fi
+	left=$(settled_usage)
+	[ -z "$trace" ] || trace_stop
 	subject_down
 	record mem "$label" "$per" "$SUBJECT" "$ROUND" \
 		"$(awk -v a="$base" -v b="$used" -v n="$stored" 'BEGIN { printf "%.4f", (b - a) / n }')"
-	record mem "$label: left after rm" MiB "$SUBJECT" "$ROUND" \
+	record mem "$label: left after rm, idle" MiB "$SUBJECT" "$ROUND" \
 		"$(awk -v a="$base" -v b="$left" 'BEGIN { printf "%.1f", (b - a) / 1048576 }')"
 }
 
@@ -86,7 +105,7 @@ mem_section() {
 		done
 	done
 	report mem "memory: scullcfs's daemon RSS, tmpfs's blocks in use (statfs),
-   per byte or per file stored, and what stays after rm -rf over a fresh
-   mount; lower is better" "$subjects" scullcfs tmpfs
+   per byte or per file stored, and what stays over a fresh mount after
+   rm -rf and 5 s without change; lower is better" "$subjects" scullcfs tmpfs
 	plot rss.gp "$BENCH_OUT" "$subjects" rss
 }
