@@ -9,6 +9,7 @@
 #include "mm/internal.h"
 #include "unit.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -385,6 +386,63 @@ START_TEST(thread_exit_gives_its_magazine_back)
 }
 END_TEST
 
+/*
+ * A thread-specific destructor that allocates, in every round glibc runs
+ * (it sets its key again each time, so rounds go on to the last), after
+ * the allocator's own destructor has retired the thread's magazines.
+ */
+static pthread_key_t late_key;
+static struct kmem_cache *late_cache;
+static int late_rounds;
+
+static void late_destructor(void *arg)
+{
+	void *p = kmem_cache_alloc(late_cache, GFP_KERNEL);
+
+	ck_assert_ptr_nonnull(p);
+	kmem_cache_free(late_cache, p);
+	late_rounds++;
+	pthread_setspecific(late_key, arg);
+}
+
+static void *allocate_then_exit_late(void *unused)
+{
+	void *p = kmem_cache_alloc(late_cache, GFP_KERNEL);
+
+	(void)unused;
+	kmem_cache_free(late_cache, p);
+	pthread_setspecific(late_key, (void *)1);
+	return NULL;
+}
+
+START_TEST(a_destructor_allocating_after_thread_exit_leaves_no_magazine)
+{
+	struct kmem_cache_info info;
+	pthread_t t;
+	void *p;
+
+	late_cache = kmem_cache_create("late", 64, 0, 0, NULL);
+	ck_assert_ptr_nonnull(late_cache);
+	/* this thread's magazine first: the allocator's key then exists
+	   before late_key, and glibc calls its destructor first in a round */
+	p = kmem_cache_alloc(late_cache, GFP_KERNEL);
+	kmem_cache_free(late_cache, p);
+	ck_assert_int_eq(pthread_key_create(&late_key, late_destructor), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, allocate_then_exit_late,
+					NULL), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(late_rounds, PTHREAD_DESTRUCTOR_ITERATIONS);
+	/* only this thread's magazine is on the cache, not the dead one's */
+	ck_assert_int_eq(kmem_cache_get_info(late_cache, &info, sizeof(info)),
+			 0);
+	ck_assert_uint_eq(info.cpu_slabs, 1);
+	ck_assert_int_eq(kmem_cache_shrink(late_cache), 0);
+	ck_assert_uint_eq(stats(late_cache).active_objs, 0);
+	ck_assert_int_eq(kmem_cache_destroy(late_cache), 0);
+	pthread_key_delete(late_key);
+}
+END_TEST
+
 START_TEST(objects_freed_by_another_thread_are_accounted)
 {
 	struct kmem_cache *s = kmem_cache_create("crossing", 256, 0, 0, NULL);
@@ -693,6 +751,8 @@ static Suite *magazine_suite(void)
 	tc = tcase_create("Concurrency");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, thread_exit_gives_its_magazine_back);
+	tcase_add_test(tc,
+		a_destructor_allocating_after_thread_exit_leaves_no_magazine);
 	tcase_add_test(tc, dma_objects_keep_their_magazines_out_of_the_dma_zone);
 	tcase_add_test(tc, objects_freed_by_another_thread_are_accounted);
 	tcase_add_test(tc, shrink_empties_an_idle_thread_s_magazine);

@@ -605,6 +605,8 @@ struct mag_tls {
 	struct mag_thread self;      /* the remote-drain handshake */
 	unsigned int nr;             /* entries of slots */
 	struct array_cache **slots;  /* magazines by cache id, or NULL */
+	bool exited;                 /* thread_exit has run: no magazine
+	                                again (see get_mag) */
 };
 extern MAG_TLS struct mag_tls mag_tls;
 

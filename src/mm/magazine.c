@@ -289,6 +289,7 @@ static void thread_exit(void *unused)
 	old = mag_tls.slots;
 	mag_tls.slots = NULL;
 	mag_tls.nr = 0;
+	mag_tls.exited = true;
 	if (mag_tls.self.list.next) {
 		list_del(&mag_tls.self.list);
 		mag_tls.self.list.next = NULL;
@@ -299,7 +300,11 @@ static void thread_exit(void *unused)
 
 /*
  * This thread's magazine of @s, set up (again) with the current tunables
- * when it has none or its gen is stale.  NULL when memory is short.
+ * when it has none or its gen is stale.  NULL when memory is short, and
+ * in a thread whose magazines thread_exit retired: another key's
+ * destructor that allocates after it would otherwise set up magazines and
+ * link the thread again, and in the last round of destructors nothing
+ * would retire them before its stack, the list node, went away.
  */
 static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 {
@@ -313,6 +318,8 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	batchcount = s->batchcount;
 	pthread_mutex_unlock(&s->list_lock);
 
+	if (unlikely(mag_tls.exited))
+		return NULL;
 	if (s->id >= mag_tls.nr && grow_slots(s->id + 1, gfp))
 		return NULL;
 	ac = mag_tls.slots[s->id];
