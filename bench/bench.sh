@@ -129,6 +129,10 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
+# passthrough_ll keeps a descriptor open for every inode it has looked up
+# (fs.sh's tree_fits)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 mkdir -p "$BENCH_OUT"
 RESULTS=$BENCH_OUT/results.tsv
 TABLE=$BENCH_OUT/table.txt

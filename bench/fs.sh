@@ -100,6 +100,22 @@ fs_tree_workloads() {
 }
 
 # mib N - N MiB as people write it
+# tree_fits - whether SUBJECT can run the tree workloads: null has one
+# file only, and passthrough_ll keeps a descriptor open for every inode it
+# has looked up, so it needs more than FS_LS_FILES of them
+tree_fits() {
+	case $SUBJECT in
+	null) return 1 ;;
+	ptll*)
+		[ "$(ulimit -n)" -gt $((FS_LS_FILES + 1000)) ] && return 0
+		[ "$ROUND" -gt 1 ] || say "bench: $SUBJECT needs more than" \
+			"$((FS_LS_FILES + 1000)) open files, the limit is" \
+			"$(ulimit -n): its tree workloads are left out"
+		return 1
+		;;
+	esac
+}
+
 mib() { [ "$1" -ge 1024 ] && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
 plural() { [ "$1" -eq 1 ] || echo s; }
 
@@ -127,7 +143,7 @@ fs_section() {
 			FILE=$TARGET
 			[ "$SUBJECT" = null ] || FILE=$TARGET/file
 			fs_fio_workloads
-			[ "$SUBJECT" = null ] || fs_tree_workloads
+			! tree_fits || fs_tree_workloads
 			subject_down
 		done
 	done
