@@ -47,15 +47,26 @@ static int add_events(struct kmem_cache *cache, void *sum)
 	return 0;
 }
 
-/* signature - what changes whenever anything is allocated or freed */
-static unsigned long signature(void)
-{
-	struct scullc_meminfo mi;
-	unsigned long sum = 0;
+/* What changes whenever anything is allocated or freed. */
+struct signature {
+	unsigned long events;        /* every cache's allocations and frees */
+	size_t used;                 /* bytes of pages handed out */
+};
 
-	kmem_cache_for_each(add_events, &sum);
+static struct signature signature(void)
+{
+	struct signature sig = { 0, 0 };
+	struct scullc_meminfo mi;
+
+	kmem_cache_for_each(add_events, &sig.events);
 	scullc_meminfo(&mi);
-	return sum + mi.used + mi.dma_used;
+	sig.used = mi.used + mi.dma_used;
+	return sig;
+}
+
+static bool same(struct signature a, struct signature b)
+{
+	return a.events == b.events && a.used == b.used;
 }
 
 static void deadline_after(struct timespec *ts, unsigned int ms)
@@ -72,7 +83,7 @@ static void deadline_after(struct timespec *ts, unsigned int ms)
 static void *reaper(void *arg)
 {
 	struct fs_reaper *r = arg;
-	unsigned long purged = signature(), last = purged, now;
+	struct signature purged = signature(), last = purged, now;
 	struct timespec ts;
 
 	pthread_mutex_lock(&r->lock);
@@ -86,7 +97,7 @@ static void *reaper(void *arg)
 			break;
 		pthread_mutex_unlock(&r->lock);
 		now = signature();
-		if (now == last && now != purged) {
+		if (same(now, last) && !same(now, purged)) {
 			scullc_purge();
 			now = signature();
 			purged = now;
