@@ -324,8 +324,9 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fs_reply_entry(req, fs_from_req(req), &e);
 }
 
-void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-	       mode_t mode, struct fuse_file_info *fi)
+/* make_open - a regular file @name in @parent (none for NULL), opened */
+static void make_open(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_from_req(req);
 	struct fuse_entry_param e;
@@ -339,6 +340,12 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fs_unlookup(fs, e.ino);
 }
 
+void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       mode_t mode, struct fuse_file_info *fi)
+{
+	make_open(req, parent, name, mode, fi);
+}
+
 #ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
 /*
  * O_TMPFILE: a device with no name in @parent, open at once, as create
@@ -350,16 +357,7 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 void fs_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
 		struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_from_req(req);
-	struct fuse_entry_param e;
-	int err;
-
-	err = make(req, parent, NULL, S_IFREG | (mode & 07777), 0, NULL, &e);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_open_mode(fs, fi);
-	if (fuse_reply_create(req, &e, fi) == -ENOENT)
-		fs_unlookup(fs, e.ino);
+	make_open(req, parent, NULL, mode, fi);
 }
 #endif
 
