@@ -299,14 +299,11 @@ static void thread_exit(void *unused)
 }
 
 /*
- * This thread's magazine of @s, set up (again) with the current tunables
- * when it has none or its gen is stale.  NULL when memory is short, and
- * in a thread whose magazines thread_exit retired: another key's
- * destructor that allocates after it would otherwise set up magazines and
- * link the thread again, and in the last round of destructors nothing
- * would retire them before its stack, the list node, went away.
+ * Set up this thread's magazine of @s (again) with the current tunables:
+ * it has none, or its gen is stale.  The tunables and the gen they belong
+ * to are read together under list_lock.  NULL when memory is short.
  */
-static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
+static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 {
 	struct array_cache *ac, *na;
 	unsigned int gen, limit, batchcount;
@@ -318,8 +315,6 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	batchcount = s->batchcount;
 	pthread_mutex_unlock(&s->list_lock);
 
-	if (unlikely(mag_tls.exited))
-		return NULL;
 	if (s->id >= mag_tls.nr && grow_slots(s->id + 1, gfp))
 		return NULL;
 	ac = mag_tls.slots[s->id];
@@ -365,6 +360,32 @@ static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 	pthread_mutex_unlock(&slab_mutex);
 	array_free(ac);
 	return na;
+}
+
+/*
+ * This thread's magazine of @s, set up (again) when it has none or its gen
+ * is stale.  A current one is returned without a lock, as the fast path
+ * uses it: its gen says that it was set up with the tunables of now (a
+ * gen bumped since is noticed at the next call, as on the fast path), so
+ * a refill or flush takes list_lock once, in slab.c, not twice.  NULL when
+ * memory is short, and in a thread whose magazines thread_exit retired:
+ * another key's destructor that allocates after it would otherwise set up
+ * magazines and link the thread again, and in the last round of
+ * destructors nothing would retire them before its stack, the list node,
+ * went away.
+ */
+static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int gen = atomic_load_explicit(&s->gen, memory_order_relaxed) &
+			   ~CACHE_GEN_SLOW;
+	struct array_cache *ac;
+
+	if (unlikely(mag_tls.exited))
+		return NULL;
+	ac = s->id < mag_tls.nr ? mag_tls.slots[s->id] : NULL;
+	if (likely(ac && ac->gen == gen))
+		return ac;
+	return set_up_mag(s, gfp);
 }
 
 /* Pop the hottest object of @ac, which has one (see mag_pop_fast) */

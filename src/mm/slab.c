@@ -260,18 +260,20 @@ static void *take(struct kmem_cache *s, struct page *slab)
 }
 
 /*
- * Put @obj back on its slab.  An emptied slab stays on the free list while
- * at most min_partial are there, else it moves to @release.  Locked.
+ * Put the @nr objects @first ... @last back on their slab: a run already
+ * linked through its free pointers, @last's to be set here.  An emptied
+ * slab stays on the free list while at most min_partial are there, else
+ * it moves to @release.  Locked.
  */
-static void put(struct kmem_cache *s, struct page *slab, void *obj,
-		struct list_head *release)
+static void put_run(struct kmem_cache *s, struct page *slab, void *first,
+		    void *last, unsigned int nr, struct list_head *release)
 {
 	unsigned int old = slab->inuse;
 
-	set_freepointer(s, obj, slab->freelist);
-	slab->freelist = obj;
-	slab->inuse--;
-	s->free_objects++;
+	set_freepointer(s, last, slab->freelist);
+	slab->freelist = first;
+	slab->inuse -= nr;
+	s->free_objects += nr;
 	relist(s, slab, old);
 	if (old == slab->objects)
 		slab_stat(s, KMEM_FREE_ADD_PARTIAL);
@@ -279,6 +281,12 @@ static void put(struct kmem_cache *s, struct page *slab, void *obj,
 		slab_stat(s, KMEM_FREE_REMOVE_PARTIAL);
 		remove_slab(s, slab, release);
 	}
+}
+
+static void put(struct kmem_cache *s, struct page *slab, void *obj,
+		struct list_head *release)
+{
+	put_run(s, slab, obj, obj, 1, release);
 }
 
 /* Empty the depot into the slabs.  Locked. */
@@ -308,12 +316,46 @@ static void release_empty(struct kmem_cache *s, struct list_head *release)
 /* ------------------------------------------------------------------ */
 /* The locked layer under the magazines                                */
 
+/*
+ * Detach the whole free list of @slab: its objects are the caller's from
+ * now on, to be walked after the lock is dropped.  Locked.
+ */
+static void *detach(struct kmem_cache *s, struct page *slab)
+{
+	void *head = slab->freelist;
+	unsigned int old = slab->inuse;
+
+	s->free_objects -= slab->objects - old;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	relist(s, slab, old);
+	return head;
+}
+
+/* A detached free list waiting to be walked into objs[at, at + nr) */
+struct detached {
+	void *head;
+	unsigned int at, nr;
+};
+
+#define REFILL_LISTS 16
+
+/*
+ * Take @nr objects for a magazine: the depot's first, then free objects of
+ * partial and empty slabs, growing the cache when there are none.  A slab
+ * whose free objects all go to this refill is detached whole under the
+ * lock and its free list walked after the lock is dropped: the walk reads
+ * the free pointer in each object, a cache miss when another thread freed
+ * it, and other threads should not wait on the lock for those misses.
+ * Only a slab that gives part of its free objects is walked locked.
+ */
 unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 			 gfp_t gfp)
 {
+	struct detached lists[REFILL_LISTS];
+	unsigned int n = 0, i, k, nlists = 0;
 	struct array_cache *d;
 	struct page *slab;
-	unsigned int n = 0, i;
 
 	pthread_mutex_lock(&s->list_lock);
 	for (;;) {
@@ -325,8 +367,16 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 			d->entry[d->avail] = NULL;  /* as in drain_depot */
 		}
 		while (n < nr && (slab = pick(s))) {
+			unsigned int free = slab->objects - slab->inuse;
+
 			if (slab->inuse)
 				slab_stat(s, KMEM_ALLOC_FROM_PARTIAL);
+			if (n + free <= nr && nlists < REFILL_LISTS) {
+				lists[nlists++] = (struct detached){
+					detach(s, slab), n, free };
+				n += free;
+				continue;
+			}
 			while (n < nr && slab->freelist)
 				objs[n++] = take(s, slab);
 		}
@@ -347,6 +397,14 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 	slab_stat(s, KMEM_ALLOC_SLOWPATH);
 	pthread_mutex_unlock(&s->list_lock);
 
+	for (i = 0; i < nlists; i++) {
+		void *obj = lists[i].head;
+
+		for (k = 0; k < lists[i].nr; k++) {
+			objs[lists[i].at + k] = obj;
+			obj = get_freepointer(s, obj);
+		}
+	}
 	/* Magazines pop from the top: hand slab objects out in address
 	   order, after the depot's hottest ones. */
 	for (i = 0; i < n / 2; i++) {
@@ -363,7 +421,14 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 {
 	struct list_head release = LIST_HEAD_INIT(release);
 	struct array_cache *d;
-	unsigned int i = 0;
+	unsigned int i = 0, end;
+
+	/* Link each run of objects of one slab before taking the lock, so
+	   that under it a run costs one splice onto its slab's free list. */
+	for (end = 1; end < nr; end++)
+		if (virt_to_head_page(objs[end]) ==
+		    virt_to_head_page(objs[end - 1]))
+			set_freepointer(s, objs[end - 1], objs[end]);
 
 	pthread_mutex_lock(&s->list_lock);
 	d = s->depot;
@@ -371,8 +436,14 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 		d->entry[d->avail++] = objs[i++];
 	if (i)
 		slab_stat(s, KMEM_CPU_PARTIAL_FREE);
-	for (; i < nr; i++)
-		put(s, virt_to_head_page(objs[i]), objs[i], &release);
+	for (; i < nr; i = end) {
+		struct page *slab = virt_to_head_page(objs[i]);
+
+		for (end = i + 1; end < nr; end++)
+			if (virt_to_head_page(objs[end]) != slab)
+				break;
+		put_run(s, slab, objs[i], objs[end - 1], end - i, &release);
+	}
 	slab_stat(s, freeing ? KMEM_FREE_SLOWPATH : KMEM_CPUSLAB_FLUSH);
 	pthread_mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
