@@ -3,17 +3,18 @@
 #
 # Each round mounts every subject afresh in turn and runs the whole list of
 # workloads on it: fio (psync engine) on one file, then small files,
-# ls -l, cp -r and rm -rf (not on null, which is a single file).  fio's
-# writes end with an fsync, so a writeback cache is timed to the point
-# where the daemon has the data.  Nothing drops the page cache between
-# jobs (fio's invalidate=0): reads find what the filesystem's own cache
-# policy kept of the writes before them, as a program reading back what
-# it wrote would (passthrough_ll's default cache=auto drops a file's pages
-# at each open; a daemon that keeps them is read at the kernel's speed).
-# Files are created by the job's own open, never laid out beforehand
-# (null could not be).  Random I/O moves FS_RAND_IO_MIB among all its
-# jobs, stopping after FS_RAND_SECS seconds on a slow subject (the rate is
-# of the time run).  Every figure is a rate: higher is better.
+# ls -l, rm -rf of a bigger tree, cp -r and rm -rf of the copy (not on
+# null, which is a single file).  fio's writes end with an fsync, so a
+# writeback cache is timed to the point where the daemon has the data.
+# Nothing drops the page cache between jobs (fio's invalidate=0): reads
+# find what the filesystem's own cache policy kept of the writes before
+# them, as a program reading back what it wrote would (passthrough_ll's
+# default cache=auto drops a file's pages at each open; a daemon that
+# keeps them is read at the kernel's speed).  Files are created by the
+# job's own open, never laid out beforehand (null could not be).  Random
+# I/O moves FS_RAND_IO_MIB among all its jobs, stopping after
+# FS_RAND_SECS seconds on a slow subject (the rate is of the time run).
+# Every figure is a rate: higher is better.
 
 SMALLFILES=$top_builddir/bench/smallfiles
 
@@ -91,7 +92,9 @@ fs_tree_workloads() {
 		done
 	"$SMALLFILES" "$dir" "$FS_LS_FILES" 0 c >/dev/null
 	timed_rate "ls -l, $FS_LS_FILES files" "$FS_LS_FILES" ls -l "$dir"
-	rm -rf "$dir"
+	# the same tree, grown to FS_RM_FILES (the first ones are reopened)
+	"$SMALLFILES" "$dir" "$FS_RM_FILES" 0 c >/dev/null
+	timed_rate "rm -rf, $FS_RM_FILES files" "$FS_RM_FILES" rm -rf "$dir"
 
 	n=$(find "$FS_CP_SOURCE" | wc -l)
 	timed_rate "cp -r $FS_CP_SOURCE ($n entries)" "$n" \
@@ -102,14 +105,14 @@ fs_tree_workloads() {
 # mib N - N MiB as people write it
 # tree_fits - whether SUBJECT can run the tree workloads: null has one
 # file only, and passthrough_ll keeps a descriptor open for every inode it
-# has looked up, so it needs more than FS_LS_FILES of them
+# has looked up, so it needs more than FS_RM_FILES of them
 tree_fits() {
 	case $SUBJECT in
 	null) return 1 ;;
 	ptll*)
-		[ "$(ulimit -n)" -gt $((FS_LS_FILES + 1000)) ] && return 0
+		[ "$(ulimit -n)" -gt $((FS_RM_FILES + 1000)) ] && return 0
 		[ "$ROUND" -gt 1 ] || say "bench: $SUBJECT needs more than" \
-			"$((FS_LS_FILES + 1000)) open files, the limit is" \
+			"$((FS_RM_FILES + 1000)) open files, the limit is" \
 			"$(ulimit -n): its tree workloads are left out"
 		return 1
 		;;
