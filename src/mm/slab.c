@@ -7,7 +7,12 @@
  * form a singly linked list through their free pointers; the slab itself
  * sits on its cache's partial, full or free list according to how many
  * objects are in use.  This is the part of a cache that SLUB keeps in
- * mm/slub.c: everything here runs under the cache's list_lock.
+ * mm/slub.c: every slab, list and counter here changes under the cache's
+ * list_lock.  Only objects a caller holds alone are touched outside it:
+ * a refill walks the free lists of the slabs it detached, and a flush
+ * links its objects slab by slab, once the lock is dropped or before it
+ * is taken, so that other threads do not wait on the lock for the cache
+ * misses of reading and writing free pointers.
  *
  * Above it, magazine.c keeps per-thread magazines and cache.c the cache's
  * lifetime and the public fast path.  slab_refill and slab_flush move
