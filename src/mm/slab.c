@@ -425,15 +425,20 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 		bool freeing)
 {
 	struct list_head release = LIST_HEAD_INIT(release);
+	struct page *slab, *next;
 	struct array_cache *d;
 	unsigned int i = 0, end;
 
-	/* Link each run of objects of one slab before taking the lock, so
-	   that under it a run costs one splice onto its slab's free list. */
-	for (end = 1; end < nr; end++)
-		if (virt_to_head_page(objs[end]) ==
-		    virt_to_head_page(objs[end - 1]))
-			set_freepointer(s, objs[end - 1], objs[end]);
+	/*
+	 * Before taking the lock, link each run of objects of one slab
+	 * through their free pointers and end it with NULL, so that under
+	 * the lock a run costs one splice onto its slab's free list.
+	 */
+	slab = nr ? virt_to_head_page(objs[0]) : NULL;
+	for (end = 1; end <= nr; end++, slab = next) {
+		next = end < nr ? virt_to_head_page(objs[end]) : NULL;
+		set_freepointer(s, objs[end - 1], next == slab ? objs[end] : NULL);
+	}
 
 	pthread_mutex_lock(&s->list_lock);
 	d = s->depot;
@@ -441,13 +446,11 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 		d->entry[d->avail++] = objs[i++];
 	if (i)
 		slab_stat(s, KMEM_CPU_PARTIAL_FREE);
-	for (; i < nr; i = end) {
-		struct page *slab = virt_to_head_page(objs[i]);
-
-		for (end = i + 1; end < nr; end++)
-			if (virt_to_head_page(objs[end]) != slab)
-				break;
-		put_run(s, slab, objs[i], objs[end - 1], end - i, &release);
+	for (; i < nr; i = end + 1) {
+		for (end = i; get_freepointer(s, objs[end]); end++)
+			;
+		put_run(s, virt_to_head_page(objs[i]), objs[i], objs[end],
+			end - i + 1, &release);
 	}
 	slab_stat(s, freeing ? KMEM_FREE_SLOWPATH : KMEM_CPUSLAB_FLUSH);
 	pthread_mutex_unlock(&s->list_lock);
