@@ -70,6 +70,17 @@ fs_fio_workloads() {
 				--io_size="$((FS_RAND_IO_MIB / jobs))M"
 		done
 	done
+	# The same reads past any page cache, into this dense file and then
+	# into a sparse one FS_SPARSE_MIB long: the daemon's lookups of a
+	# quantum must not slow down with the offset or the holes.
+	fio_job "rand read 4 KiB, O_DIRECT, dense $(mib "$file")" IOPS \
+		--rw=randread "${rand[@]}" --direct=1 --io_size="${FS_RAND_IO_MIB}M"
+	new_file
+	[ "$SUBJECT" = null ] || truncate -s "${FS_SPARSE_MIB}M" "$FILE"
+	fio_job "rand read 4 KiB, O_DIRECT, sparse $(mib "$FS_SPARSE_MIB")" IOPS \
+		--rw=randread --bs=4k --size="${FS_SPARSE_MIB}M" --randrepeat=1 \
+		--norandommap --runtime="$FS_RAND_SECS" --direct=1 \
+		--io_size="${FS_RAND_IO_MIB}M"
 	new_file
 	fio_job "seq write $(mib "$file"), 1 MiB, 4 jobs" MiB/s --rw=write "${part[@]}"
 	fio_job "seq read $(mib "$file"), 1 MiB, 4 jobs" MiB/s --rw=read "${part[@]}"
@@ -81,8 +92,19 @@ fs_fio_workloads() {
 	new_file
 }
 
+# tree_create WHICH COUNT FIRST - create COUNT empty files in $dir from
+# number FIRST on; record the rate as the WHICH tenth of FS_RM_FILES
+tree_create() {
+	local rate
+
+	rate=$("$SMALLFILES" "$dir" "$2" 0 c "$3" | awk '{ print $2 }') ||
+		die "$SUBJECT: smallfiles failed"
+	record fs "create empty, $1 $2 of $FS_RM_FILES" files/s "$SUBJECT" \
+		"$ROUND" "$rate"
+}
+
 fs_tree_workloads() {
-	local dir=$TARGET/tree phase rate n
+	local dir=$TARGET/tree phase rate n tenth
 
 	mkdir "$dir"
 	"$SMALLFILES" "$dir" "$FS_SMALL_FILES" 4096 |
@@ -90,10 +112,16 @@ fs_tree_workloads() {
 			record fs "$FS_SMALL_FILES files: $phase, 4 KiB" files/s \
 				"$SUBJECT" "$ROUND" "$rate"
 		done
-	"$SMALLFILES" "$dir" "$FS_LS_FILES" 0 c >/dev/null
+	# One tree of empty files: FS_LS_FILES of them for ls -l, then grown
+	# to FS_RM_FILES for rm -rf.  Its first and last tenth are created
+	# apart, timed: whether the create rate holds as the directory grows.
+	tenth=$((FS_RM_FILES / 10))
+	tree_create "first" "$tenth" 0
+	"$SMALLFILES" "$dir" $((FS_LS_FILES - tenth)) 0 c "$tenth" >/dev/null
 	timed_rate "ls -l, $FS_LS_FILES files" "$FS_LS_FILES" ls -l "$dir"
-	# the same tree, grown to FS_RM_FILES (the first ones are reopened)
-	"$SMALLFILES" "$dir" "$FS_RM_FILES" 0 c >/dev/null
+	"$SMALLFILES" "$dir" $((FS_RM_FILES - tenth - FS_LS_FILES)) 0 c \
+		"$FS_LS_FILES" >/dev/null
+	tree_create "last" "$tenth" $((FS_RM_FILES - tenth))
 	timed_rate "rm -rf, $FS_RM_FILES files" "$FS_RM_FILES" rm -rf "$dir"
 
 	n=$(find "$FS_CP_SOURCE" | wc -l)

@@ -2,10 +2,10 @@
 /* smallfiles.c - create, read back and unlink many files; print the rates */
 
 /*
- * usage: smallfiles DIR COUNT SIZE [PHASES]
+ * usage: smallfiles DIR COUNT SIZE [PHASES [FIRST]]
  *
- * Files DIR/f0000000 ... each of SIZE bytes, in phases run in the order
- * given (default "cru"):
+ * COUNT files DIR/f0000000 ... (numbered from FIRST, default 0) each of
+ * SIZE bytes, in phases run in the order given (default "cru"):
  *   c  create: open(O_CREAT|O_TRUNC), write SIZE bytes, close
  *   r  read:   open, read to the end (which must come at SIZE), close
  *   u  unlink
@@ -25,7 +25,7 @@
 #define CHUNK (1 << 20)      /* bytes per read or write call, at most */
 
 static const char *dir;
-static unsigned long count;
+static unsigned long count, first;
 static unsigned long long size;
 static char *buf;
 
@@ -100,13 +100,14 @@ int main(int argc, char **argv)
 	char path[4096];
 	unsigned int seed = 1;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: smallfiles DIR COUNT SIZE [cru]\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: smallfiles DIR COUNT SIZE [cru [FIRST]]\n");
 		return 2;
 	}
 	dir = argv[1];
 	count = strtoul(argv[2], NULL, 10);
 	size = strtoull(argv[3], NULL, 10);
+	first = argc > 5 ? strtoul(argv[5], NULL, 10) : 0;
 	buf = malloc(CHUNK);
 	if (!count || !buf) {
 		fprintf(stderr, "smallfiles: bad count, or no memory\n");
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (unsigned long i = 0; i < count; i++) {
+		for (unsigned long i = first; i < first + count; i++) {
 			name(path, sizeof(path), i);
 			phases[k].one(path);
 		}
