@@ -343,7 +343,7 @@ struct detached {
 	unsigned int at, nr;
 };
 
-#define REFILL_LISTS 16
+#define REFILL_LISTS 16   /* per refill; slabs past them are walked locked */
 
 /*
  * Take @nr objects for a magazine: the depot's first, then free objects of
