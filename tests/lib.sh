@@ -71,7 +71,13 @@ cleanup() {
 	done
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -s "$WORK/daemon.log" ]; then
 		echo "--- daemon stderr ---" >&2
-		tail -50 "$WORK/daemon.log" >&2
+		# a sanitizer's report whole, from its first line; else the end
+		if grep -q '^==[0-9]*==ERROR' "$WORK/daemon.log"; then
+			sed -n '/^==[0-9]*==ERROR/,$p' "$WORK/daemon.log" |
+				head -400 >&2
+		else
+			tail -50 "$WORK/daemon.log" >&2
+		fi
 	fi
 	rm -rf "$WORK"
 	exit $rc
