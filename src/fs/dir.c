@@ -382,14 +382,22 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 
 void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+	struct fs *fs = fs_from_req(req);
+	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
 
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
 	if (!S_ISLNK(inode->mode))
 		return (void) fuse_reply_err(req, EINVAL);
-	/* the target never changes and the inode outlives the request */
+	/*
+	 * The target never changes.  The reply is the last use of it, but
+	 * not the last read: a sanitizer's writev checks the buffer after
+	 * the call, by when the kernel may have forgotten the inode and
+	 * another thread freed it.  Pinned, it outlives the whole call.
+	 */
+	fs_pin(inode);
 	fuse_reply_readlink(req, inode->target);
+	fs_unpin(fs, inode);
 }
 
 void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
