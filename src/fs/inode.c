@@ -53,7 +53,8 @@
  * lock is held while replying to FUSE: replies are built under the locks,
  * then sent - save the few that send data straight from under its lock
  * (file.c's reads, xattr.c's gets); those pin the inode (fs_pin) first,
- * since after the reply the kernel may forget it while they unlock.
+ * since after the reply the kernel may forget it while they unlock.  A
+ * readlink, which sends the inode's target with no lock, pins it too.
  */
 
 #include "config.h"
