@@ -1104,6 +1104,99 @@ START_TEST(every_failed_allocation_leaves_a_prefix_or_nothing)
 }
 END_TEST
 
+/* write_whole - scull_write_whole of @len bytes of @buf, from memory or,
+   on odd @n, through a pipe (scull_write_fd_whole, which must drain it) */
+static ssize_t write_whole(struct scull_dev *dev, const uint8_t *buf,
+			   size_t len, uint64_t off, unsigned long n)
+{
+	ssize_t r;
+	int p[2];
+	char c;
+
+	if (n % 2 == 0)
+		return scull_write_whole(dev, buf, len, off);
+	ck_assert_int_eq(pipe(p), 0);
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 16);
+	ck_assert_int_eq(write(p[1], buf, len), (ssize_t)len);
+	ck_assert_int_eq(write(p[1], "!", 1), 1);
+	r = scull_write_fd_whole(dev, p[0], len, off);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	ck_assert_int_eq(c, '!');
+	close(p[0]);
+	close(p[1]);
+	return r;
+}
+
+START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
+{
+	static uint8_t buf[8000];
+	struct model m;
+	struct fix f;
+	unsigned long n, injected, fails = 0;
+	ssize_t r;
+	size_t w;
+
+	model_init(&m, 64, 4, 64 * 4 * 64 * 64 * 4);
+	fix_init(&f, 64, 4);
+	for (n = 1;; n++) {
+		model_reset(&m);
+		injected = failslab_failures();
+		failslab_nth(n);
+		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++) {
+			fill(buf, fault_writes[w].len, n * 100 + w);
+			r = write_whole(&f.dev, buf, fault_writes[w].len,
+					fault_writes[w].off, n);
+			if (r < 0) {
+				ck_assert_int_eq(r, -ENOSPC);
+				fails++;
+			} else {
+				ck_assert_int_eq(r, (ssize_t)fault_writes[w].len);
+				model_write(&m, buf, fault_writes[w].off, r);
+			}
+			/* whole range, neighbours, and every counter */
+			check_range(&f.dev, &m, fault_writes[w].off < 64 ? 0 :
+				    fault_writes[w].off - 64,
+				    fault_writes[w].off + fault_writes[w].len + 64);
+		}
+		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++)
+			check_range(&f.dev, &m, fault_writes[w].off,
+				    fault_writes[w].off + fault_writes[w].len);
+		failslab_set(NULL);
+		scull_dev_destroy(&f.dev);
+		ck_assert_uint_eq(live(f.sb.cache), 0);
+		ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base);
+		if (failslab_failures() == injected)
+			break;              /* the workload needs fewer than n */
+		ck_assert_int_eq(scull_dev_init(&f.dev, &f.sb), 0);
+	}
+	ck_assert_uint_gt(n, 20);
+	ck_assert_uint_gt(fails, 5);
+	ck_assert_int_eq(scull_sb_destroy(&f.sb), 0);
+	model_fini(&m);
+}
+END_TEST
+
+START_TEST(a_whole_write_past_max_size_is_efbig_and_changes_nothing)
+{
+	static uint8_t buf[100];
+	struct scull_dev_info info;
+	struct fix f;
+	uint64_t max;
+
+	fix_init(&f, 64, 4);
+	max = f.sb.max_size;
+	fill(buf, sizeof(buf), 7);
+	ck_assert_int_eq(scull_write_whole(&f.dev, buf, 10, max - 5), -EFBIG);
+	ck_assert_int_eq(scull_write_whole(&f.dev, buf, 10, max), -EFBIG);
+	ck_assert_int_eq(scull_write_whole(&f.dev, buf, 5, max - 5), 5);
+	scull_dev_info(&f.dev, &info);
+	ck_assert_uint_eq(info.size, max);
+	ck_assert_uint_eq(info.nr_quanta, 1);
+	ck_assert_int_eq(scull_write_whole(&f.dev, buf, 0, 0), 0);
+	fix_fini(&f);
+}
+END_TEST
+
 START_TEST(failed_allocate_frees_only_what_it_added)
 {
 	static uint8_t buf[4096];
@@ -1366,6 +1459,8 @@ static Suite *scull_suite(void)
 	tc = tcase_create("Faults");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, every_failed_allocation_leaves_a_prefix_or_nothing);
+	tcase_add_test(tc, every_failed_allocation_leaves_a_whole_write_stored_or_nothing);
+	tcase_add_test(tc, a_whole_write_past_max_size_is_efbig_and_changes_nothing);
 	tcase_add_test(tc, failed_allocate_frees_only_what_it_added);
 	tcase_add_test(tc, truncate_punch_and_zero_never_allocate);
 	tcase_add_test(tc, an_allocate_told_to_stop_undoes_what_it_added);

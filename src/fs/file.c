@@ -28,13 +28,18 @@
  * whole request, which for our 1 MiB max_write takes CAP_SYS_RESOURCE or
  * a pipe-max-size above 1 MiB; measured, a smaller max_write that lets it
  * splice costs more daemon CPU per byte than one read() into libfuse's
- * buffer and a copy (scullcfs(8), PERFORMANCE), so max_write stays 1 MiB.  A write that runs out of space part-way stores
- * a prefix and reports it: the kernel returns the short count, and the
- * next write gets ENOSPC.  Not so an O_DIRECT write: the kernel turns a
- * short reply to an asynchronous direct write into EIO, so its quanta are
- * allocated first, all or nothing (scull_allocate, which checks the size
- * limit up front and undoes a failure), and it then stores whole or fails
- * with ENOSPC having changed nothing.
+ * buffer and a copy (scullcfs(8), PERFORMANCE), so max_write stays 1 MiB.
+ *
+ * A write that runs out of space part-way stores a prefix and reports it:
+ * the kernel returns the short count, and the next write gets ENOSPC.  Not
+ * so two kinds of write, which are stored whole or fail having changed
+ * nothing (scull_write_whole reserves the room of the whole range first,
+ * under the device lock the copy then holds).  An O_DIRECT write: the
+ * kernel turns a short reply to an asynchronous direct write into EIO.
+ * And a write-back of the page cache (fi->writepage, -o writeback): the
+ * kernel ignores a short count there, so the rest would be lost with
+ * every call reporting success; an error instead is recorded on the
+ * file's mapping, and fsync(2) and close(2) report it.
  *
  * O_TRUNC: the kernel strips it from open unless atomic_o_trunc was
  * negotiated, and sends a setattr(size = 0) instead; if it ever does reach
@@ -379,20 +384,13 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	mempool_free(iov, fs->iov_pool);
 }
 
-/* drain - read past the @len bytes of a write left in pipe @fd */
-static void drain(int fd, size_t len)
+/*
+ * whole - whether a write must be stored whole or fail (see the design
+ * note): an O_DIRECT write, and a write-back of the page cache
+ */
+static bool whole(const struct fuse_file_info *fi)
 {
-	char sink[4096];
-	ssize_t got;
-
-	while (len) {
-		got = read(fd, sink, len < sizeof(sink) ? len : sizeof(sink));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len -= (size_t)got;
-	}
+	return (fi->flags & O_DIRECT) || fi->writepage;
 }
 
 /*
@@ -403,15 +401,12 @@ static void drain(int fd, size_t len)
 static void write_pipe(fuse_req_t req, struct fs_inode *inode, int fd,
 		       size_t len, off_t off, struct fuse_file_info *fi)
 {
-	ssize_t done;
+	ssize_t done = 0;
 
-	/* O_DIRECT: stored whole or not at all; see the design note */
-	if ((fi->flags & O_DIRECT) && len &&
-	    (done = scull_allocate(&inode->dev, (uint64_t)off, len, true))) {
-		drain(fd, len);
-		return (void) fuse_reply_err(req, (int)-done);
-	}
-	done = len ? scull_write_fd(&inode->dev, fd, len, (uint64_t)off) : 0;
+	if (len && whole(fi))
+		done = scull_write_fd_whole(&inode->dev, fd, len, (uint64_t)off);
+	else if (len)
+		done = scull_write_fd(&inode->dev, fd, len, (uint64_t)off);
 	if (done < 0)
 		return (void) fuse_reply_err(req, (int)-done);
 	if (done > 0)
@@ -457,13 +452,10 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 		len = (size_t)done;
 	}
 
-	/* O_DIRECT: stored whole or not at all; see the design note */
-	if ((fi->flags & O_DIRECT) && len &&
-	    (done = scull_allocate(&inode->dev, (uint64_t)off, len, true))) {
-		kfree(copy);
-		return (void) fuse_reply_err(req, (int)-done);
-	}
-	done = scull_write(&inode->dev, data, len, (uint64_t)off);
+	if (whole(fi))
+		done = scull_write_whole(&inode->dev, data, len, (uint64_t)off);
+	else
+		done = scull_write(&inode->dev, data, len, (uint64_t)off);
 	if (!copy && done > 0)
 		bufv->off += (size_t)done;
 	kfree(copy);

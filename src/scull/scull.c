@@ -504,6 +504,38 @@ static int qgrow(struct scull_dev *dev, void **slot, size_t cap,
 	return 0;
 }
 
+/*
+ * make_room - give slot @s of @qs (its item at *@r) a quantum that can
+ * hold bytes [@byte, @byte+@n): a new one, its slot value tagged @tag, or
+ * a small one grown.  Every byte of it outside that range reads zero.  A
+ * reserve (@tag set) may be undone before any write fills the range, so a
+ * small quantum it grows reads zero there too.  Returns 0, or -ENOMEM
+ * leaving the slot as it was.
+ */
+static int make_room(struct scull_dev *dev, void **qs, unsigned int s,
+		     struct item_ref *r, size_t byte, size_t n, uintptr_t tag)
+{
+	void *slot = qs[s];
+	size_t cap;
+
+	if (slot) {
+		if (!is_small(slot) || byte + n <= (cap = qcap(dev, slot)))
+			return 0;
+		return qgrow(dev, &qs[s], cap, tag ? byte + n : byte,
+			     byte + n, false);
+	}
+	slot = qalloc(dev, byte + n, false, &cap);
+	if (!slot)
+		return -ENOMEM;
+	/* Keep "bytes past the size are zero" for the rest. */
+	memset(qaddr(slot), 0, byte);
+	memset(qaddr(slot) + byte + n, 0, cap - byte - n);
+	qs[s] = (void *)((uintptr_t)slot | tag);
+	(*r->quanta)++;
+	set_quanta(dev, dev->nr_quanta + 1);
+	return 0;
+}
+
 /* ---------------------------------------------------- quanta in ranges */
 
 /* The slot value of the quantum holding byte @pos, or NULL for a hole. */
@@ -879,6 +911,45 @@ void scull_read_unlock(struct scull_dev *dev)
 }
 
 /*
+ * reserve - give every quantum [@off, @end) touches the room a write of
+ * that range needs, so that the write cannot fail after: a missing one is
+ * allocated (tagged NEW_TAG until all are in), a small one too short is
+ * grown.  On failure the quanta it added, and the items they leave empty,
+ * are freed; grown qset arrays and small quanta stay, holding what they
+ * held.  The write lock held.  Returns 0 or -ENOSPC.
+ */
+static int reserve(struct scull_dev *dev, uint64_t off, uint64_t end)
+{
+	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset, s;
+	uint64_t pos, qn, item, cur = UINT64_MAX;
+	uint64_t qf = off / quantum, lastq = (end - 1) / quantum;
+	struct item_ref r;
+	void **qs = NULL;
+	size_t byte, n;
+
+	for (pos = off; pos < end; pos += n) {
+		qn = pos / quantum;
+		item = qn / qset;
+		byte = pos % quantum;
+		n = quantum - byte < end - pos ? quantum - byte : end - pos;
+		s = qn % qset;
+		if (item != cur) {
+			qs = get_qset(dev, item, lastq / qset == item ?
+				      (unsigned int)(lastq % qset) : qset - 1, &r);
+			if (!qs)
+				break;
+			cur = item;
+		}
+		if (make_room(dev, qs, s, &r, byte, n, NEW_TAG)) {
+			put_item(dev, item, &r);
+			break;
+		}
+	}
+	settle(dev, qf, lastq, pos < end);
+	return pos < end ? -ENOSPC : 0;
+}
+
+/*
  * Where a write's bytes come from: memory, or a descriptor read in order
  * (FUSE hands a spliced write over as a pipe).  A descriptor's bytes are
  * read straight into the quanta, with one readv per SRC_IOV pieces.
@@ -888,6 +959,7 @@ void scull_read_unlock(struct scull_dev *dev)
 struct source {
 	const char *mem;                  /* memory, or NULL: fd */
 	int fd;
+	bool whole;                       /* all bytes or none (reserve) */
 	int nr;                           /* pieces queued in iov */
 	int err;                          /* first error of fd, 0 */
 	struct iovec iov[SRC_IOV];
@@ -961,6 +1033,44 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 }
 
 /**
+ * scull_write_whole - scull_write of all @len bytes or none
+ *
+ * Reserves the room of the whole range first, under the same write lock
+ * as the copy (reserve), so a failure changes nothing that was there.
+ * Returns @len, -ENOSPC, or -EFBIG when the range ends past
+ * sb->max_size.  Takes the write lock; may block.
+ */
+ssize_t scull_write_whole(struct scull_dev *dev, const void *buf,
+			  size_t len, uint64_t off)
+{
+	struct source src = { .mem = buf, .whole = true };
+
+	return write_from(dev, &src, len, off);
+}
+
+/* write_fd - store what @src's descriptor holds, then read past the @len
+   bytes of it that were not stored */
+static ssize_t write_fd(struct scull_dev *dev, struct source *src,
+			size_t len, uint64_t off)
+{
+	char sink[4096];
+	ssize_t done = write_from(dev, src, len, off), got;
+	size_t left = done > 0 ? len - (size_t)done : len;
+
+	while (left && !src->err) {
+		got = read(src->fd, sink,
+			   left < sizeof(sink) ? left : sizeof(sink));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			src->err = got < 0 ? errno : EIO;
+		else
+			left -= (size_t)got;
+	}
+	return src->err ? -src->err : done;
+}
+
+/**
  * scull_write_fd - scull_write, the bytes read from descriptor @fd
  *
  * Reads all @len bytes from @fd (a pipe that holds them, as FUSE hands a
@@ -974,20 +1084,17 @@ ssize_t scull_write_fd(struct scull_dev *dev, int fd, size_t len,
 		       uint64_t off)
 {
 	struct source src = { .fd = fd };
-	char sink[4096];
-	ssize_t done = write_from(dev, &src, len, off), got;
-	size_t left = done > 0 ? len - (size_t)done : len;
 
-	while (left && !src.err) {
-		got = read(fd, sink, left < sizeof(sink) ? left : sizeof(sink));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			src.err = got < 0 ? errno : EIO;
-		else
-			left -= (size_t)got;
-	}
-	return src.err ? -src.err : done;
+	return write_fd(dev, &src, len, off);
+}
+
+/* scull_write_fd_whole - scull_write_fd of all @len bytes or none */
+ssize_t scull_write_fd_whole(struct scull_dev *dev, int fd, size_t len,
+			     uint64_t off)
+{
+	struct source src = { .fd = fd, .whole = true };
+
+	return write_fd(dev, &src, len, off);
 }
 
 static ssize_t write_from(struct scull_dev *dev, struct source *src,
@@ -997,12 +1104,13 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 	uint64_t pos, end, qn, item, cur = UINT64_MAX, done, lastq;
 	unsigned int s, byte;
 	struct item_ref r;
-	void **qs = NULL, *slot;
-	size_t n, cap;
+	void **qs = NULL;
+	size_t n;
 
 	if (len == 0)
 		return 0;
-	if (off >= dev->sb->max_size)
+	if (off >= dev->sb->max_size ||
+	    (src->whole && len > dev->sb->max_size - off))
 		return -EFBIG;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
@@ -1011,6 +1119,10 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 	end = off + len;
 
 	pthread_rwlock_wrlock(&dev->lock);
+	if (src->whole && reserve(dev, off, end)) {
+		pthread_rwlock_unlock(&dev->lock);
+		return -ENOSPC;
+	}
 	for (pos = off; pos < end; pos += n) {
 		qn = pos / quantum;
 		item = qn / qset;
@@ -1028,28 +1140,16 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 				break;
 			cur = item;
 		}
-		slot = qs[s];
-		if (!slot) {
-			slot = qalloc(dev, byte + n, false, &cap);
-			if (!slot) {
-				put_item(dev, item, &r);
-				break;
-			}
-			/* Keep "bytes past the size are zero" for the rest. */
-			memset(qaddr(slot), 0, byte);
-			memset(qaddr(slot) + byte + n, 0, cap - byte - n);
-			qs[s] = slot;
-			(*r.quanta)++;
-			set_quanta(dev, dev->nr_quanta + 1);
-		} else if (is_small(slot) && byte + n > (cap = qcap(dev, slot))) {
-			if (qgrow(dev, &qs[s], cap, byte, byte + n, false))
-				break;
+		if (make_room(dev, qs, s, &r, byte, n, 0)) {
+			put_item(dev, item, &r);
+			break;
 		}
 		src_put(src, qaddr(qs[s]) + byte, n);
 	}
 	if (src->nr)
 		src_flush(src);
 	done = pos - off;
+	assert(!src->whole || done == len);
 	if (done && pos > dev->size)
 		set_size(dev, pos);
 	pthread_rwlock_unlock(&dev->lock);

@@ -104,6 +104,18 @@ ssize_t scull_write(struct scull_dev *dev, const void *buf, size_t len,
 ssize_t scull_write_fd(struct scull_dev *dev, int fd, size_t len,
 		       uint64_t off);
 
+/*
+ * scull_write_whole, scull_write_fd_whole - the same, storing all @len
+ * bytes or none: the room for the whole range is reserved first under the
+ * same lock, and a failure (-ENOSPC, or -EFBIG for a range ending past
+ * sb->max_size) leaves the device as it was.  The fd form still consumes
+ * all @len bytes of @fd.  Return @len or -errno.
+ */
+ssize_t scull_write_whole(struct scull_dev *dev, const void *buf,
+			  size_t len, uint64_t off);
+ssize_t scull_write_fd_whole(struct scull_dev *dev, int fd, size_t len,
+			     uint64_t off);
+
 /* Truncate to @size: frees quanta past it, zeroes the tail of the last. */
 int scull_truncate(struct scull_dev *dev, uint64_t size);
 /* Free whole quanta in the range, zero partial ones; size unchanged. */
