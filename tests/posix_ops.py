@@ -621,10 +621,80 @@ def perms():
     os.chdir("..")
 
 
+# security.capability, revision 2: CAP_FSETID permitted and effective
+FILE_CAPS = bytes([1, 0, 0, 2, 16, 0, 0, 0]) + bytes(12)
+
+
+def privs():
+    """what a change costs a file's set-ID bits and capabilities: every
+    set-ID mode, owner, change and caller, as tmpfs answers"""
+    os.mkdir("privs", 0o777)
+    os.chdir("privs")
+
+    def direct(p):
+        fd = os.open(p, os.O_WRONLY | os.O_DIRECT)
+        buf = mmap.mmap(-1, 4096)
+        try:
+            os.pwrite(fd, buf, 0)
+        finally:
+            os.close(fd)
+
+    def falloc(p):
+        fd = os.open(p, os.O_WRONLY)
+        try:
+            fallocate(fd, 0, 0, 8192)
+        finally:
+            os.close(fd)
+    changes = {
+        "append": lambda p: touch_append(p),
+        "direct": direct,
+        "truncate": lambda p: os.truncate(p, 1),
+        "fallocate": falloc,
+        "chown-1": lambda p: os.chown(p, -1, -1),
+        "chgrp": lambda p: os.chown(p, -1, NOBODY),
+    }
+    cases = [(bits, own, grp, name)
+             for bits in (0o4777, 0o2777, 0o2767, 0o6777, 0o6767, 0o6757,
+                          0o2745)
+             for own, grp in ((0, 0), (NOBODY, 0), (0, NOBODY),
+                              (NOBODY, NOBODY))
+             for name in changes]
+    for caller in (NOBODY, 0):
+        for i, (bits, own, grp, name) in enumerate(cases):
+            p = "f%d.%d" % (caller, i)
+            touch(p, b"#!/bin/sh\n")
+            os.chown(p, own, grp)
+            os.chmod(p, bits)
+            os.setxattr(p, "security.capability", FILE_CAPS)
+
+        def each():
+            for i, (bits, own, grp, name) in enumerate(cases):
+                p = "f%d.%d" % (caller, i)
+                r = run(lambda: changes[name](p))
+                t("%s %o %d:%d by %d" % (name, bits, own, grp, caller),
+                  lambda: "%s %s %s" % (r, mode(p), "caps" if
+                                        "security.capability" in
+                                        os.listxattr(p) else "-"))
+        if caller:
+            as_user(caller, each)
+        else:
+            each()
+    os.chdir("..")
+
+
+def touch_append(p):
+    fd = os.open(p, os.O_WRONLY | os.O_APPEND)
+    try:
+        os.write(fd, b"x")
+    finally:
+        os.close(fd)
+
+
 def main():
     os.chdir(sys.argv[1])
     os.umask(0o022)
-    for part in (names, edges, dirs, renames, data, stamps, perms, full):
+    for part in (names, edges, dirs, renames, data, stamps, perms, privs,
+                 full):
         out.append("== " + part.__name__)
         part()
     sys.stdout.write("".join(l + "\n" for l in out))

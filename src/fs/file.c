@@ -385,6 +385,22 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 }
 
 /*
+ * changed - a write stored something: times, and the privileges the
+ * writer takes away (a write-back has no writer: see priv.c).  A write's
+ * reply carries no attributes, so a mode changed here is news to the
+ * kernel, which caches it: it is told to forget what it holds.
+ */
+static void changed(fuse_req_t req, struct fs_inode *inode,
+		    const struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_from_req(req);
+
+	if (!fi->writepage && fs_kill_priv(req, inode))
+		fuse_lowlevel_notify_inval_inode(fs->se, inode->ino, -1, 0);
+	fs_touch(inode, FS_MTIME | FS_CTIME);
+}
+
+/*
  * whole - whether a write must be stored whole or fail (see the design
  * note): an O_DIRECT write, and a write-back of the page cache
  */
@@ -410,7 +426,7 @@ static void write_pipe(fuse_req_t req, struct fs_inode *inode, int fd,
 	if (done < 0)
 		return (void) fuse_reply_err(req, (int)-done);
 	if (done > 0)
-		fs_touch(inode, FS_MTIME | FS_CTIME);
+		changed(req, inode, fi);
 	fuse_reply_write(req, (size_t)done);
 }
 
@@ -462,7 +478,7 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 	if (done < 0)
 		return (void) fuse_reply_err(req, (int)-done);
 	if (done > 0)
-		fs_touch(inode, FS_MTIME | FS_CTIME);
+		changed(req, inode, fi);
 	fuse_reply_write(req, (size_t)done);
 }
 
@@ -528,7 +544,7 @@ static void dev_fallocate(fuse_req_t req, struct fs_inode *inode, int mode,
 	}
 	if (err)
 		return (void) fuse_reply_err(req, -err);
-	fs_touch(inode, FS_MTIME | FS_CTIME);
+	changed(req, inode, fi);
 	fuse_reply_err(req, 0);
 }
 

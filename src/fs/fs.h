@@ -224,6 +224,7 @@ struct fs {
 					pseudo-files */
 	gid_t group;                 /* and their group */
 	double timeout;              /* entry and attribute timeout: cache= */
+	struct fuse_session *se;     /* for notifications; set once mounted */
 	struct kmem_cache *inode_cache;
 	struct kmem_cache *dentry_cache;
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
@@ -321,6 +322,8 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
 void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 void fs_xattr_free_all(struct fs_inode *inode);    /* unreachable inode */
+struct fs_xattr *fs_xattr_take(struct fs_inode *inode,
+			       const char *name);  /* attr_lock held */
 void fs_acl_chmod(struct fs_inode *inode);         /* attr_lock held */
 int fs_acl_inherit(struct fs_inode *dir, mode_t *mode, mode_t umask,
 		   struct list_head *acls);        /* 0/ENOSPC/ENOMEM */
@@ -329,6 +332,13 @@ void fs_acl_drop(struct list_head *acls);
 /* fs_nospace_errno - ENOSPC when a failed allocation of @need bytes hit
    the size= limit, ENOMEM when the host (or failslab) refused it */
 int fs_nospace_errno(size_t need);
+
+/* "priv.c" - set-ID bits and file capabilities dropped on change */
+bool fs_in_group(fuse_req_t req, gid_t gid);
+bool fs_capable(fuse_req_t req, int cap);       /* reads /proc */
+void fs_drop_sgid(fuse_req_t req, struct fs_inode *inode, gid_t gid,
+		  int to_set);                         /* attr_lock held */
+bool fs_kill_priv(fuse_req_t req, struct fs_inode *inode);
 
 /* "dir.c" - directory entries and directory operations */
 struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,

@@ -483,6 +483,7 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct fs_inode *inode;
 	struct timespec now;
 	struct stat st;
+	gid_t gid;
 	int ret;
 
 	(void)fi;
@@ -509,6 +510,7 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&inode->attr_lock);
+	gid = inode->gid;
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		inode->mode = (inode->mode & S_IFMT) | (attr->st_mode & 07777);
 		fs_acl_chmod(inode);
@@ -519,13 +521,6 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			inode->uid = attr->st_uid;
 		if (to_set & FUSE_SET_ATTR_GID)
 			inode->gid = attr->st_gid;
-		/* POSIX: chown by an unprivileged user clears set-id bits */
-		if (S_ISREG(inode->mode) && !(to_set & FUSE_SET_ATTR_MODE) &&
-		    fuse_req_ctx(req)->uid != 0) {
-			inode->mode &= ~S_ISUID;
-			if (inode->mode & S_IXGRP)
-				inode->mode &= ~S_ISGID;
-		}
 		inode->ctime = now;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE)
@@ -551,6 +546,8 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW |
 			FUSE_SET_ATTR_CTIME)))
 		inode->ctime = now;
+	/* the kernel's set-ID rule, where its own setattr falls short */
+	fs_drop_sgid(req, inode, gid, to_set);
 	pthread_mutex_unlock(&inode->attr_lock);
 
 	pthread_rwlock_rdlock(&fs->ns_lock);

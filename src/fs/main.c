@@ -176,6 +176,7 @@ int main(int argc, char *argv[])
 	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), &fs);
 	if (!se)
 		goto out_fs;
+	fs.se = se;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_session;
 	if (fuse_session_mount(se, cmd.mountpoint) != 0)
@@ -213,13 +214,13 @@ out_args:
 }
 
 /*
- * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size), and the
- * kernel clears set-id bits on write itself.  The writeback cache only
- * with -o writeback (a write is then accounted, and may fail for space,
- * only when the kernel writes it back).  Automatic invalidation (the
- * kernel dropping a file's pages when it sees mtime or size move) only
- * under cache=auto: otherwise every such change is one the kernel made
- * itself, with its cache already in step.
+ * init: writes of up to 1 MiB; O_TRUNC comes as setattr(size).  The
+ * kernel drops set-ID bits itself, and the daemon finishes the job
+ * (priv.c).  The writeback cache only with -o writeback (a write is then
+ * accounted, and may fail for space, only when the kernel writes it
+ * back).  Automatic invalidation (the kernel dropping a file's pages when
+ * it sees mtime or size move) only under cache=auto: otherwise every such
+ * change is one the kernel made itself, with its cache already in step.
  * The kernel enforces POSIX ACLs.
  */
 static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)

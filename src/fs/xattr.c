@@ -67,7 +67,6 @@
 #define ACL_ACCESS_NAME  "system.posix_acl_access"
 #define ACL_DEFAULT_NAME "system.posix_acl_default"
 #define LIST_MAX         65536       /* XATTR_LIST_MAX */
-#define NGROUPS_ASK      64          /* supplementary groups we look at */
 
 /* One attribute: name and value in one kmalloc'd block. */
 struct fs_xattr {
@@ -133,6 +132,17 @@ static struct fs_xattr *find(struct fs_inode *inode, const char *name)
 			return x;
 	}
 	return NULL;
+}
+
+/* fs_xattr_take - unlink @inode's attribute @name and return it (NULL if
+   it has none) for the caller to kfree once it has dropped attr_lock */
+struct fs_xattr *fs_xattr_take(struct fs_inode *inode, const char *name)
+{
+	struct fs_xattr *x = find(inode, name);
+
+	if (x)
+		list_del(&x->list);
+	return x;
 }
 
 /* fs_xattr_free_all - free every attribute of an inode nobody can reach */
@@ -444,21 +454,6 @@ static enum ns classify(const char *name)
 	return NS_BAD;
 }
 
-/* in_group - the caller of @req is in group @gid */
-static bool in_group(fuse_req_t req, gid_t gid)
-{
-	gid_t groups[NGROUPS_ASK];
-	int i, n;
-
-	if (fuse_req_ctx(req)->gid == gid)
-		return true;
-	n = fuse_req_getgroups(req, NGROUPS_ASK, groups);
-	for (i = 0; i < n && i < NGROUPS_ASK; i++)
-		if (groups[i] == gid)
-			return true;
-	return false;
-}
-
 /*
  * xattr_inode - the inode a request is about, or NULL after replying.
  * The daemon's own files (FS_I_FIXED: slabinfo and the like) have no
@@ -567,7 +562,7 @@ void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			inode->mode = (inode->mode & ~(mode_t)0777) | mode;
 			if ((inode->mode & S_ISGID) &&
 			    fuse_req_ctx(req)->uid != 0 &&
-			    !in_group(req, inode->gid))
+			    !fs_in_group(req, inode->gid))
 				inode->mode &= ~(mode_t)S_ISGID;
 		}
 		inode->ctime = now;
