@@ -49,8 +49,8 @@
  * Locking: iflags is changed under attr_lock and stored atomically, so
  * the checks read it bare (fs_iflags).  A check and the change it allows
  * are not atomic together; the kernel's inode lock, which it holds across
- * SETFLAGS and across every write, truncate and name change of the inode
- * it checks, orders them.
+ * SETFLAGS and across every buffered write, truncate and name change of
+ * the inode it checks, orders them.
  */
 
 #define _GNU_SOURCE
