@@ -230,6 +230,8 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		err = EEXIST;
 		goto unlock;
 	}
+	if ((err = -fs_may_create(dir)))       /* chattr +i */
+		goto unlock;
 	/* a set-group-ID directory hands its group (and the bit) down */
 	pthread_mutex_lock(&dir->attr_lock);
 	if (dir->mode & S_ISGID) {
@@ -250,6 +252,7 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 		goto unlock;
 	}
 	fs_acl_attach(inode, &acls);
+	fs_flags_inherit(inode, dir);
 	if (S_ISLNK(mode))
 		inode->target = target;
 	inode->rdev = rdev;          /* unreachable yet: no attr_lock */
@@ -420,6 +423,8 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		err = EPERM;
 	else if (dir && fs_dir_find(fs, dir, newname))
 		err = EEXIST;
+	else if (dir && (fs_may_modify(inode) || fs_may_create(dir)))
+		err = EPERM;                 /* chattr +i, +a */
 	else if (dir && fs_dir_add(fs, dir, newname, inode))
 		err = fs_nospace_errno(sizeof(struct fs_dirent) +
 				       strlen(newname));
@@ -482,7 +487,7 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		goto unlock;
 	}
 	inode = de->inode;
-	if (fixed(de))
+	if (fixed(de) || fs_may_delete(dir, inode))     /* chattr +i, +a */
 		err = EPERM;
 	else if (isdir && !S_ISDIR(inode->mode))
 		err = ENOTDIR;
@@ -639,6 +644,9 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		err = EEXIST;
 	else if (!dst && (flags & RENAME_EXCHANGE))
 		err = ENOENT;
+	else if (fs_may_delete(odir, src->inode) ||      /* chattr +i, +a */
+		 (dst ? fs_may_delete(ndir, dst->inode) : fs_may_create(ndir)))
+		err = EPERM;
 	else if (flags & RENAME_EXCHANGE)
 		err = exchange(fs, src, dst);
 	else if ((flags & RENAME_WHITEOUT) &&

@@ -54,8 +54,10 @@
  * write-back (ENOSPC) there.
  *
  * Timestamps: a write and every fallocate that succeeds set mtime and
- * ctime, as tmpfs does (even one that keeps the size and changes no byte).  atime follows relatime: a read updates it
- * only when it is not newer than mtime or ctime, or is a day old.  Reads
+ * ctime, as tmpfs does (even one that keeps the size and changes no byte).
+ * atime follows relatime (and never moves under chattr +A): a read
+ * updates it only when it is not newer than mtime or ctime, or is a day
+ * old.  Reads
  * the kernel serves from its page cache never reach the daemon, so atime
  * is a lower bound.
  *
@@ -163,9 +165,14 @@ static struct fs_inode *file_inode(fuse_req_t req, fuse_ino_t ino)
 void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs_inode *inode = file_inode(req, ino);
+	int err;
 
-	if (inode)
-		inode->fops->open(req, inode, fi);
+	if (!inode)
+		return;
+	err = fs_may_open(inode, fi->flags);       /* chattr +i, +a */
+	if (err)
+		return (void) fuse_reply_err(req, -err);
+	inode->fops->open(req, inode, fi);
 }
 
 void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -213,6 +220,8 @@ void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 		return;
 	if (!inode->fops->fallocate)
 		return (void) fuse_reply_err(req, EOPNOTSUPP);
+	if (fs_may_fallocate(inode, mode))         /* chattr +i, +a */
+		return (void) fuse_reply_err(req, EPERM);
 	inode->fops->fallocate(req, inode, mode, off, len, fi);
 }
 
@@ -248,12 +257,14 @@ void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 {
 	struct fs_inode *inode;
 
-	if (flags & FUSE_IOCTL_DIR)
-		return (void) fuse_reply_err(req, ENOTTY);
 	inode = fs_iget_unlocked(fs_from_req(req), ino);
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);
-	if (!inode->fops || !inode->fops->ioctl)
+	/* chattr and lsattr, on files and directories alike */
+	if (fs_flags_cmd(cmd))
+		return fs_flags_ioctl(req, inode, cmd, in_buf, in_bufsz,
+				      out_bufsz);
+	if ((flags & FUSE_IOCTL_DIR) || !inode->fops || !inode->fops->ioctl)
 		return (void) fuse_reply_err(req, ENOTTY);
 	inode->fops->ioctl(req, inode, cmd, arg, fi, flags, in_buf, in_bufsz,
 			   out_bufsz);
@@ -271,6 +282,8 @@ static void touch_atime(struct fs_inode *inode)
 	struct timespec now;
 	bool stale;
 
+	if (fs_noatime(inode))                     /* chattr +A */
+		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&inode->attr_lock);
 	stale = !ts_after(&inode->atime, &inode->mtime) ||
@@ -384,6 +397,22 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 	mempool_free(iov, fs->iov_pool);
 }
 
+/* drain - read past the @len bytes of a write left in pipe @fd */
+static void drain(int fd, size_t len)
+{
+	char sink[4096];
+	ssize_t got;
+
+	while (len) {
+		got = read(fd, sink, len < sizeof(sink) ? len : sizeof(sink));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len -= (size_t)got;
+	}
+}
+
 /*
  * changed - a write stored something: times, and the privileges the
  * writer takes away (a write-back has no writer: see priv.c).  A write's
@@ -419,6 +448,11 @@ static void write_pipe(fuse_req_t req, struct fs_inode *inode, int fd,
 {
 	ssize_t done = 0;
 
+	/* chattr +i, +a; dev_write_buf copied what needs comparing */
+	if ((done = fs_may_write(inode, (uint64_t)off, NULL, len))) {
+		drain(fd, len);
+		return (void) fuse_reply_err(req, EPERM);
+	}
 	if (len && whole(fi))
 		done = scull_write_fd_whole(&inode->dev, fd, len, (uint64_t)off);
 	else if (len)
@@ -439,8 +473,12 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 	const char *data;
 	ssize_t done;
 	size_t len;
+	/* chattr +a: a write below the end must carry the stored bytes, so
+	   it is read out of a pipe to be compared (flags.c) */
+	bool compare = fs_may_write(inode, (uint64_t)off, NULL,
+				    fuse_buf_size(bufv)) == -EAGAIN;
 
-	if (bufv->count == 1 && bufv->off == 0 &&
+	if (bufv->count == 1 && bufv->off == 0 && !compare &&
 	    (src->flags & (FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK)) ==
 	    FUSE_BUF_IS_FD)
 		return write_pipe(req, inode, src->fd, src->size, off, fi);
@@ -466,6 +504,10 @@ static void dev_write_buf(fuse_req_t req, struct fs_inode *inode,
 		}
 		data = copy;
 		len = (size_t)done;
+	}
+	if ((done = fs_may_write(inode, (uint64_t)off, data, len))) {
+		kfree(copy);
+		return (void) fuse_reply_err(req, (int)-done);
 	}
 
 	if (whole(fi))

@@ -185,6 +185,8 @@ struct fs_inode {
 	dev_t rdev;                  /* FIFOs and other mknod nodes */
 	struct timespec atime, mtime, ctime;
 	struct list_head xattrs;     /* struct fs_xattr (xattr.c) */
+	unsigned int iflags;         /* FS_*_FL of chattr (flags.c); stored
+					atomically: fs_iflags reads it bare */
 
 	union {
 		struct scull_dev dev;    /* a device (fs_is_device): has its own
@@ -219,12 +221,13 @@ struct fs_dirent {
 
 struct fs {
 	struct fs_options opt;
+	struct fuse_session *se;     /* for notifications; set
+					before the mount, fixed */
 	struct scull_sb sb;          /* geometry and the "scullc" cache */
 	uid_t owner;                 /* the mounting user: owns the
 					pseudo-files */
 	gid_t group;                 /* and their group */
 	double timeout;              /* entry and attribute timeout: cache= */
-	struct fuse_session *se;     /* for notifications; set once mounted */
 	struct kmem_cache *inode_cache;
 	struct kmem_cache *dentry_cache;
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
@@ -339,6 +342,28 @@ bool fs_capable(fuse_req_t req, int cap);       /* reads /proc */
 void fs_drop_sgid(fuse_req_t req, struct fs_inode *inode, gid_t gid,
 		  int to_set);                         /* attr_lock held */
 bool fs_kill_priv(fuse_req_t req, struct fs_inode *inode);
+
+/* "flags.c" - inode flags (chattr): the ioctls and the checks */
+/* fs_iflags - @inode's FS_*_FL flags, without attr_lock */
+static inline unsigned int fs_iflags(struct fs_inode *inode)
+{
+	return __atomic_load_n(&inode->iflags, __ATOMIC_RELAXED);
+}
+void fs_flags_inherit(struct fs_inode *inode, struct fs_inode *dir);
+bool fs_flags_cmd(unsigned int cmd);
+void fs_flags_ioctl(fuse_req_t req, struct fs_inode *inode, unsigned int cmd,
+		    const void *in_buf, size_t in_bufsz, size_t out_bufsz);
+/* The checks, each standing for one of the kernel's: 0 or -EPERM */
+int fs_may_create(struct fs_inode *dir);
+int fs_may_delete(struct fs_inode *dir, struct fs_inode *victim);
+int fs_may_modify(struct fs_inode *inode);
+int fs_may_open(struct fs_inode *inode, int flags);
+int fs_may_setattr(struct fs_inode *inode, int to_set, mode_t mode,
+		   bool writeback);
+int fs_may_fallocate(struct fs_inode *inode, int mode);
+int fs_may_write(struct fs_inode *inode, uint64_t off, const void *data,
+		 size_t len);            /* or -EAGAIN: see flags.c */
+bool fs_noatime(struct fs_inode *inode);
 
 /* "dir.c" - directory entries and directory operations */
 struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,

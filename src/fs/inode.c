@@ -494,6 +494,10 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
 		       FUSE_SET_ATTR_GID)))
 		return (void) fuse_reply_err(req, EPERM);
+	ret = fs_may_setattr(inode, to_set, attr->st_mode,
+				 fs->opt.writeback); /* chattr */
+	if (ret)
+		return (void) fuse_reply_err(req, -ret);
 
 	/* the one step that can fail goes first: a failure changes nothing */
 	if (to_set & FUSE_SET_ATTR_SIZE) {

@@ -239,6 +239,9 @@ static void fs_init_conn(void *userdata, struct fuse_conn_info *conn)
 		conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 	if (fs->opt.writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	/* lsattr and chattr on directories (flags.c) */
+	if (conn->capable & FUSE_CAP_IOCTL_DIR)
+		conn->want |= FUSE_CAP_IOCTL_DIR;
 }
 
 const struct fuse_lowlevel_ops fs_ops = {

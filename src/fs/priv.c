@@ -49,8 +49,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #define NGROUPS_ASK 64  /* supplementary groups looked at */
-#define CAP_FSETID 4    /* linux/capability.h */
 
 /* fs_in_group - the caller of @req is in group @gid */
 bool fs_in_group(fuse_req_t req, gid_t gid)
@@ -71,6 +72,7 @@ bool fs_in_group(fuse_req_t req, gid_t gid)
 static bool cap_eff(pid_t pid, uint64_t *caps)
 {
 	char path[32], buf[4096], *line;
+	size_t len = 0;
 	ssize_t got;
 	int fd;
 
@@ -78,19 +80,22 @@ static bool cap_eff(pid_t pid, uint64_t *caps)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	got = read(fd, buf, sizeof(buf) - 1);
+	while (len < sizeof(buf) - 1 &&
+	       (got = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)got;
 	close(fd);
-	if (got <= 0)
-		return false;
-	buf[got] = '\0';
+	buf[len] = '\0';
 	line = strstr(buf, "\nCapEff:");
 	return line && sscanf(line + 8, "%" SCNx64, caps) == 1;
 }
 
 /**
  * fs_capable - the caller of @req has capability @cap (CAP_* number) in
- * its effective set; uid 0 stands for every capability when the process
- * cannot be looked at.  Reads /proc: for the rare requests that need it.
+ * its effective set, which counts a capable process that is not root and
+ * refuses a root whose capabilities were dropped; uid 0 stands for every
+ * capability when the process cannot be looked at (gone, or not in the
+ * daemon's pid namespace).  Reads /proc: for the rare requests that need
+ * it; never needs the allocator.
  */
 bool fs_capable(fuse_req_t req, int cap)
 {

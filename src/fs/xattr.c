@@ -499,6 +499,10 @@ static struct fs_inode *xattr_target(fuse_req_t req, fuse_ino_t ino,
 		return NULL;
 	}
 	inode = xattr_inode(req, ino, change ? EOPNOTSUPP : ENODATA);
+	if (inode && change && fs_may_modify(inode)) {  /* chattr +i, +a */
+		fuse_reply_err(req, EPERM);
+		return NULL;
+	}
 	if (inode && ns == NS_USER && !user_ok(inode)) {
 		fuse_reply_err(req, change ? EPERM : ENODATA);
 		return NULL;
