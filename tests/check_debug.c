@@ -346,7 +346,8 @@ static void leak_report(void)
 
 static void bad_env(void)
 {
-	setenv("SCULLC_SLAB_DEBUG", "FQ", 1);
+	/* a newline and an ESC, which the report must not print raw */
+	setenv("SCULLC_SLAB_DEBUG", "F\nQ\x1b", 1);
 	setenv("SCULLC_SLAB_DEBUG_PANIC", "0", 1);
 	debug_init_env();
 	_exit(debug_cache_flags("any", 0) == 0 ? 0 : 1);
@@ -676,8 +677,9 @@ START_TEST(bad_environment_value_is_reported_and_ignored)
 {
 	in_child(bad_env);
 	expect_exit(0);
-	expect("SCULLC_SLAB_DEBUG=FQ");
+	expect("SCULLC_SLAB_DEBUG=\"F\\nQ\\x1b\": invalid");
 	ck_assert_uint_eq(count("\n"), 1);
+	ck_assert_uint_eq(count("\x1b"), 0);
 }
 END_TEST
 

@@ -16,10 +16,11 @@
 
 #include "unit.h"
 #include "fs/fs.h"
+#include "quote.h"
 
 static struct fuse_args args;
 static struct fs_options opts;
-static char err[256];
+static char err[FS_ERR_MAX];
 
 /* parse - run fs_parse_options on "scullcfs" followed by the NULL-ended
    arguments; the result stays in args, opts and err */
@@ -57,8 +58,9 @@ static uint64_t pct_of_ram(unsigned int pct)
 {
 	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) *
 		       (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t b = ram / 100 * pct + ram % 100 * pct / 100;
 
-	return ram / 100 * pct + ram % 100 * pct / 100;
+	return (b + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;   /* as tmpfs */
 }
 
 static void teardown(void)
@@ -265,52 +267,87 @@ struct bad {
 };
 
 static const struct bad bad_values[] = {
-	{ "quantum=abc", "scullcfs: invalid quantum=abc: not a number" },
-	{ "quantum=", "scullcfs: invalid quantum=: not a number" },
-	{ "quantum=0", "scullcfs: invalid quantum=0: must be 1..4194304" },
+	{ "quantum=abc", "scullcfs: invalid quantum=\"abc\": not a number" },
+	{ "quantum=", "scullcfs: invalid quantum=\"\": not a number" },
+	{ "quantum=0",
+	  "scullcfs: invalid quantum=\"0\": too small (must be 1..4194304)" },
 	{ "quantum=4194305",
-	  "scullcfs: invalid quantum=4194305: must be 1..4194304" },
-	{ "quantum=4g", "scullcfs: invalid quantum=4g: must be 1..4194304" },
-	{ "quantum=12x", "scullcfs: invalid quantum=12x: not a number" },
-	{ "qset=0", "scullcfs: invalid qset=0: must be 1..524288" },
-	{ "qset=524289", "scullcfs: invalid qset=524289: must be 1..524288" },
-	{ "qset=1k", "scullcfs: invalid qset=1k: not a number" },
-	{ "devices=-1", "scullcfs: invalid devices=-1: must be 0..1024" },
-	{ "devices=1025", "scullcfs: invalid devices=1025: must be 0..1024" },
-	{ "devices=+3", "scullcfs: invalid devices=+3: not a number" },
+	  "scullcfs: invalid quantum=\"4194305\": too large (must be "
+	  "1..4194304)" },
+	{ "quantum=4g",
+	  "scullcfs: invalid quantum=\"4g\": too large (must be 1..4194304)" },
+	{ "quantum=12x", "scullcfs: invalid quantum=\"12x\": not a number" },
+	{ "quantum=-1",
+	  "scullcfs: invalid quantum=\"-1\": negative (must be 1..4194304)" },
+	{ "qset=0",
+	  "scullcfs: invalid qset=\"0\": too small (must be 1..524288)" },
+	{ "qset=524289",
+	  "scullcfs: invalid qset=\"524289\": too large (must be 1..524288)" },
+	{ "qset=1k", "scullcfs: invalid qset=\"1k\": not a number" },
+	{ "devices=-1",
+	  "scullcfs: invalid devices=\"-1\": negative (must be 0..1024)" },
+	{ "devices=-0",
+	  "scullcfs: invalid devices=\"-0\": negative (must be 0..1024)" },
+	{ "devices=1025",
+	  "scullcfs: invalid devices=\"1025\": too large (must be 0..1024)" },
+	{ "devices=+3", "scullcfs: invalid devices=\"+3\": not a number" },
 	{ "devices=99999999999999999999999",
-	  "scullcfs: invalid devices=99999999999999999999999: must be 0..1024" },
-	{ "size=12x", "scullcfs: invalid size=12x: not a size (bytes with an "
-		      "optional k, m, g or t, or N% of RAM)" },
-	{ "size=", "scullcfs: invalid size=: not a size (bytes with an "
+	  "scullcfs: invalid devices=\"99999999999999999999999\": too large "
+	  "(must be 0..1024)" },
+	{ "size=12x", "scullcfs: invalid size=\"12x\": not a size (bytes with "
+		      "an optional k, m, g or t, or N% of RAM)" },
+	{ "size=", "scullcfs: invalid size=\"\": not a size (bytes with an "
 		   "optional k, m, g or t, or N% of RAM)" },
-	{ "size=200%", "scullcfs: invalid size=200%: more than 100% of RAM" },
+	{ "size=200%",
+	  "scullcfs: invalid size=\"200%\": more than 100% of RAM" },
+	{ "size=-1", "scullcfs: invalid size=\"-1\": negative" },
+	{ "size=-0", "scullcfs: invalid size=\"-0\": negative" },
+	{ "size=-5%", "scullcfs: invalid size=\"-5%\": negative" },
 	{ "size=99999999999999999999",
-	  "scullcfs: invalid size=99999999999999999999: too large" },
-	{ "size=16777216t", "scullcfs: invalid size=16777216t: too large" },
-	{ "size=0", "scullcfs: invalid size=0: less than the minimum of "
+	  "scullcfs: invalid size=\"99999999999999999999\": too large (at "
+	  "most 18446744073709547520 bytes)" },
+	{ "size=16777216t", "scullcfs: invalid size=\"16777216t\": too large "
+	  "(at most 18446744073709547520 bytes)" },
+	{ "size=0", "scullcfs: invalid size=\"0\": less than the minimum of "
 		    "1052672 bytes (1 MiB plus one quantum)" },
-	{ "size=0%", "scullcfs: invalid size=0%: less than the minimum of "
+	{ "size=0%", "scullcfs: invalid size=\"0%\": less than the minimum of "
 		     "1052672 bytes (1 MiB plus one quantum)" },
-	{ "size=1m", "scullcfs: invalid size=1m: less than the minimum of "
+	{ "size=1m", "scullcfs: invalid size=\"1m\": less than the minimum of "
 		     "1052672 bytes (1 MiB plus one quantum)" },
-	{ "stats_mode=0644", "scullcfs: invalid stats_mode=0644: expected "
+	{ "size=1048575", "scullcfs: invalid size=\"1048575\": less than the "
+	  "minimum of 1052672 bytes (1 MiB plus one quantum)" },
+	{ "stats_mode=0644", "scullcfs: invalid stats_mode=\"0644\": expected "
 	  "octal read bits that include the owner's, such as 0400, 0440 or "
 	  "0444" },
-	{ "stats_mode=0044", "scullcfs: invalid stats_mode=0044: expected "
+	{ "stats_mode=0044", "scullcfs: invalid stats_mode=\"0044\": expected "
 	  "octal read bits that include the owner's, such as 0400, 0440 or "
 	  "0444" },
-	{ "stats_mode=r", "scullcfs: invalid stats_mode=r: expected "
+	{ "stats_mode=r", "scullcfs: invalid stats_mode=\"r\": expected "
 	  "octal read bits that include the owner's, such as 0400, 0440 or "
 	  "0444" },
+	{ "stats_mode= 0400", "scullcfs: invalid stats_mode=\" 0400\": "
+	  "expected octal read bits that include the owner's, such as 0400, "
+	  "0440 or 0444" },
+	{ "stats_mode=-0400", "scullcfs: invalid stats_mode=\"-0400\": "
+	  "negative; expected octal read bits that include the owner's, such "
+	  "as 0400, 0440 or 0444" },
 	{ "cache=sometimes",
-	  "scullcfs: invalid cache=sometimes: expected never, auto or always" },
-	{ "cache=", "scullcfs: invalid cache=: expected never, auto or always" },
+	  "scullcfs: invalid cache=\"sometimes\": expected never, auto or "
+	  "always" },
+	{ "cache=", "scullcfs: invalid cache=\"\": expected never, auto or "
+		    "always" },
+	/* in -o, "\\" is libfuse's escape for one backslash */
+	{ "cache=a\"b\\\\c",
+	  "scullcfs: invalid cache=\"a\\\"b\\\\c\": expected never, auto or "
+	  "always" },
 	{ "reap_ms=3600001",
-	  "scullcfs: invalid reap_ms=3600001: must be 0..3600000" },
-	{ "reap_ms=2s", "scullcfs: invalid reap_ms=2s: not a number" },
+	  "scullcfs: invalid reap_ms=\"3600001\": too large (must be "
+	  "0..3600000)" },
+	{ "reap_ms=2s", "scullcfs: invalid reap_ms=\"2s\": not a number" },
 	{ "cache=never,writeback", "scullcfs: writeback needs the page cache: "
 				   "not with cache=never" },
+	{ "fsname=a\nb", "scullcfs: invalid option \"fsname=a\\nb\": control "
+	  "characters or bytes that are not UTF-8" },
 };
 
 START_TEST(bad_value_fails_with_one_line_naming_it)
@@ -328,7 +365,7 @@ START_TEST(size_minimum_grows_with_the_quantum)
 	ck_assert_int_eq(parse("-o", "size=1052672", "/m", NULL), 0);
 	ck_assert_int_eq(parse("-o", "quantum=4m,size=4m", "/m", NULL),
 			 -EINVAL);
-	ck_assert_str_eq(err, "scullcfs: invalid size=4m: less than the "
+	ck_assert_str_eq(err, "scullcfs: invalid size=\"4m\": less than the "
 			 "minimum of 5242880 bytes (1 MiB plus one quantum)");
 	ck_assert_int_eq(parse("-o", "size=5m,quantum=4m", "/m", NULL), 0);
 }
@@ -377,6 +414,395 @@ START_TEST(size_refuses_garbage_and_overflow)
 }
 END_TEST
 
+/* ------------------------------------------------------------ Properties */
+
+/* The options whose value is a number, and the fields they fill. */
+static const char *const numeric[] = {
+	"quantum", "qset", "devices", "size", "reap_ms", "stats_mode",
+};
+#define NR_NUMERIC (sizeof(numeric) / sizeof(numeric[0]))
+
+static uint64_t field(const char *name)
+{
+	if (!strcmp(name, "quantum"))
+		return opts.quantum;
+	if (!strcmp(name, "qset"))
+		return opts.qset;
+	if (!strcmp(name, "devices"))
+		return opts.devices;
+	if (!strcmp(name, "size"))
+		return opts.size;
+	if (!strcmp(name, "reap_ms"))
+		return opts.reap_ms;
+	ck_assert_str_eq(name, "stats_mode");
+	return opts.stats_mode;
+}
+
+/* defaulted - @name's field still holds its default after a refusal */
+static void assert_defaulted(const char *name)
+{
+	uint64_t now = field(name);
+
+	ck_assert_int_eq(parse("/m", NULL), 0);
+	ck_assert_uint_eq(now, field(name));
+}
+
+/* one_line - err is one line of printable ASCII, as quote() promises */
+static void assert_one_line(void)
+{
+	const unsigned char *c;
+
+	ck_assert_int_gt(strlen(err), 0);
+	for (c = (const unsigned char *)err; *c; c++)
+		ck_assert_msg(*c >= 0x20 && *c < 0x7f,
+			      "byte 0x%02x in \"%s\"", *c, err);
+}
+
+/* refuse - "-o NAME=VAL" fails; err holds NAME="VAL" quoted */
+static void refuse(const char *name, const char *val)
+{
+	char o[128], q[QUOTE_SIZE], want[QUOTE_SIZE + 32];
+
+	snprintf(o, sizeof(o), "%s=%s", name, val);
+	ck_assert_int_eq(parse("-o", o, "/m", NULL), -EINVAL);
+	snprintf(want, sizeof(want), "invalid %s=%s: ", name,
+		 quote(q, sizeof(q), val));
+	ck_assert_msg(strstr(err, want), "\"%s\" lacks \"%s\"", err, want);
+}
+
+static const char *const negatives[] = {
+	"-1", "-0", "-5%", "-5m", "-4k", " -1", "\t-7", "-00", "-0400",
+	"-18446744073709551615", "-18446744073709551616", "-1%",
+};
+#define NR_NEGATIVES (sizeof(negatives) / sizeof(negatives[0]))
+
+START_TEST(every_negative_number_is_called_negative)
+{
+	const char *name = numeric[_i / NR_NEGATIVES];
+	const char *val = negatives[_i % NR_NEGATIVES];
+
+	refuse(name, val);
+	ck_assert_msg(strstr(err, "negative"), "%s=%s: %s", name, val, err);
+	assert_defaulted(name);
+}
+END_TEST
+
+/* Values with every kind of byte that must not reach a terminal raw. */
+static const char *const unprintable[] = {
+	"1\n2", "\n", "\t", "4\r", "\r\n", "12\n", "\x1b[2J",
+	"\x1b]0;title\x07", "\x7f", "\x01", "\xff", "\xc3(", "\xc2\x9b" "1",
+	"\xc0\xaf", "\xed\xa0\x80", "-1\n", "5\xe2\x80",
+};
+#define NR_UNPRINTABLE (sizeof(unprintable) / sizeof(unprintable[0]))
+/* ours that take a value, then one of libfuse's and an unknown one */
+static const char *const valued[] = {
+	"quantum", "qset", "devices", "size", "reap_ms", "stats_mode",
+	"cache", "fsname", "nosuch",
+};
+#define NR_VALUED (sizeof(valued) / sizeof(valued[0]))
+
+START_TEST(every_unprintable_value_is_escaped_on_one_line)
+{
+	const char *name = valued[_i / NR_UNPRINTABLE];
+	const char *val = unprintable[_i % NR_UNPRINTABLE];
+	char o[128], q[QUOTE_SIZE];
+
+	if (strcmp(name, "fsname") && strcmp(name, "nosuch")) {
+		refuse(name, val);
+	} else {
+		/* not ours: refused before libfuse could echo it raw */
+		snprintf(o, sizeof(o), "%s=%s", name, val);
+		ck_assert_int_eq(parse("-o", o, "/m", NULL), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, quote(q, sizeof(q), o)));
+	}
+	assert_one_line();
+}
+END_TEST
+
+START_TEST(libscullc_option_errors_are_escaped_on_one_line)
+{
+	char q[QUOTE_SIZE], want[QUOTE_SIZE + 32];
+	unsigned int i;
+
+	for (i = 0; i < NR_UNPRINTABLE; i++) {
+		fs_option_error(err, sizeof(err), "slab_debug", unprintable[i],
+				"expected %s", "flags");
+		assert_one_line();
+		snprintf(want, sizeof(want), "scullcfs: invalid slab_debug=%s: "
+			 "expected flags", quote(q, sizeof(q), unprintable[i]));
+		ck_assert_str_eq(err, want);
+	}
+}
+END_TEST
+
+/* near 2^64: each must be refused as too large, never wrapped */
+static const char *const huge[] = {
+	"18446744073709551615", "18446744073709551616",
+	"18446744073709551615k", "18014398509481984k", "17179869184g",
+	"16777216t", "99999999999999999999999", "4294967296", "4294967297",
+	"4294967296k",
+};
+#define NR_HUGE (sizeof(huge) / sizeof(huge[0]))
+
+START_TEST(numbers_near_2_64_are_too_large_not_wrapped)
+{
+	const char *name = numeric[_i / NR_HUGE];
+	const char *val = huge[_i % NR_HUGE];
+
+	if (!strcmp(name, "stats_mode"))
+		return;              /* octal bits: not a count */
+	if (!strcmp(name, "size") && (!strncmp(val, "42949672", 8)))
+		return;              /* 4 GiB and more are fine sizes */
+	refuse(name, val);
+	/* qset=, devices= and reap_ms= take no suffix: "not a number" */
+	if (strcmp(name, "quantum") && strcmp(name, "size") &&
+	    strpbrk(val, "kgt"))
+		ck_assert_ptr_nonnull(strstr(err, ": not a number"));
+	else
+		ck_assert_msg(strstr(err, ": too large ("), "%s=%s: %s", name,
+			      val, err);
+	assert_defaulted(name);
+}
+END_TEST
+
+START_TEST(sizes_round_up_to_pages_without_wrapping)
+{
+	static const char *const over[] = {
+		"18446744073709547521",      /* FS_SIZE_MAX + 1 */
+		"18446744073709551614", "18014398509481983k",
+		"18014398509481981k", "17592186044416m",
+	};
+	unsigned int i;
+
+	ck_assert_uint_eq(FS_SIZE_MAX, 18446744073709547520ULL);
+	for (i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+		refuse("size", over[i]);
+		ck_assert_ptr_nonnull(strstr(err, "too large (at most "
+					     "18446744073709547520 bytes)"));
+	}
+	ck_assert_int_eq(parse("-o", "size=18446744073709547520", "/m", NULL),
+			 0);
+	ck_assert_uint_eq(opts.size, FS_SIZE_MAX);
+	ck_assert_int_eq(parse("-o", "size=18446744073709543425", "/m", NULL),
+			 0);
+	ck_assert_uint_eq(opts.size, FS_SIZE_MAX);
+	ck_assert_int_eq(parse("-o", "size=18014398509481980k", "/m", NULL),
+			 0);
+	ck_assert_uint_eq(opts.size, FS_SIZE_MAX);
+}
+END_TEST
+
+/* round_page - what size= makes of @b bytes */
+static uint64_t round_page(uint64_t b)
+{
+	return (b + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+}
+
+/* accepted - "-o NAME=VAL" is taken, and @name's field is @want */
+static void accepted(const char *name, const char *val, uint64_t want)
+{
+	char o[128];
+
+	snprintf(o, sizeof(o), "%s=%s", name, val);
+	ck_assert_msg(parse("-o", o, "/m", NULL) == 0, "%s: %s", o, err);
+	ck_assert_msg(field(name) == want, "%s gave %llu, not %llu", o,
+		      (unsigned long long)field(name),
+		      (unsigned long long)want);
+}
+
+START_TEST(every_accepted_number_is_the_number_given)
+{
+	static const struct {
+		const char *name;
+		uint64_t min, max;
+	} range[] = {
+		{ "quantum", 1, 4194304 },
+		{ "qset", 1, 524288 },
+		{ "devices", 0, 1024 },
+		{ "reap_ms", 0, 3600000 },
+		{ "size", 1052672, 18446744073709547520ULL },
+	};
+	uint64_t v, step;
+	char val[32];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		/* both ends, and about 600 values between, odd ones too */
+		step = (range[i].max - range[i].min) / 599 | 1;
+		for (v = range[i].min; v <= range[i].max - step; v += step) {
+			snprintf(val, sizeof(val), "%llu", (unsigned long long)v);
+			accepted(range[i].name, val, strcmp(range[i].name,
+				 "size") ? v : round_page(v));
+		}
+		snprintf(val, sizeof(val), "%llu",
+			 (unsigned long long)range[i].max);
+		accepted(range[i].name, val, range[i].max);
+	}
+}
+END_TEST
+
+START_TEST(suffixes_and_percentages_give_what_they_say)
+{
+	accepted("quantum", "1k", 1024);
+	accepted("quantum", "4K", 4096);
+	accepted("quantum", "4096k", 4194304);
+	accepted("quantum", "4m", 4194304);
+	accepted("quantum", "0004000", 4000);
+	accepted("size", "1052673", 1056768);
+	accepted("size", "5000001", 5001216);
+	accepted("size", "1025k", 1052672);
+	accepted("size", "3g", 3ULL << 30);
+	accepted("size", "16777215t", 16777215ULL << 40);
+	accepted("size", "1%", pct_of_ram(1));
+	accepted("size", "100%", pct_of_ram(100));
+	accepted("size", "007%", pct_of_ram(7));
+	accepted("stats_mode", "0400", 0400);
+	accepted("stats_mode", "404", 0404);
+	accepted("stats_mode", "0444", 0444);
+}
+END_TEST
+
+/* unquote - undo quote() on @q into @out; returns 0, -1 if malformed */
+static int unquote(const char *q, char *out)
+{
+	size_t n = strlen(q);
+	const char *c, *hex = "0123456789abcdef";
+
+	if (n < 2 || q[0] != '"' || q[n - 1] != '"')
+		return -1;
+	for (c = q + 1; c < q + n - 1; c++) {
+		if (*c != '\\') {
+			*out++ = *c;
+			continue;
+		}
+		switch (*++c) {
+		case '"': case '\\': *out++ = *c; break;
+		case 't': *out++ = '\t'; break;
+		case 'n': *out++ = '\n'; break;
+		case 'r': *out++ = '\r'; break;
+		case 'x':
+			if (!c[1] || !c[2] || !strchr(hex, c[1]) ||
+			    !strchr(hex, c[2]))
+				return -1;
+			*out++ = (char)((strchr(hex, c[1]) - hex) << 4 |
+					(strchr(hex, c[2]) - hex));
+			c += 2;
+			break;
+		default:
+			return -1;
+		}
+	}
+	*out = '\0';
+	return 0;
+}
+
+/* assert_clean - @q has no control character and only well-formed,
+   non-C1 UTF-8 above ASCII */
+static void assert_clean(const char *q)
+{
+	const unsigned char *c = (const unsigned char *)q;
+	size_t n;
+
+	while (*c) {
+		ck_assert_msg(*c >= 0x20 && *c != 0x7f, "control in %s", q);
+		n = *c < 0x80 ? 1 : quote_utf8_len(c);
+		ck_assert_msg(n, "bad UTF-8 in %s", q);
+		ck_assert(!(c[0] == 0xc2 && c[1] < 0xa0));
+		c += n;
+	}
+}
+
+START_TEST(quote_round_trips_every_byte_string)
+{
+	/* short strings of biased random bytes: controls, UTF-8 lead and
+	   continuation bytes and ASCII each come often */
+	static const unsigned char pool[] = {
+		'a', '0', '"', '\\', ' ', '%', '\n', '\r', '\t', 0x1b, 0x7f,
+		0x01, 0x9b, 0x80, 0xbf, 0xc2, 0xc3, 0xe0, 0xed, 0xef, 0xf0,
+		0xf4, 0xff, 0xa0, 0x8f, 0x90,
+	};
+	char s[32], q[256], back[32];
+	unsigned int seed = 1, i, j, len, b;
+
+	for (b = 1; b < 256; b++) {              /* every single byte */
+		s[0] = (char)b;
+		s[1] = '\0';
+		quote(q, sizeof(q), s);
+		assert_clean(q);
+		ck_assert_int_eq(unquote(q, back), 0);
+		ck_assert_str_eq(back, s);
+	}
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245 + 12345;
+		len = (seed >> 16) % 12;
+		for (j = 0; j < len; j++) {
+			seed = seed * 1103515245 + 12345;
+			s[j] = (char)pool[(seed >> 16) % sizeof(pool)];
+		}
+		s[len] = '\0';
+		quote(q, sizeof(q), s);
+		assert_clean(q);
+		ck_assert_int_eq(unquote(q, back), 0);
+		ck_assert_str_eq(back, s);
+	}
+}
+END_TEST
+
+START_TEST(quote_keeps_utf8_and_escapes_as_c_does)
+{
+	char q[QUOTE_SIZE];
+
+	ck_assert_str_eq(quote(q, sizeof(q), ""), "\"\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "caf\xc3\xa9 \xe2\x82\xac"),
+			 "\"caf\xc3\xa9 \xe2\x82\xac\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "a\"b\\c"), "\"a\\\"b\\\\c\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "\t\n\r\x1b\x7f"),
+			 "\"\\t\\n\\r\\x1b\\x7f\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "\xc2\x85\xc2\xa0"),
+			 "\"\\xc2\\x85\xc2\xa0\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "\xc0\xaf\xed\xa0\x80"),
+			 "\"\\xc0\\xaf\\xed\\xa0\\x80\"");
+	ck_assert_str_eq(quote(q, sizeof(q), "\xf4\x90\x80\x80\xf0\x9f\x98\x80"),
+			 "\"\\xf4\\x90\\x80\\x80\xf0\x9f\x98\x80\"");
+	ck_assert(quote_is_plain("caf\xc3\xa9\"\\"));
+	ck_assert(!quote_is_plain("a\nb"));
+	ck_assert(!quote_is_plain("\xff"));
+}
+END_TEST
+
+START_TEST(quote_cuts_a_long_value_after_a_whole_character)
+{
+	const char *s = "ab\x1b\xc3\xa9\ncd";
+	char whole[64], q[64], back[32];
+	size_t len, n;
+
+	quote(whole, sizeof(whole), s);
+	for (len = QUOTE_MIN; len < sizeof(q); len++) {
+		quote(q, len, s);
+		n = strlen(q);
+		ck_assert_uint_lt(n, len);
+		if (strlen(whole) < len) {
+			ck_assert_str_eq(q, whole);
+			continue;
+		}
+		/* "<a prefix of whole characters>"... */
+		ck_assert_str_eq(q + n - 4, "\"...");
+		q[n - 3] = '\0';
+		ck_assert_int_eq(unquote(q, back), 0);
+		ck_assert(!strncmp(back, s, strlen(back)));
+		assert_clean(q);
+	}
+}
+END_TEST
+
+START_TEST(libfuses_own_complaint_is_not_doubled)
+{
+	/* "-o" without its argument: libfuse prints the line itself */
+	ck_assert_int_eq(parse("-o", NULL), -EINVAL);
+	ck_assert_str_eq(err, "");
+}
+END_TEST
+
 Suite *options_suite(void);
 
 Suite *options_suite(void)
@@ -384,6 +810,7 @@ Suite *options_suite(void)
 	Suite *s = suite_create("options");
 	TCase *core = tcase_create("Core");
 	TCase *limits = tcase_create("Limits");
+	TCase *props = tcase_create("Properties");
 
 	tcase_add_checked_fixture(core, NULL, teardown);
 	tcase_add_test(core, defaults_are_scullc_geometry_four_devices_half_of_ram);
@@ -405,7 +832,25 @@ Suite *options_suite(void)
 	tcase_add_test(limits, size_minimum_grows_with_the_quantum);
 	tcase_add_test(limits, size_takes_suffixes_in_powers_of_1024_and_percent);
 	tcase_add_test(limits, size_refuses_garbage_and_overflow);
+	tcase_add_test(limits, libfuses_own_complaint_is_not_doubled);
 	suite_add_tcase(s, limits);
+
+	tcase_add_checked_fixture(props, NULL, teardown);
+	tcase_add_loop_test(props, every_negative_number_is_called_negative,
+			    0, NR_NUMERIC * NR_NEGATIVES);
+	tcase_add_loop_test(props,
+			    every_unprintable_value_is_escaped_on_one_line,
+			    0, NR_VALUED * NR_UNPRINTABLE);
+	tcase_add_test(props, libscullc_option_errors_are_escaped_on_one_line);
+	tcase_add_loop_test(props, numbers_near_2_64_are_too_large_not_wrapped,
+			    0, NR_NUMERIC * NR_HUGE);
+	tcase_add_test(props, sizes_round_up_to_pages_without_wrapping);
+	tcase_add_test(props, every_accepted_number_is_the_number_given);
+	tcase_add_test(props, suffixes_and_percentages_give_what_they_say);
+	tcase_add_test(props, quote_round_trips_every_byte_string);
+	tcase_add_test(props, quote_keeps_utf8_and_escapes_as_c_does);
+	tcase_add_test(props, quote_cuts_a_long_value_after_a_whole_character);
+	suite_add_tcase(s, props);
 	return s;
 }
 

@@ -53,6 +53,10 @@
 #define FS_REAP_MS_MAX    3600000       /* an hour */
 #define FS_REAP_MS_DEFAULT 2000
 #define FS_SIZE_MIN       (1ULL << 20)  /* plus one quantum: see options.c */
+/* the largest size=: whole pages, and below SIZE_MAX, which to
+   scullc_set_limit means no limit at all */
+#define FS_SIZE_MAX       ((uint64_t)SIZE_MAX & ~((uint64_t)PAGE_SIZE - 1))
+#define FS_ERR_MAX        512           /* an option error line, with NUL */
 
 /*
  * cache= (options.c): how far the kernel may keep what it has seen.  The
@@ -82,6 +86,8 @@ struct fs_options {
 	int writeback;               /* -o writeback: the kernel's writeback
 					cache (not with cache=never) */
 	unsigned int reap_ms;        /* the reaper's period; 0: no reaper */
+	char *mountpoint;            /* the last non-option argument as given,
+					or NULL (strdup'd) */
 	int show_help;
 	int show_version;
 };
@@ -92,12 +98,19 @@ struct fs_options {
  * the first of two non-option arguments is dropped.  Fills @opts with the
  * defaults first (quantum 4000, qset 500, devices 4, size 50% of RAM,
  * cache=always, no writeback, reap_ms 2000).
- * Returns 0, or -EINVAL with one clear line (no newline) in @err.
+ * Returns 0, or -EINVAL with one clear line (no newline) in @err, or with
+ * @err empty when libfuse has printed that line itself.
  */
 int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 		     char *err, size_t errlen);
-/* fs_parse_size - "1048576", "64k", "512m", "2g", "10%" (of RAM) -> bytes */
+/* fs_parse_size - "1048576", "64k", "512m", "2g", "10%" (of RAM) -> bytes,
+   rounded up to whole pages */
 int fs_parse_size(const char *s, uint64_t *bytes);
+/* fs_option_error - "scullcfs: invalid NAME=\"VALUE\": REASON" into @err,
+   the value quoted and escaped (quote.h) so that the line stays one line */
+void fs_option_error(char *err, size_t errlen, const char *name,
+		     const char *val, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 void fs_options_free(struct fs_options *opts);
 void fs_print_help(const char *progname);
 

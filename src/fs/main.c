@@ -5,7 +5,8 @@
  *     scullcfs [SOURCE] MOUNTPOINT [-o options]
  *
  * Start-up runs in an order that keeps a bad command line harmless: our
- * options are checked first (options.c), then libfuse's; the allocator is
+ * options and the mount point are checked first (options.c, then
+ * check_mountpoint), then libfuse's; the allocator is
  * configured (size limit, slab_debug=, failslab=) before anything is
  * allocated from it; the caches, the root and the devices are made
  * (fs_init); only then is the session created and mounted.  Any failure
@@ -33,6 +34,7 @@
 #include <sys/stat.h>
 
 #include "fs/fs.h"
+#include "quote.h"
 
 #define FS_MAX_WRITE (1U << 20)      /* the largest WRITE we ask for */
 
@@ -46,25 +48,29 @@ static void log_syslog(enum fuse_log_level level, const char *fmt,
 /* apply - hand the allocator its options before anything is allocated */
 static int apply(const struct fs_options *o)
 {
-	size_t limit = o->size > SIZE_MAX ? SIZE_MAX : (size_t)o->size;
+	char line[FS_ERR_MAX];
 	int ret;
 
-	ret = scullc_set_limit(limit);
+	/* options.c keeps size= at most FS_SIZE_MAX: it fits and is a limit */
+	ret = scullc_set_limit((size_t)o->size);
 	if (ret) {
 		fprintf(stderr, "scullcfs: invalid size=%llu: %s\n",
 			(unsigned long long)o->size, strerror(-ret));
 		return ret;
 	}
 	if (o->slab_debug && (ret = slab_debug_setup(o->slab_debug))) {
-		fprintf(stderr, "scullcfs: invalid slab_debug=%s: expected "
-			"flags from F, Z, P, U (or -), optionally followed by "
-			":cache names\n", o->slab_debug);
+		fs_option_error(line, sizeof(line), "slab_debug",
+				o->slab_debug, "expected flags from F, Z, P, "
+				"U (or -), optionally followed by :cache "
+				"names");
+		fprintf(stderr, "%s\n", line);
 		return ret;
 	}
 	if (o->failslab && (ret = failslab_setup(o->failslab))) {
-		fprintf(stderr, "scullcfs: invalid failslab=%s: expected "
-			"interval:probability:space:times[:cache]\n",
-			o->failslab);
+		fs_option_error(line, sizeof(line), "failslab", o->failslab,
+				"expected interval:probability:space:"
+				"times[:cache]");
+		fprintf(stderr, "%s\n", line);
 		return ret;
 	}
 	return 0;
@@ -75,25 +81,25 @@ static int apply(const struct fs_options *o)
  * mount a directory tree on a file (FUSE takes its root's type from the
  * mount point), and every access would then fail with EIO.  A
  * "/dev/fd/N" mount point (a descriptor of /dev/fuse, mounted by the
- * caller) is not ours to check.
+ * caller) is not ours to check.  Called before fuse_parse_cmdline, whose
+ * own complaint about a missing one would echo the name raw.
  */
 static int check_mountpoint(const char *mnt)
 {
+	char q[PATH_MAX];            /* the whole name, however escaped */
 	struct stat st;
+	int e = 0;
 
 	if (!strncmp(mnt, "/dev/fd/", 8))
 		return 0;
-	if (stat(mnt, &st) != 0) {
-		fprintf(stderr, "scullcfs: bad mount point %s: %s\n", mnt,
-			strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "scullcfs: bad mount point %s: %s\n", mnt,
-			strerror(ENOTDIR));
-		return -1;
-	}
-	return 0;
+	if (stat(mnt, &st) != 0)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	if (e)
+		fprintf(stderr, "scullcfs: bad mount point %s: %s\n",
+			quote(q, sizeof(q), mnt), strerror(e));
+	return e ? -1 : 0;
 }
 
 static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *c)
@@ -122,15 +128,18 @@ int main(int argc, char *argv[])
 	struct fuse_session *se;
 	struct fs_reaper reaper;
 	struct fs fs;
-	char err[256];
+	char err[FS_ERR_MAX];
 	int ret = 1;
 
 	memset(&fs, 0, sizeof(fs));
 	memset(&cmd, 0, sizeof(cmd));
 	if (fs_parse_options(&args, &fs.opt, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+		if (err[0])          /* else libfuse has said why */
+			fprintf(stderr, "%s\n", err);
 		goto out_args;
 	}
+	if (fs.opt.mountpoint && check_mountpoint(fs.opt.mountpoint))
+		goto out_args;
 	/* first, so that the user's own fsname= or subtype= win */
 	if (fuse_opt_insert_arg(&args, 1, "-odefault_permissions,"
 				"fsname=scullc,subtype=scullcfs") == -1) {
@@ -160,8 +169,6 @@ int main(int argc, char *argv[])
 			"(usage: %s [SOURCE] MOUNTPOINT [options])\n", argv[0]);
 		goto out_cmd;
 	}
-	if (check_mountpoint(cmd.mountpoint))
-		goto out_cmd;
 	if (apply(&fs.opt))
 		goto out_cmd;
 	ret = fs_init(&fs);

@@ -19,6 +19,14 @@
  * libscullc, and main.c applies them (and reports a bad one) before the
  * first allocation.  Since fuse_opt splits -o on commas, ':' may stand for
  * ',' in them (and "\," works as libfuse's escape).
+ *
+ * A refusal names the option and quotes the value as given (quote.h), so
+ * that a newline or an escape sequence in it cannot split the line or
+ * reach the terminal; an option we pass on to libfuse is refused here if
+ * it holds such characters, as libfuse would echo it raw.  No value of
+ * ours is signed: a minus sign is called "negative" whatever follows it.
+ * Sizes are rounded up to whole pages, as tmpfs rounds them, after the
+ * check against FS_SIZE_MAX, so that no value wraps.
  */
 
 #include "config.h"
@@ -32,6 +40,7 @@
 #include <unistd.h>
 
 #include "fs/fs.h"
+#include "quote.h"
 
 enum {
 	KEY_QUANTUM,
@@ -73,7 +82,8 @@ struct parse {
 	size_t errlen;
 	char *pos[2];                /* non-option arguments, strdup'd */
 	int nr_pos;                  /* how many were seen (may exceed 2) */
-	char size_arg[64];           /* size= as given, for a late complaint */
+	char size_val[QUOTE_SIZE];   /* size= as given, quoted, for a late
+					complaint ("" when not given) */
 };
 
 static int complain(struct parse *p, const char *fmt, ...)
@@ -93,6 +103,42 @@ static int complain(struct parse *p, const char *fmt, ...)
 	return -1;
 }
 
+/* fs_option_error: see fs.h */
+void fs_option_error(char *err, size_t errlen, const char *name,
+		     const char *val, const char *fmt, ...)
+{
+	char q[QUOTE_SIZE];
+	va_list ap;
+	int n;
+
+	n = snprintf(err, errlen, "scullcfs: invalid %s=%s: ", name,
+		     quote(q, sizeof(q), val));
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - n, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* bad - refuse the value of @arg, our "name=value"; returns -1 for proc */
+static int bad(struct parse *p, const char *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct parse *p, const char *arg, const char *fmt, ...)
+{
+	const char *eq = strchr(arg, '=');
+	char name[32], reason[160];
+	va_list ap;
+
+	/* our options' names come from spec[]: short, and safe to print */
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	fs_option_error(p->err, p->errlen, name, eq + 1, "%s", reason);
+	return -1;
+}
+
 static uint64_t ram_bytes(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES);
@@ -104,24 +150,56 @@ static uint64_t ram_bytes(void)
 }
 
 /*
- * number - a decimal number, optionally followed by one of k, m, g, t
- * (powers of 1024) when @suffixes.  Returns 0, -EINVAL (not a number) or
- * -ERANGE (negative, or too big for 64 bits).
+ * negative - @s asks for a number below zero.  Unsigned parsing would
+ * refuse it as garbage or, as strtoull does, wrap it to a huge number;
+ * the user deserves to hear what is wrong.  "-0" counts: no value of
+ * ours is signed, so a minus sign is always a mistake.
  */
-static int number(const char *s, bool suffixes, uint64_t *v)
+static bool negative(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s[0] == '-' && isdigit((unsigned char)s[1]);
+}
+
+/*
+ * digits - the decimal number at the start of @s, which must be a digit
+ * (no sign, no blank, unlike strtoull); *@end is set after it.  Returns 0,
+ * -EINVAL (no digit), or -ERANGE (negative, or too big for 64 bits).
+ */
+static int digits(const char *s, uint64_t *v, const char **end)
 {
 	unsigned long long n;
-	unsigned int shift = 0;
-	char *end;
+	char *e;
 
 	if (s[0] == '-' && isdigit((unsigned char)s[1]))
 		return -ERANGE;
 	if (!isdigit((unsigned char)s[0]))
 		return -EINVAL;
 	errno = 0;
-	n = strtoull(s, &end, 10);
+	n = strtoull(s, &e, 10);
 	if (errno == ERANGE)
 		return -ERANGE;
+	*v = n;
+	*end = e;
+	return 0;
+}
+
+/*
+ * number - a decimal number, optionally followed by one of k, m, g, t
+ * (powers of 1024) when @suffixes.  Returns 0, -EINVAL (not a number) or
+ * -ERANGE (negative, or too big for 64 bits).
+ */
+static int number(const char *s, bool suffixes, uint64_t *v)
+{
+	unsigned int shift = 0;
+	const char *end;
+	uint64_t n;
+	int ret;
+
+	ret = digits(s, &n, &end);
+	if (ret)
+		return ret;
 	if (suffixes && *end) {
 		switch (tolower((unsigned char)*end)) {
 		case 'k': shift = 10; break;
@@ -136,7 +214,7 @@ static int number(const char *s, bool suffixes, uint64_t *v)
 		return -EINVAL;
 	if (shift && n > (UINT64_MAX >> shift))
 		return -ERANGE;
-	*v = (uint64_t)n << shift;
+	*v = n << shift;
 	return 0;
 }
 
@@ -144,33 +222,38 @@ static int number(const char *s, bool suffixes, uint64_t *v)
  * fs_parse_size - convert a size= value to bytes
  * @s:     "1048576", "64k", "512m", "2g", "1t" (powers of 1024) or "N%"
  *         (of physical memory, 0..100, as tmpfs takes it)
- * @bytes: the result
+ * @bytes: the result, rounded up to whole pages as tmpfs rounds it
  *
- * Returns 0, -EINVAL when @s is not a size, -ERANGE when it overflows or
- * asks for more than 100%.  A result of 0 is the caller's to refuse.
+ * Returns 0, -EINVAL when @s is not a size, -ERANGE when it is negative,
+ * asks for more than 100% or more than FS_SIZE_MAX (checked before the
+ * rounding, which therefore cannot wrap).  A result of 0 is the caller's
+ * to refuse.
  */
 int fs_parse_size(const char *s, uint64_t *bytes)
 {
 	size_t len = strlen(s);
-	uint64_t pct, ram;
-	char num[32];
+	const char *end;
+	uint64_t b, pct, ram;
 	int ret;
 
-	if (len == 0)
-		return -EINVAL;
-	if (s[len - 1] != '%')
-		return number(s, true, bytes);
-	if (len - 1 >= sizeof(num))
-		return -ERANGE;
-	memcpy(num, s, len - 1);
-	num[len - 1] = '\0';
-	ret = number(num, false, &pct);
+	if (len == 0 || s[len - 1] != '%') {
+		ret = number(s, true, &b);
+	} else {
+		ret = digits(s, &pct, &end);
+		if (!ret && end != s + len - 1)
+			ret = -EINVAL;
+		if (!ret && pct > 100)
+			ret = -ERANGE;
+		if (!ret) {
+			ram = ram_bytes();
+			b = ram / 100 * pct + ram % 100 * pct / 100;
+		}
+	}
 	if (ret)
 		return ret;
-	if (pct > 100)
+	if (b > FS_SIZE_MAX)
 		return -ERANGE;
-	ram = ram_bytes();
-	*bytes = ram / 100 * pct + ram % 100 * pct / 100;
+	*bytes = (b + PAGE_SIZE - 1) & ~((uint64_t)PAGE_SIZE - 1);
 	return 0;
 }
 
@@ -190,13 +273,17 @@ static int uint_opt(struct parse *p, const char *arg, const char *val,
 {
 	uint64_t v;
 	int ret = number(val, suffixes, &v);
+	const char *what = "too large";
 
-	if (ret == -EINVAL)
-		return complain(p, "invalid %s: not a number", arg);
+	if (negative(val))
+		what = "negative";
+	else if (ret == -EINVAL)
+		return bad(p, arg, "not a number");
+	else if (!ret && v < min)
+		what = "too small";
 	if (ret || v < min || v > max)
-		return complain(p, "invalid %s: must be %llu..%llu", arg,
-				(unsigned long long)min,
-				(unsigned long long)max);
+		return bad(p, arg, "%s (must be %llu..%llu)", what,
+			   (unsigned long long)min, (unsigned long long)max);
 	*out = (unsigned int)v;
 	return 0;
 }
@@ -205,14 +292,17 @@ static int size_opt(struct parse *p, const char *arg, const char *val)
 {
 	int ret = fs_parse_size(val, &p->opts->size);
 
+	if (negative(val))
+		return bad(p, arg, "negative");
 	if (ret == -EINVAL)
-		return complain(p, "invalid %s: not a size (bytes with an "
-				"optional k, m, g or t, or N%% of RAM)", arg);
+		return bad(p, arg, "not a size (bytes with an optional k, m, "
+			   "g or t, or N%% of RAM)");
 	if (ret && val[strlen(val) - 1] == '%')
-		return complain(p, "invalid %s: more than 100%% of RAM", arg);
+		return bad(p, arg, "more than 100%% of RAM");
 	if (ret)
-		return complain(p, "invalid %s: too large", arg);
-	snprintf(p->size_arg, sizeof(p->size_arg), "%s", arg);
+		return bad(p, arg, "too large (at most %llu bytes)",
+			   (unsigned long long)FS_SIZE_MAX);
+	quote(p->size_val, sizeof(p->size_val), val);
 	return 0;
 }
 
@@ -223,7 +313,8 @@ static int string_opt(struct parse *p, const char *arg, const char *val,
 	char *s = strdup(val), *c;
 
 	if (!s)
-		return complain(p, "out of memory parsing %s", arg);
+		return complain(p, "out of memory parsing %.*s",
+				(int)(val - arg), arg);
 	for (c = s; *c; c++)
 		if (*c == ':')
 			*c = ',';
@@ -235,15 +326,17 @@ static int string_opt(struct parse *p, const char *arg, const char *val,
 /* stats_mode_opt - octal read bits for the pseudo-files: 0400 .. 0444 */
 static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
 {
-	unsigned long m;
-	char *end;
+	unsigned long m = 0;
+	char *end = NULL;
 
 	errno = 0;
-	m = strtoul(val, &end, 8);
-	if (!*val || *end || errno || (m & ~0444UL) || !(m & 0400))
-		return complain(p, "invalid %s: expected octal read bits "
-				"that include the owner's, such as 0400, 0440 "
-				"or 0444", arg);
+	/* digits only: strtoul would take a blank or a sign first */
+	if (isdigit((unsigned char)val[0]))
+		m = strtoul(val, &end, 8);
+	if (!end || *end || errno || (m & ~0444UL) || !(m & 0400))
+		return bad(p, arg, "%sexpected octal read bits that include "
+			   "the owner's, such as 0400, 0440 or 0444",
+			   negative(val) ? "negative; " : "");
 	p->opts->stats_mode = (mode_t)m;
 	return 0;
 }
@@ -262,7 +355,20 @@ static int cache_opt(struct parse *p, const char *arg, const char *val)
 			p->opts->cache = (enum fs_cache)i;
 			return 0;
 		}
-	return complain(p, "invalid %s: expected never, auto or always", arg);
+	return bad(p, arg, "expected never, auto or always");
+}
+
+/* pass_on - leave @arg to libfuse, unless libfuse would echo it raw (as
+   an unknown option), a newline splitting the line, an ESC reaching the
+   terminal */
+static int pass_on(struct parse *p, const char *arg)
+{
+	char q[QUOTE_SIZE];
+
+	if (quote_is_plain(arg))
+		return 1;
+	return complain(p, "invalid option %s: control characters or bytes "
+			"that are not UTF-8", quote(q, sizeof(q), arg));
 }
 
 static int proc(void *data, const char *arg, int key,
@@ -314,7 +420,7 @@ static int proc(void *data, const char *arg, int key,
 		p->nr_pos++;
 		return 0;            /* put back after parsing */
 	default:
-		return 1;            /* libfuse's option */
+		return pass_on(p, arg);
 	}
 }
 
@@ -323,7 +429,9 @@ static int proc(void *data, const char *arg, int key,
  * @args:   the command line; ours are removed, libfuse's stay, and of
  *          "SOURCE MOUNTPOINT" only MOUNTPOINT stays
  * @opts:   filled with the defaults, then with what @args says
- * @err:    on failure, one line "scullcfs: ..." without a newline
+ * @err:    on failure, one line "scullcfs: ..." without a newline, with
+ *          any value the user gave quoted (quote.h); or empty when
+ *          libfuse has printed the line itself
  * @errlen: size of @err
  *
  * Returns 0 or -EINVAL.  On failure @opts may hold strings: the caller
@@ -351,11 +459,8 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	if (errlen)
 		err[0] = '\0';
 
-	if (fuse_opt_parse(args, &p, spec, proc) == -1) {
-		if (errlen && !err[0])
-			complain(&p, "cannot parse the command line");
-		goto out;
-	}
+	if (fuse_opt_parse(args, &p, spec, proc) == -1)
+		goto out;            /* we, or libfuse, have said why */
 	if (p.nr_pos > 2) {
 		complain(&p, "too many arguments: expected [SOURCE] MOUNTPOINT");
 		goto out;
@@ -367,10 +472,10 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	}
 	min = size_min(opts->quantum);
 	if (opts->size < min) {
-		if (p.size_arg[0])
-			complain(&p, "invalid %s: less than the minimum of "
-				 "%llu bytes (1 MiB plus one quantum)",
-				 p.size_arg, (unsigned long long)min);
+		if (p.size_val[0])
+			complain(&p, "invalid size=%s: less than the minimum "
+				 "of %llu bytes (1 MiB plus one quantum)",
+				 p.size_val, (unsigned long long)min);
 		else
 			complain(&p, "RAM too small for the default size");
 		goto out;
@@ -379,6 +484,10 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	if (p.nr_pos && fuse_opt_add_arg(args, p.pos[p.nr_pos - 1]) == -1) {
 		complain(&p, "out of memory");
 		goto out;
+	}
+	if (p.nr_pos) {
+		opts->mountpoint = p.pos[p.nr_pos - 1];
+		p.pos[p.nr_pos - 1] = NULL;
 	}
 	ret = 0;
 out:
@@ -392,8 +501,10 @@ void fs_options_free(struct fs_options *opts)
 {
 	free(opts->slab_debug);
 	free(opts->failslab);
+	free(opts->mountpoint);
 	opts->slab_debug = NULL;
 	opts->failslab = NULL;
+	opts->mountpoint = NULL;
 }
 
 /**
@@ -416,9 +527,10 @@ void fs_print_help(const char *progname)
 	       "                           (default: 4)\n"
 	       "    -o size=SIZE           memory limit: bytes with an optional "
 	       "k, m, g or t,\n"
-	       "                           or N%% of RAM; at least 1 MiB plus "
-	       "one quantum\n"
-	       "                           (default: 50%%)\n"
+	       "                           or N%% of RAM, rounded up to whole "
+	       "pages; at least\n"
+	       "                           1 MiB plus one quantum "
+	       "(default: 50%%)\n"
 	       "    -o slab_debug=OPTS     slab debugging, F Z P U "
 	       "[:cache...] (default: none)\n"
 	       "    -o failslab=I:P:S:T[:CACHE]\n"

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "quote.h"
 
 #define DEBUG_ALL_FLAGS   SLAB_DEBUG_FLAGS   /* "FZPU"; lists without letters */
 #define DEBUG_PATTERNS    32                 /* cache names in slab_debug= */
@@ -205,16 +206,17 @@ SCULLC_API void slab_debug_set_panic(int panic)
 void debug_init_env(void)
 {
 	const char *v = getenv("SCULLC_SLAB_DEBUG");
+	char q[QUOTE_SIZE];
 
 	if (v && debug_set_config(v) < 0)
 		fprintf(stderr, "libscullc: SCULLC_SLAB_DEBUG=%s: invalid "
-			"slab_debug string, ignored\n", v);
+			"slab_debug string, ignored\n", quote(q, sizeof(q), v));
 	v = getenv("SCULLC_SLAB_DEBUG_PANIC");
 	if (v && (!strcmp(v, "0") || !strcmp(v, "1")))
 		slab_debug_set_panic(*v == '1');
 	else if (v)
 		fprintf(stderr, "libscullc: SCULLC_SLAB_DEBUG_PANIC=%s: want 0 "
-			"or 1, ignored\n", v);
+			"or 1, ignored\n", quote(q, sizeof(q), v));
 }
 
 /* debug_cache_flags - @flags plus what slab_debug= asks for cache @name */

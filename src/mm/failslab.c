@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "quote.h"
 
 #define FAILSLAB_SEED 0x5c011cfa11ULL      /* for failslab_setup's attrs */
 
@@ -220,10 +221,12 @@ SCULLC_API int failslab_setup(const char *str)
 void failslab_init_env(void)
 {
 	const char *v = getenv("SCULLC_FAILSLAB");
+	char q[QUOTE_SIZE];
 
 	if (v && failslab_setup(v) < 0)
 		fprintf(stderr, "libscullc: SCULLC_FAILSLAB=%s: want <interval>,"
-			"<probability>,<space>,<times>[,<cache>], ignored\n", v);
+			"<probability>,<space>,<times>[,<cache>], ignored\n",
+			quote(q, sizeof(q), v));
 }
 
 /* The decision proper, once the caller's own conditions passed. */
