@@ -19,7 +19,6 @@
 # flags it cannot set).  At the end every flag is cleared, so the caller
 # can remove the tree.
 
-import ctypes
 import errno
 import fcntl
 import os
@@ -28,8 +27,9 @@ import struct
 import subprocess
 import sys
 
-NOBODY = 65534
-out = []
+from battery import (NOBODY, RENAME_EXCHANGE, as_user, fallocate, out,
+                     renameat2, run, t)
+
 
 # <linux/fs.h>
 FS_IOC_GETFLAGS = 0x80086601
@@ -46,40 +46,6 @@ XFLAG_SYNC, XFLAG_IMMUTABLE, XFLAG_APPEND = 0x20, 0x8, 0x10
 XFLAG_NOATIME, XFLAG_NODUMP, XFLAG_EXTSIZE = 0x40, 0x80, 0x800
 FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE = 1, 2
 FALLOC_FL_ZERO_RANGE = 0x10
-AT_FDCWD = -100
-RENAME_EXCHANGE = 2
-
-
-def run(fn):
-    """fn's result as text: 'ok', its value, or an errno name"""
-    try:
-        r = fn()
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    return "ok" if r is None else str(r)
-
-
-def t(name, fn):
-    out.append("%s: %s" % (name, run(fn)))
-
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def check(r):
-    if r != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-
-
-def fallocate(fd, mode, off, length):
-    libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int,
-                               ctypes.c_longlong, ctypes.c_longlong]
-    check(libc.fallocate(fd, mode, off, length))
-
-
-def renameat2(a, b, flags):
-    check(libc.renameat2(AT_FDCWD, a.encode(), AT_FDCWD, b.encode(), flags))
 
 
 def with_fd(p, flags, fn):
@@ -153,37 +119,6 @@ def read(p):
 def owner_of(p):
     st = os.lstat(p)
     return "%d:%d" % (st.st_uid, st.st_gid)
-
-
-def as_user(uid, fn):
-    """run fn() in a child as @uid (gid the same, no groups); it may t()"""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        code = 0
-        try:
-            if uid:
-                os.setgroups([])
-                os.setresgid(uid, uid, uid)
-                os.setresuid(uid, uid, uid)
-            del out[:]
-            fn()
-            os.write(w, "".join(l + "\n" for l in out).encode())
-        except BaseException as e:          # report, never hang the parent
-            os.write(w, ("child failed: %r\n" % (e,)).encode())
-            code = 1
-        os._exit(code)
-    os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
-    os.waitpid(pid, 0)
-    out.extend(data.decode().splitlines())
 
 
 def fixture(uid, files=(), dirs=()):

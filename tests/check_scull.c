@@ -1052,58 +1052,6 @@ static const struct { uint64_t off, len; } fault_writes[] = {
 	{ 64 * 4 * 64 * 64 * 3 - 7, 520 }, { 200, 5000 },
 };
 
-START_TEST(every_failed_allocation_leaves_a_prefix_or_nothing)
-{
-	static uint8_t buf[8000];
-	struct model m;
-	struct fix f;
-	unsigned long n, injected, shorts = 0, fails = 0;
-	ssize_t r;
-	size_t w;
-
-	model_init(&m, 64, 4, 64 * 4 * 64 * 64 * 4);
-	fix_init(&f, 64, 4);
-	for (n = 1;; n++) {
-		model_reset(&m);
-		injected = failslab_failures();
-		failslab_nth(n);
-		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++) {
-			fill(buf, fault_writes[w].len, n * 100 + w);
-			r = scull_write(&f.dev, buf, fault_writes[w].len,
-					fault_writes[w].off);
-			if (r < 0) {
-				ck_assert_int_eq(r, -ENOSPC);
-				fails++;
-			} else {
-				ck_assert_int_le(r, (ssize_t)fault_writes[w].len);
-				shorts += r < (ssize_t)fault_writes[w].len;
-			}
-			model_write(&m, buf, fault_writes[w].off, r > 0 ? r : 0);
-			/* the range and its neighbours; counters: the rest */
-			check_range(&f.dev, &m, fault_writes[w].off < 64 ? 0 :
-				    fault_writes[w].off - 64,
-				    fault_writes[w].off + fault_writes[w].len + 64);
-		}
-		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++)
-			check_range(&f.dev, &m, fault_writes[w].off,
-				    fault_writes[w].off + fault_writes[w].len);
-		check_range(&f.dev, &m, 0, 8192);
-		failslab_set(NULL);
-		scull_dev_destroy(&f.dev);
-		ck_assert_uint_eq(live(f.sb.cache), 0);
-		ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base);
-		if (failslab_failures() == injected)
-			break;              /* the workload needs fewer than n */
-		ck_assert_int_eq(scull_dev_init(&f.dev, &f.sb), 0);
-	}
-	ck_assert_uint_gt(n, 20);
-	ck_assert_uint_gt(shorts, 5);
-	ck_assert_uint_gt(fails, 5);
-	ck_assert_int_eq(scull_sb_destroy(&f.sb), 0);
-	model_fini(&m);
-}
-END_TEST
-
 /* write_whole - scull_write_whole of @len bytes of @buf, from memory or,
    on odd @n, through a pipe (scull_write_fd_whole, which must drain it) */
 static ssize_t write_whole(struct scull_dev *dev, const uint8_t *buf,
@@ -1127,12 +1075,20 @@ static ssize_t write_whole(struct scull_dev *dev, const uint8_t *buf,
 	return r;
 }
 
-START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
+/*
+ * fail_every_nth - run fault_writes with the Nth slab allocation failing,
+ * for every N until the workload needs fewer, through scull_write or
+ * (@whole) the whole-or-nothing writes; every write must store a prefix
+ * (all of it, when @whole) or nothing, and the device must match the
+ * model after each.  Returns the short and the failed writes seen.
+ */
+static void fail_every_nth(bool whole, unsigned long *shorts,
+			   unsigned long *fails)
 {
 	static uint8_t buf[8000];
 	struct model m;
 	struct fix f;
-	unsigned long n, injected, fails = 0;
+	unsigned long n, injected;
 	ssize_t r;
 	size_t w;
 
@@ -1144,16 +1100,19 @@ START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
 		failslab_nth(n);
 		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++) {
 			fill(buf, fault_writes[w].len, n * 100 + w);
-			r = write_whole(&f.dev, buf, fault_writes[w].len,
-					fault_writes[w].off, n);
+			r = whole ? write_whole(&f.dev, buf, fault_writes[w].len,
+						fault_writes[w].off, n) :
+				    scull_write(&f.dev, buf, fault_writes[w].len,
+						fault_writes[w].off);
 			if (r < 0) {
 				ck_assert_int_eq(r, -ENOSPC);
-				fails++;
+				(*fails)++;
 			} else {
-				ck_assert_int_eq(r, (ssize_t)fault_writes[w].len);
-				model_write(&m, buf, fault_writes[w].off, r);
+				ck_assert_int_le(r, (ssize_t)fault_writes[w].len);
+				*shorts += r < (ssize_t)fault_writes[w].len;
 			}
-			/* whole range, neighbours, and every counter */
+			model_write(&m, buf, fault_writes[w].off, r > 0 ? r : 0);
+			/* the range and its neighbours; counters: the rest */
 			check_range(&f.dev, &m, fault_writes[w].off < 64 ? 0 :
 				    fault_writes[w].off - 64,
 				    fault_writes[w].off + fault_writes[w].len + 64);
@@ -1161,6 +1120,7 @@ START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
 		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++)
 			check_range(&f.dev, &m, fault_writes[w].off,
 				    fault_writes[w].off + fault_writes[w].len);
+		check_range(&f.dev, &m, 0, 8192);
 		failslab_set(NULL);
 		scull_dev_destroy(&f.dev);
 		ck_assert_uint_eq(live(f.sb.cache), 0);
@@ -1170,9 +1130,27 @@ START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
 		ck_assert_int_eq(scull_dev_init(&f.dev, &f.sb), 0);
 	}
 	ck_assert_uint_gt(n, 20);
-	ck_assert_uint_gt(fails, 5);
 	ck_assert_int_eq(scull_sb_destroy(&f.sb), 0);
 	model_fini(&m);
+}
+
+START_TEST(every_failed_allocation_leaves_a_prefix_or_nothing)
+{
+	unsigned long shorts = 0, fails = 0;
+
+	fail_every_nth(false, &shorts, &fails);
+	ck_assert_uint_gt(shorts, 5);
+	ck_assert_uint_gt(fails, 5);
+}
+END_TEST
+
+START_TEST(every_failed_allocation_leaves_a_whole_write_stored_or_nothing)
+{
+	unsigned long shorts = 0, fails = 0;
+
+	fail_every_nth(true, &shorts, &fails);
+	ck_assert_uint_eq(shorts, 0);
+	ck_assert_uint_gt(fails, 5);
 }
 END_TEST
 

@@ -24,21 +24,11 @@ import stat
 import sys
 import time
 
-NOBODY, OTHER = 65534, 65533
-out = []
+from battery import (AT_FDCWD, NOBODY, RENAME_EXCHANGE, RENAME_NOREPLACE,
+                     as_user, check, fallocate, libc, out, renameat2, run,
+                     t)
 
-
-def run(fn):
-    """fn's result as text: 'ok', its value, or an errno name"""
-    try:
-        r = fn()
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    return "ok" if r is None else str(r)
-
-
-def t(name, fn):
-    out.append("%s: %s" % (name, run(fn)))
+OTHER = 65533
 
 
 def mode(p):
@@ -98,56 +88,6 @@ def read(p, n=1 << 20, off=0):
         os.close(fd)
 
 
-def as_user(uid, fn, gid=None):
-    """run fn() in a child with uid (and gid, default uid); it may call t()"""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        code = 0
-        try:
-            os.setgroups([])
-            os.setresgid(gid or uid, gid or uid, gid or uid)
-            os.setresuid(uid, uid, uid)
-            del out[:]
-            fn()
-            os.write(w, "".join(l + "\n" for l in out).encode())
-        except BaseException as e:          # report, never hang the parent
-            os.write(w, ("child failed: %r\n" % (e,)).encode())
-            code = 1
-        os._exit(code)
-    os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
-    os.waitpid(pid, 0)
-    out.extend(data.decode().splitlines())
-
-
-libc = ctypes.CDLL(None, use_errno=True)
-AT_FDCWD = -100
-RENAME_NOREPLACE, RENAME_EXCHANGE = 1, 2
-
-
-def renameat2(a, b, flags):
-    if libc.renameat2(AT_FDCWD, a.encode(), AT_FDCWD, b.encode(),
-                      flags) != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-
-
-def fallocate(fd, mode, off, length):
-    libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int,
-                               ctypes.c_longlong, ctypes.c_longlong]
-    if libc.fallocate(fd, mode, off, length) != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-
-
 UTIME_OMIT = (1 << 30) - 2
 
 
@@ -157,9 +97,7 @@ class timespec(ctypes.Structure):
 
 def utimens_omit(p):
     ts = (timespec * 2)((0, UTIME_OMIT), (0, UTIME_OMIT))
-    if libc.utimensat(AT_FDCWD, p.encode(), ts, 0) != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
+    check(libc.utimensat(AT_FDCWD, p.encode(), ts, 0))
 
 
 def mmap_both_ways(fd):
