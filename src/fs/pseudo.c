@@ -276,34 +276,63 @@ static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
 	}
 }
 
-/*
- * pseudo_read - at offset 0 a fresh snapshot, which later reads of this
- * open continue; elsewhere the open's latest snapshot (rendered now if
- * there is none yet).
- */
-static void pseudo_read(fuse_req_t req, struct fs_inode *inode, size_t size,
-			off_t off, struct fuse_file_info *fi)
+/* snap_hold - a reference to @snap (NULL allowed) for a reader; the
+   caller holds the open's lock, so @snap cannot be replaced and freed
+   before the count is raised */
+static struct snap *snap_hold(struct snap *snap)
 {
-	struct pseudo_open *po = (struct pseudo_open *)(uintptr_t)fi->fh;
-	struct snap *snap = NULL, *old = NULL, *fresh = NULL;
+	if (snap)
+		__atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
+	return snap;
+}
 
-	if (off == 0 || !__atomic_load_n(&po->snap, __ATOMIC_ACQUIRE)) {
-		fresh = render(fs_from_req(req), inode);
-		if (!fresh)
-			return (void) fuse_reply_err(req, ENOMEM);
+/*
+ * pseudo_snap - the snapshot a read at @off replies from, with a
+ * reference for the reader: at offset 0 a fresh one, which becomes the
+ * open's latest; elsewhere the open's latest, rendered now if there is
+ * none yet.  po->snap is read and written only under po->lock.  NULL
+ * with errno ENOMEM.  May block for memory.
+ */
+static struct snap *pseudo_snap(struct fs *fs, struct fs_inode *inode,
+				struct pseudo_open *po, off_t off)
+{
+	struct snap *snap = NULL, *old = NULL, *fresh;
+
+	if (off != 0) {
+		pthread_mutex_lock(&po->lock);
+		snap = snap_hold(po->snap);
+		pthread_mutex_unlock(&po->lock);
+		if (snap)
+			return snap;
 	}
+	fresh = render(fs, inode);           /* never under po->lock */
+	if (!fresh)
+		return NULL;
 	pthread_mutex_lock(&po->lock);
-	if (fresh && (off == 0 || !po->snap)) {
+	/* at offset 0 the newest render wins; elsewhere a render another
+	   reader installed meanwhile is kept, and ours is not needed */
+	if (off == 0 || !po->snap) {
 		old = po->snap;
 		po->snap = fresh;            /* the open's reference */
 		fresh = NULL;
 	}
-	snap = po->snap;
-	__atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
+	snap = snap_hold(po->snap);
 	pthread_mutex_unlock(&po->lock);
 	snap_put(old);
-	snap_put(fresh);                     /* lost a race: not needed */
+	snap_put(fresh);
+	return snap;
+}
 
+/* pseudo_read - replies from pseudo_snap's snapshot; the reader's
+   reference keeps it alive while the reply is sent, whatever replaces it */
+static void pseudo_read(fuse_req_t req, struct fs_inode *inode, size_t size,
+			off_t off, struct fuse_file_info *fi)
+{
+	struct pseudo_open *po = (struct pseudo_open *)(uintptr_t)fi->fh;
+	struct snap *snap = pseudo_snap(fs_from_req(req), inode, po, off);
+
+	if (!snap)
+		return (void) fuse_reply_err(req, ENOMEM);
 	if ((uint64_t)off >= snap->len)
 		fuse_reply_buf(req, NULL, 0);
 	else
@@ -346,9 +375,18 @@ static void pseudo_release(fuse_req_t req, struct fs_inode *inode,
 			   struct fuse_file_info *fi)
 {
 	struct pseudo_open *po = (struct pseudo_open *)(uintptr_t)fi->fh;
+	struct snap *snap;
 
 	(void)inode;
-	snap_put(po->snap);
+	/* every read of this open was answered before release came, but
+	   that order passes through the kernel: po->snap is taken under
+	   po->lock here too, as everywhere, which also orders each
+	   reader's last use of po before the free below */
+	pthread_mutex_lock(&po->lock);
+	snap = po->snap;
+	po->snap = NULL;
+	pthread_mutex_unlock(&po->lock);
+	snap_put(snap);
 	pthread_mutex_destroy(&po->lock);
 	kfree(po);
 	fuse_reply_err(req, 0);
