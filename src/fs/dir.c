@@ -3,8 +3,9 @@
 
 /*
  * Every operation here changes the namespace under fs->ns_lock held for
- * writing (readdir only reads it), builds its reply under the lock and
- * sends it after unlocking.  Nothing that can fail is done after the first
+ * writing (readdir only reads it), fills its result (an entry, a listing
+ * through a sink) under the lock and returns 0 or -errno; the FUSE layer
+ * (ll.c) replies after.  Nothing that can fail is done after the first
  * visible change: allocations (the inode, the entry, a symlink's target)
  * come first, so a failed one (ENOSPC at the size limit, else ENOMEM:
  * fs_nospace_errno) leaves the tree as it was.  Removing a name
@@ -30,8 +31,8 @@
  *
  * Lock order: as in inode.c - fs->ns_lock, then inode->attr_lock (for
  * reading a parent's mode and in fs_touch/fs_fill_attr).  ns_lock protects
- * the directory lists and link counts; attr_lock the modes and times.  No
- * lock is held while replying.
+ * the directory lists and link counts; attr_lock the modes and times.  The
+ * sinks of readdir run under ns_lock (read), and only copy.
  */
 
 #include "config.h"
@@ -164,20 +165,20 @@ static void add_nlink(struct fs_inode *inode, int delta)
 
 static int check_name(const char *name)
 {
-	return strlen(name) > FS_NAME_MAX ? ENAMETOOLONG : 0;
+	return strlen(name) > FS_NAME_MAX ? -ENAMETOOLONG : 0;
 }
 
-/* get_dir - directory @ino that may gain names, or NULL and an errno */
+/* get_dir - directory @ino that may gain names, or NULL and a -errno */
 static struct fs_inode *get_dir(struct fs *fs, fuse_ino_t ino, int *err)
 {
 	struct fs_inode *dir = fs_iget(fs, ino);
 
 	if (!dir || (S_ISDIR(dir->mode) && dir->nlink == 0))
-		*err = ENOENT;       /* a removed directory takes no names */
+		*err = -ENOENT;      /* a removed directory takes no names */
 	else if (!S_ISDIR(dir->mode))
-		*err = ENOTDIR;
+		*err = -ENOTDIR;
 	else if (dir->flags & FS_I_FIXED)
-		*err = EPERM;        /* its names are the daemon's */
+		*err = -EPERM;       /* its names are the daemon's */
 	else
 		return dir;
 	return NULL;
@@ -202,22 +203,20 @@ static bool in_subtree(struct fs *fs, struct fs_inode *dir,
 }
 
 /*
- * make - create an inode of @mode called @name in @parent and fill @e,
- * taking the lookup the reply will carry.  A NULL @name makes O_TMPFILE's
- * nameless file: no link, FS_I_TMPFILE, @parent only lends its group and
- * default ACL.  @rdev is a device node's number (0 for the rest).
- * @target is a symlink's kmalloc'd target, owned by the new inode from
- * then on (freed here on failure).  Returns 0 or a positive errno.
+ * make - create an inode of @mode called @name in @parent for @cred and
+ * fill @e, taking the lookup the reply will carry.  A NULL @name makes
+ * O_TMPFILE's nameless file: no link, FS_I_TMPFILE, @parent only lends
+ * its group and default ACL.  @rdev is a device node's number (0 for the
+ * rest).  @target is a symlink's kmalloc'd target, owned by the new inode
+ * from then on (freed here on failure).  Returns 0 or -errno.
  */
-static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
-		mode_t mode, dev_t rdev, char *target,
+static int make(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+		const char *name, mode_t mode, dev_t rdev, char *target,
 		struct fuse_entry_param *e)
 {
-	struct fs *fs = fs_from_req(req);
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fs_inode *dir, *inode;
 	struct list_head acls;
-	gid_t gid = ctx->gid;
+	gid_t gid = cred->gid;
 	int err = 0;
 
 	if (name && (err = check_name(name)))
@@ -227,10 +226,10 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if (!dir)
 		goto unlock;
 	if (name && fs_dir_find(fs, dir, name)) {
-		err = EEXIST;
+		err = -EEXIST;
 		goto unlock;
 	}
-	if ((err = -fs_may_create(dir)))       /* chattr +i */
+	if ((err = fs_may_create(dir)))        /* chattr +i */
 		goto unlock;
 	/* a set-group-ID directory hands its group (and the bit) down */
 	pthread_mutex_lock(&dir->attr_lock);
@@ -242,10 +241,10 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 	pthread_mutex_unlock(&dir->attr_lock);
 
 	/* the parent's default ACL, or the umask, shapes the mode */
-	err = fs_acl_inherit(dir, &mode, ctx->umask, &acls);
+	err = fs_acl_inherit(dir, &mode, cred->umask, &acls);
 	if (err)
 		goto unlock;
-	inode = fs_new_inode(fs, mode, ctx->uid, gid);
+	inode = fs_new_inode(fs, mode, cred->uid, gid);
 	if (!inode) {
 		fs_acl_drop(&acls);
 		err = fs_nospace_errno(sizeof(*inode));
@@ -287,26 +286,19 @@ out:
 	return err;
 }
 
-void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-	      mode_t mode)
+int fs_mkdir(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	     const char *name, mode_t mode, struct fuse_entry_param *e)
 {
-	struct fuse_entry_param e;
-	int err;
-
-	err = make(req, parent, name, S_IFDIR | (mode & 07777), 0, NULL, &e);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_reply_entry(req, fs_from_req(req), &e);
+	return make(fs, cred, parent, name, S_IFDIR | (mode & 07777), 0,
+		    NULL, e);
 }
 
 /* mknod: a regular file is a new scull device; FIFOs, sockets (bind(2)
    makes them) and device nodes are inodes that keep their type and rdev */
-void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-	      mode_t mode, dev_t rdev)
+int fs_mknod(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	     const char *name, mode_t mode, dev_t rdev,
+	     struct fuse_entry_param *e)
 {
-	struct fuse_entry_param e;
-	int err;
-
 	/* the kernel has checked CAP_MKNOD for device nodes */
 	switch (mode & S_IFMT) {
 	case S_IFREG:
@@ -318,113 +310,81 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	case S_IFBLK:
 		break;
 	default:
-		return (void) fuse_reply_err(req, EINVAL);
+		return -EINVAL;
 	}
-	err = make(req, parent, name, (mode & S_IFMT) | (mode & 07777), rdev,
-		   NULL, &e);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_reply_entry(req, fs_from_req(req), &e);
+	return make(fs, cred, parent, name, (mode & S_IFMT) | (mode & 07777),
+		    rdev, NULL, e);
 }
 
-/* make_open - a regular file @name in @parent (none for NULL), opened */
-static void make_open(fuse_req_t req, fuse_ino_t parent, const char *name,
-		      mode_t mode, struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_from_req(req);
-	struct fuse_entry_param e;
-	int err;
-
-	err = make(req, parent, name, S_IFREG | (mode & 07777), 0, NULL, &e);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_open_mode(fs, fi);
-	if (fuse_reply_create(req, &e, fi) == -ENOENT)
-		fs_unlookup(fs, e.ino);
-}
-
-void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-	       mode_t mode, struct fuse_file_info *fi)
-{
-	make_open(req, parent, name, mode, fi);
-}
-
-#ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
 /*
- * O_TMPFILE: a device with no name in @parent, open at once, as create
- * makes one with a name.  It lives while the kernel holds it (the reply's
- * lookup, the open file), like any file whose last name went; linkat(2)
- * gives it one (fs_link accepts FS_I_TMPFILE with no link; the kernel
- * refuses a second such linkat and any after O_EXCL).
+ * fs_create - a regular file @name in @parent, for create and, with a NULL
+ * @name, O_TMPFILE: a device with no name in @parent.  That one lives
+ * while the kernel holds it (the reply's lookup, the open file), like any
+ * file whose last name went; linkat(2) gives it one (fs_link accepts
+ * FS_I_TMPFILE with no link; the kernel refuses a second such linkat and
+ * any after O_EXCL).
  */
-void fs_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
-		struct fuse_file_info *fi)
+int fs_create(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	      const char *name, mode_t mode, struct fuse_entry_param *e)
 {
-	make_open(req, parent, NULL, mode, fi);
+	return make(fs, cred, parent, name, S_IFREG | (mode & 07777), 0,
+		    NULL, e);
 }
-#endif
 
-void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-		const char *name)
+int fs_symlink(struct fs *fs, struct fs_cred *cred, const char *link,
+	       fuse_ino_t parent, const char *name,
+	       struct fuse_entry_param *e)
 {
-	struct fuse_entry_param e;
 	char *target;
-	int err;
 
 	if (strlen(link) >= PATH_MAX)
-		return (void) fuse_reply_err(req, ENAMETOOLONG);
+		return -ENAMETOOLONG;
 	target = kstrdup(link, GFP_KERNEL);
 	if (!target)
-		return (void) fuse_reply_err(req,
-					     fs_nospace_errno(strlen(link)));
-	err = make(req, parent, name, S_IFLNK | 0777, 0, target, &e);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_reply_entry(req, fs_from_req(req), &e);
+		return fs_nospace_errno(strlen(link));
+	return make(fs, cred, parent, name, S_IFLNK | 0777, 0, target, e);
 }
 
-void fs_readlink(fuse_req_t req, fuse_ino_t ino)
+int fs_readlink(struct fs *fs, fuse_ino_t ino, struct fs_buf_sink *sink)
 {
-	struct fs *fs = fs_from_req(req);
 	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
 
 	if (!inode)
-		return (void) fuse_reply_err(req, ENOENT);
+		return -ENOENT;
 	if (!S_ISLNK(inode->mode))
-		return (void) fuse_reply_err(req, EINVAL);
+		return -EINVAL;
 	/*
-	 * The target never changes.  The reply is the last use of it, but
-	 * not the last read: a sanitizer's writev checks the buffer after
-	 * the call, by when the kernel may have forgotten the inode and
-	 * another thread freed it.  Pinned, it outlives the whole call.
+	 * The target never changes.  The sink's reply is the last use of
+	 * it, but not the last read: a sanitizer's writev checks the buffer
+	 * after the call, by when the kernel may have forgotten the inode
+	 * and another thread freed it.  Pinned, it outlives the whole call.
 	 */
 	fs_pin(inode);
-	fuse_reply_readlink(req, inode->target);
+	sink->send(sink, inode->target, strlen(inode->target));
 	fs_unpin(fs, inode);
+	return 0;
 }
 
-void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-	     const char *newname)
+int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
+	    const char *newname, struct fuse_entry_param *e)
 {
-	struct fs *fs = fs_from_req(req);
-	struct fuse_entry_param e;
 	struct fs_inode *inode, *dir;
 	int err = 0;
 
 	if ((err = check_name(newname)))
-		return (void) fuse_reply_err(req, err);
+		return err;
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	dir = get_dir(fs, newparent, &err);
 	if (!inode || (inode->nlink == 0 && !(inode->flags & FS_I_TMPFILE)))
-		err = ENOENT;        /* no linking a file back from the dead */
+		err = -ENOENT;       /* no linking a file back from the dead */
 	else if (S_ISDIR(inode->mode) || (inode->flags & FS_I_FIXED))
-		err = EPERM;
+		err = -EPERM;
 	else if (dir && fs_dir_find(fs, dir, newname))
-		err = EEXIST;
+		err = -EEXIST;
 	else if (dir && (fs_may_modify(inode) || fs_may_create(dir)))
-		err = EPERM;                 /* chattr +i, +a */
+		err = -EPERM;                /* chattr +i, +a */
 	else if (dir && fs_dir_add(fs, dir, newname, inode))
 		err = fs_nospace_errno(sizeof(struct fs_dirent) +
 				       strlen(newname));
@@ -432,13 +392,11 @@ void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		add_nlink(inode, 1);
 		fs_touch(inode, FS_CTIME);
 		fs_touch(dir, FS_MTIME | FS_CTIME);
-		fs_fill_entry(fs, inode, &e);
+		fs_fill_entry(fs, inode, e);
 		fs_hold(inode);
 	}
 	pthread_rwlock_unlock(&fs->ns_lock);
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_reply_entry(req, fs, &e);
+	return err;
 }
 
 /* What the loss of a name leaves to do once ns_lock is dropped */
@@ -478,23 +436,23 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
 	if (!dir || !S_ISDIR(dir->mode)) {
-		err = dir ? ENOTDIR : ENOENT;
+		err = dir ? -ENOTDIR : -ENOENT;
 		goto unlock;
 	}
 	de = fs_dir_find(fs, dir, name);
 	if (!de) {
-		err = ENOENT;
+		err = -ENOENT;
 		goto unlock;
 	}
 	inode = de->inode;
 	if (fixed(de) || fs_may_delete(dir, inode))     /* chattr +i, +a */
-		err = EPERM;
+		err = -EPERM;
 	else if (isdir && !S_ISDIR(inode->mode))
-		err = ENOTDIR;
+		err = -ENOTDIR;
 	else if (!isdir && S_ISDIR(inode->mode))
-		err = EISDIR;
+		err = -EISDIR;
 	else if (isdir && inode->dir.nr_entries)
-		err = ENOTEMPTY;
+		err = -ENOTEMPTY;
 	if (err)
 		goto unlock;
 
@@ -514,14 +472,14 @@ unlock:
 	return err;
 }
 
-void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+int fs_unlink(struct fs *fs, fuse_ino_t parent, const char *name)
 {
-	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, false));
+	return take_name(fs, parent, name, false);
 }
 
-void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+int fs_rmdir(struct fs *fs, fuse_ino_t parent, const char *name)
 {
-	fuse_reply_err(req, take_name(fs_from_req(req), parent, name, true));
+	return take_name(fs, parent, name, true);
 }
 
 /* exchange - RENAME_EXCHANGE of the inodes behind @a and @b */
@@ -533,7 +491,7 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
 	if (da != db) {
 		if ((S_ISDIR(ia->mode) && in_subtree(fs, db, ia)) ||
 		    (S_ISDIR(ib->mode) && in_subtree(fs, da, ib)))
-			return EINVAL;
+			return -EINVAL;
 		if (S_ISDIR(ia->mode)) {
 			ia->dir.parent = db->ino;
 			add_nlink(da, -1);
@@ -567,15 +525,15 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 	bool isdir = S_ISDIR(inode->mode);
 
 	if (isdir && odir != ndir && in_subtree(fs, ndir, inode))
-		return EINVAL;
+		return -EINVAL;
 	if (dst) {
 		old = dst->inode;
 		if (isdir && !S_ISDIR(old->mode))
-			return ENOTDIR;
+			return -ENOTDIR;
 		if (!isdir && S_ISDIR(old->mode))
-			return EISDIR;
+			return -EISDIR;
 		if (S_ISDIR(old->mode) && old->dir.nr_entries)
-			return ENOTEMPTY;
+			return -ENOTEMPTY;
 		dst->inode = inode;
 		if (S_ISDIR(old->mode)) {
 			set_nlink(old, 0);
@@ -604,12 +562,59 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 	return 0;
 }
 
-void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-	       fuse_ino_t newparent, const char *newname, unsigned int flags)
+/* rename_check - whether @src may be renamed over @dst (or to a new name
+   in @ndir) with @flags: 0 or -errno; ns_lock held (write) */
+static int rename_check(struct fs_inode *odir, struct fs_dirent *src,
+			struct fs_inode *ndir, struct fs_dirent *dst,
+			unsigned int flags)
 {
-	struct fs *fs = fs_from_req(req);
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	struct fs_inode *odir, *ndir, *whiteout = NULL;
+	if (fixed(src) || (dst && fixed(dst)))
+		return -EPERM;
+	if (dst && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (!dst && (flags & RENAME_EXCHANGE))
+		return -ENOENT;
+	if (fs_may_delete(odir, src->inode) ||      /* chattr +i, +a */
+	    (dst ? fs_may_delete(ndir, dst->inode) : fs_may_create(ndir)))
+		return -EPERM;
+	return 0;
+}
+
+/* rename_locked - the rename itself, once checked; ns_lock held (write) */
+static int rename_locked(struct fs *fs, struct fs_cred *cred,
+			 struct fs_dirent *src, struct fs_inode *ndir,
+			 const char *newname, struct fs_dirent *dst,
+			 unsigned int flags, struct dropped *d)
+{
+	struct fs_inode *whiteout = NULL;
+	int err;
+
+	if (flags & RENAME_EXCHANGE)
+		return exchange(fs, src, dst);
+	if (flags & RENAME_WHITEOUT) {
+		whiteout = fs_new_inode(fs, S_IFCHR, cred->uid, cred->gid);
+		if (!whiteout)
+			return fs_nospace_errno(sizeof(*whiteout));
+	}
+	err = move(fs, src, ndir, newname, dst, whiteout, d);
+	if (err && whiteout) {
+		fs_unhash(fs, whiteout);
+		d->unused = whiteout;
+	}
+	return err;
+}
+
+/**
+ * fs_rename - rename(2) and renameat2(2) of @name in @parent to @newname
+ * in @newparent, with RENAME_NOREPLACE, RENAME_EXCHANGE or
+ * RENAME_WHITEOUT (whose whiteout belongs to @cred).  Returns 0 or -errno;
+ * a failure changes nothing.
+ */
+int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	      const char *name, fuse_ino_t newparent, const char *newname,
+	      unsigned int flags)
+{
+	struct fs_inode *odir, *ndir;
 	struct dropped d = { NULL, NULL };
 	struct fs_dirent *src, *dst;
 	int err = 0;
@@ -617,47 +622,27 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
 	    ((flags & RENAME_EXCHANGE) &&
 	     (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT))))
-		return (void) fuse_reply_err(req, EINVAL);
+		return -EINVAL;
 	if (check_name(name) || check_name(newname))
-		return (void) fuse_reply_err(req, ENAMETOOLONG);
+		return -ENAMETOOLONG;
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	odir = fs_iget(fs, parent);
-	if (!odir || !S_ISDIR(odir->mode)) {
-		err = odir ? ENOTDIR : ENOENT;
-		goto unlock;
-	}
 	ndir = get_dir(fs, newparent, &err);
-	if (!ndir)
+	if (!odir || !S_ISDIR(odir->mode))
+		err = odir ? -ENOTDIR : -ENOENT;
+	src = err ? NULL : fs_dir_find(fs, odir, name);
+	if (!err && !src)
+		err = -ENOENT;
+	if (err)
 		goto unlock;
-	src = fs_dir_find(fs, odir, name);
-	if (!src) {
-		err = ENOENT;
-		goto unlock;
-	}
 	dst = fs_dir_find(fs, ndir, newname);
 	if (dst && dst->inode == src->inode)
 		goto unlock;         /* POSIX: two links to one file: no-op */
-	if (fixed(src) || (dst && fixed(dst)))
-		err = EPERM;
-	else if (dst && (flags & RENAME_NOREPLACE))
-		err = EEXIST;
-	else if (!dst && (flags & RENAME_EXCHANGE))
-		err = ENOENT;
-	else if (fs_may_delete(odir, src->inode) ||      /* chattr +i, +a */
-		 (dst ? fs_may_delete(ndir, dst->inode) : fs_may_create(ndir)))
-		err = EPERM;
-	else if (flags & RENAME_EXCHANGE)
-		err = exchange(fs, src, dst);
-	else if ((flags & RENAME_WHITEOUT) &&
-		 !(whiteout = fs_new_inode(fs, S_IFCHR, ctx->uid, ctx->gid)))
-		err = fs_nospace_errno(sizeof(*whiteout));
-	else
-		err = move(fs, src, ndir, newname, dst, whiteout, &d);
-	if (err && whiteout) {
-		fs_unhash(fs, whiteout);
-		d.unused = whiteout;
-	}
+	err = rename_check(odir, src, ndir, dst, flags);
+	if (!err)
+		err = rename_locked(fs, cred, src, ndir, newname, dst, flags,
+				    &d);
 	if (!err) {
 		fs_touch(odir, FS_MTIME | FS_CTIME);
 		if (ndir != odir)
@@ -666,80 +651,58 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 unlock:
 	pthread_rwlock_unlock(&fs->ns_lock);
 	finish(fs, &d);
-	fuse_reply_err(req, err);
+	return err;
 }
 
-void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/**
+ * fs_opendir - a cursor for listing directory @ino, into *@fh.  Without
+ * one (no memory) readdir still works, walking from the start, so this
+ * fails only for a bad @ino.
+ */
+int fs_opendir(struct fs *fs, fuse_ino_t ino, void **fh)
 {
-	struct fs *fs = fs_from_req(req);
 	struct fs_inode *inode;
-	struct dir_handle *h;
 
 	inode = fs_iget_unlocked(fs, ino);
 	if (!inode)
-		return (void) fuse_reply_err(req, ENOENT);
+		return -ENOENT;
 	if (!S_ISDIR(inode->mode))
-		return (void) fuse_reply_err(req, ENOTDIR);
+		return -ENOTDIR;
 	fs_dir_refresh(fs, inode);           /* a listing starts now */
-	/* without a cursor readdir still works, walking from the start */
-	h = kzalloc(sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
-	fi->fh = (uintptr_t)h;
-	if (fuse_reply_open(req, fi) == -ENOENT)
-		kfree(h);
+	*fh = kzalloc(sizeof(struct dir_handle), GFP_KERNEL | __GFP_NOWARN);
+	return 0;
 }
 
-void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+void fs_releasedir(void *fh)
 {
-	(void)ino;
-	kfree((void *)(uintptr_t)fi->fh);
-	fuse_reply_err(req, 0);
+	kfree(fh);
 }
-
-/* A reply buffer being filled by fuse_add_direntry{,_plus}. */
-struct fill {
-	fuse_req_t req;
-	struct fs *fs;
-	char *buf;
-	size_t size, used;
-	bool plus;
-	bool live;                   /* a directory with fs_dir_ops: its
-					entries are not to be kept */
-	fuse_ino_t *held;            /* plus: the lookups the reply carries */
-	size_t nr_held;              /* entries in held */
-};
 
 /*
- * emit - add one entry for @inode at offset @cookie.  Returns false when
- * it does not fit: then nothing was added and the kernel takes no lookup
- * for it.
+ * emit - hand one entry for @inode at offset @cookie to @sink.  Returns
+ * false when it does not fit: then nothing was added and no lookup taken.
  */
-static bool emit(struct fill *f, const char *name, struct fs_inode *inode,
-		 uint64_t cookie)
+static bool emit(struct fs *fs, struct fs_dir_sink *sink, const char *name,
+		 struct fs_inode *inode, uint64_t cookie, bool live,
+		 bool lookup)
 {
 	struct fuse_entry_param e;
-	size_t n;
 
 	memset(&e, 0, sizeof(e));
-	if (f->plus) {
-		fs_fill_entry(f->fs, inode, &e);
-		if (f->live)
+	if (sink->plus) {
+		fs_fill_entry(fs, inode, &e);
+		if (live)
 			e.entry_timeout = 0;
 	} else {
 		e.ino = inode->ino;
 		e.attr.st_ino = inode->ino;
 		e.attr.st_mode = inode->mode;    /* only the type is used */
 	}
-	if (f->plus)
-		n = fuse_add_direntry_plus(f->req, f->buf + f->used,
-					   f->size - f->used, name, &e,
-					   (off_t)cookie);
-	else
-		n = fuse_add_direntry(f->req, f->buf + f->used,
-				      f->size - f->used, name, &e.attr,
-				      (off_t)cookie);
-	if (n > f->size - f->used)
+	lookup = lookup && sink->plus;
+	if (!sink->emit(sink, name, &e, cookie, lookup))
 		return false;
-	f->used += n;
+	if (lookup)
+		fs_hold(inode);
 	return true;
 }
 
@@ -758,36 +721,36 @@ static struct list_head *seek(struct fs_inode *dir, struct dir_handle *h,
 }
 
 /*
- * fill_dir - the entries of @dir after @off into @f.  Under readdirplus
- * each entry returned (but "." and "..") carries a lookup.
+ * fill_dir - the entries of @dir after @off into @sink.  Under
+ * readdirplus each entry returned (but "." and "..") carries a lookup.
+ * A directory with fs_dir_ops changes by itself: its entries are not to
+ * be kept.  ns_lock held (read).
  */
-static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
-		     struct dir_handle *h)
+static void fill_dir(struct fs *fs, struct fs_dir_sink *sink,
+		     struct fs_inode *dir, uint64_t off, struct dir_handle *h)
 {
+	bool live = dir->dir.ops != NULL;
 	struct fs_inode *parent;
 	struct fs_dirent *de, *last = NULL;
 	struct list_head *pos;
 	uint64_t c;
 
-	f->live = dir->dir.ops != NULL;
 	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
-		if (c == 1 && !emit(f, ".", dir, c))
+		if (c == 1 && !emit(fs, sink, ".", dir, c, live, false))
 			return;
 		if (c == 2) {
-			parent = fs_iget(f->fs, dir->dir.parent);
-			if (!emit(f, "..", parent ? parent : dir, c))
+			parent = fs_iget(fs, dir->dir.parent);
+			if (!emit(fs, sink, "..", parent ? parent : dir, c,
+				  live, false))
 				return;
 		}
 	}
 	for (pos = seek(dir, h, off); pos != &dir->dir.entries;
 	     pos = pos->next) {
 		de = list_entry(pos, struct fs_dirent, list);
-		if (!emit(f, de->name, de->inode, de->cookie))
+		if (!emit(fs, sink, de->name, de->inode, de->cookie, live,
+			  true))
 			break;
-		if (f->plus) {
-			fs_hold(de->inode);
-			f->held[f->nr_held++] = de->inode->ino;
-		}
 		last = de;
 	}
 	if (h) {
@@ -797,72 +760,23 @@ static void fill_dir(struct fill *f, struct fs_inode *dir, uint64_t off,
 	}
 }
 
-/*
- * list_dir - readdir and readdirplus.  Listing must not fail for lack of
- * memory, or a full file system could not be emptied with rm -r: when the
- * reply buffer cannot be kmalloc'd, a shorter reply is built on the stack
- * (the kernel asks again from where it ends).
+/**
+ * fs_readdir - the entries of directory @ino after offset @off, through
+ * the cursor @fh (fs_opendir's, or NULL), into @sink until it is full.
+ * Returns 0 or -errno.  Never needs memory.
  */
-static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		     struct fuse_file_info *fi, bool plus)
+int fs_readdir(struct fs *fs, fuse_ino_t ino, off_t off, void *fh,
+	       struct fs_dir_sink *sink)
 {
-	struct fill f = {
-		.req = req,
-		.fs = fs_from_req(req),
-		.plus = plus,
-	};
-	char spare[1024];
-	fuse_ino_t spare_held[sizeof(spare) / 64];
 	struct fs_inode *dir;
-	size_t i, room;
 	int err = 0;
 
-	f.buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	if (plus) {
-		/* one inode number per entry that can fit: an entry takes at
-		   least what a 1-byte name does */
-		room = size / fuse_add_direntry_plus(req, NULL, 0, "x", NULL,
-						     0) + 1;
-		if (f.buf)
-			f.held = kmalloc(room * sizeof(*f.held),
-					 GFP_KERNEL | __GFP_NOWARN);
-	}
-	if (!f.buf || (plus && !f.held)) {
-		kfree(f.buf);
-		f.buf = spare;
-		f.held = spare_held;
-		if (size > sizeof(spare))
-			size = sizeof(spare);
-	}
-	f.size = size;
-	pthread_rwlock_rdlock(&f.fs->ns_lock);
-	dir = fs_iget(f.fs, ino);
+	pthread_rwlock_rdlock(&fs->ns_lock);
+	dir = fs_iget(fs, ino);
 	if (!dir || !S_ISDIR(dir->mode))
-		err = dir ? ENOTDIR : ENOENT;
+		err = dir ? -ENOTDIR : -ENOENT;
 	else if (off >= 0)
-		fill_dir(&f, dir, (uint64_t)off,
-			 (struct dir_handle *)(uintptr_t)fi->fh);
-	pthread_rwlock_unlock(&f.fs->ns_lock);
-	/* a readdirplus reply the kernel never got gives its lookups back */
-	if (err)
-		fuse_reply_err(req, err);
-	else if (fuse_reply_buf(req, f.buf, f.used) == -ENOENT)
-		for (i = 0; i < f.nr_held; i++)
-			fs_unlookup(f.fs, f.held[i]);
-	if (f.buf != spare) {
-		kfree(f.held);
-		kfree(f.buf);
-	}
-}
-
-void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		struct fuse_file_info *fi)
-{
-	list_dir(req, ino, size, off, fi, false);
-}
-
-void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		    struct fuse_file_info *fi)
-{
-	list_dir(req, ino, size, off, fi, true);
+		fill_dir(fs, sink, dir, (uint64_t)off, fh);
+	pthread_rwlock_unlock(&fs->ns_lock);
+	return err;
 }

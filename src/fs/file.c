@@ -422,10 +422,13 @@ static void drain(int fd, size_t len)
 static void changed(fuse_req_t req, struct fs_inode *inode,
 		    const struct fuse_file_info *fi)
 {
-	struct fs *fs = fs_from_req(req);
+	struct fs_cred cred;
 
-	if (!fi->writepage && fs_kill_priv(req, inode))
-		fuse_lowlevel_notify_inval_inode(fs->se, inode->ino, -1, 0);
+	if (!fi->writepage) {
+		fs_req_cred(req, &cred);
+		if (fs_kill_priv(&cred, inode))
+			fs_notify_inval(fs_from_req(req), inode->ino);
+	}
 	fs_touch(inode, FS_MTIME | FS_CTIME);
 }
 

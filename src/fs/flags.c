@@ -261,12 +261,15 @@ bool fs_flags_cmd(unsigned int cmd)
 	       cmd == FS_IOC_FSGETXATTR || cmd == FS_IOC_FSSETXATTR;
 }
 
-/* set_flags - SETFLAGS of @want on @inode for the caller of @req */
-static int set_flags(fuse_req_t req, struct fs_inode *inode,
-		     unsigned int want)
+/**
+ * fs_set_iflags - SETFLAGS of @want on @inode for @cred: 0, or -EPERM
+ * (not the owner, or a protected flag without CAP_LINUX_IMMUTABLE) or
+ * -EOPNOTSUPP (a flag tmpfs does not keep)
+ */
+int fs_set_iflags(struct fs *fs, struct fs_cred *cred,
+		  struct fs_inode *inode, unsigned int want)
 {
 	unsigned int old;
-	struct fs *fs;
 	uid_t owner;
 
 	pthread_mutex_lock(&inode->attr_lock);
@@ -274,10 +277,10 @@ static int set_flags(fuse_req_t req, struct fs_inode *inode,
 	owner = inode->uid;
 	pthread_mutex_unlock(&inode->attr_lock);
 	/* the kernel's order: owner, capability, then what tmpfs keeps */
-	if (fuse_req_ctx(req)->uid != owner && !fs_capable(req, CAP_FOWNER))
+	if (cred->uid != owner && !fs_capable(cred, CAP_FOWNER))
 		return -EPERM;
 	if (((want ^ old) & PROTECTED) &&
-	    !fs_capable(req, CAP_LINUX_IMMUTABLE))
+	    !fs_capable(cred, CAP_LINUX_IMMUTABLE))
 		return -EPERM;
 	if (want & ~FS_FL_SUPPORTED)
 		return -EOPNOTSUPP;
@@ -289,9 +292,7 @@ static int set_flags(fuse_req_t req, struct fs_inode *inode,
 	   fileattr change: make it ask for the new ctime, before the reply
 	   lets the caller look.  Attributes only (offset -1): no page is
 	   touched, nothing waits for the inode lock the caller holds. */
-	fs = fs_from_req(req);
-	if (fs->se)
-		fuse_lowlevel_notify_inval_inode(fs->se, inode->ino, -1, 0);
+	fs_notify_inval(fs, inode->ino);
 	return 0;
 }
 
@@ -343,8 +344,13 @@ static void set_fsxattr(fuse_req_t req, struct fs_inode *inode,
 		return (void) fuse_reply_err(req, EINVAL);
 	memcpy(&fa, in_buf, sizeof(fa));
 	flags = from_fsxattr(&fa);
-	if (flags >= 0)
-		flags = set_flags(req, inode, (unsigned int)flags);
+	if (flags >= 0) {
+		struct fs_cred cred;
+
+		fs_req_cred(req, &cred);
+		flags = fs_set_iflags(fs_from_req(req), &cred, inode,
+				      (unsigned int)flags);
+	}
 	if (flags < 0)
 		return (void) fuse_reply_err(req, (int)-flags);
 	fuse_reply_ioctl(req, 0, NULL, 0);
@@ -358,6 +364,7 @@ static void set_fsxattr(fuse_req_t req, struct fs_inode *inode,
 void fs_flags_ioctl(fuse_req_t req, struct fs_inode *inode, unsigned int cmd,
 		    const void *in_buf, size_t in_bufsz, size_t out_bufsz)
 {
+	struct fs_cred cred;
 	unsigned int flags;
 	int err;
 
@@ -379,7 +386,8 @@ void fs_flags_ioctl(fuse_req_t req, struct fs_inode *inode, unsigned int cmd,
 		if (in_bufsz < sizeof(flags))
 			return (void) fuse_reply_err(req, EINVAL);
 		memcpy(&flags, in_buf, sizeof(flags));
-		err = set_flags(req, inode, flags);
+		fs_req_cred(req, &cred);
+		err = fs_set_iflags(fs_from_req(req), &cred, inode, flags);
 		if (err)
 			return (void) fuse_reply_err(req, -err);
 		fuse_reply_ioctl(req, 0, NULL, 0);

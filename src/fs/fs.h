@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fs.h - the scullcfs daemon: mount state, inodes and the FUSE operations */
+/* fs.h - the scullcfs daemon: mount state, inodes, core and FUSE layer */
 #ifndef SCULLCFS_FS_H
 #define SCULLCFS_FS_H
 
@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -167,6 +168,56 @@ struct fs_dir_ops {
 	void (*refresh)(struct fs *fs, struct fs_inode *dir);
 };
 
+/*
+ * A request's caller, as the core sees it: the FUSE layer fills one from
+ * the request (fs_req_cred, req.c), a test by hand.  The supplementary
+ * groups and the capabilities cost a read of /proc each, so they are
+ * looked up only when a rule needs them, and kept for the request.  One
+ * per request, on its thread's stack: no lock.
+ */
+#define FS_NGROUPS_MAX 64            /* supplementary groups looked at */
+struct fs_cred {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;                   /* 0: none (then uid 0 is capable) */
+	mode_t umask;
+	int ngroups;                 /* entries of groups[], or -1: not
+					asked yet (load_groups asks) */
+	gid_t groups[FS_NGROUPS_MAX];
+	/* load_groups - fill groups[] and ngroups; NULL: none */
+	void (*load_groups)(struct fs_cred *cred);
+	void *req;                   /* load_groups' argument */
+	bool caps_known;             /* caps is valid; else read from
+					/proc/PID/status when needed */
+	uint64_t caps;               /* effective set, 1 << CAP_* */
+};
+
+/*
+ * Sinks: how the core hands a reply's data to its caller without knowing
+ * FUSE.  A sink's callback may run under the core's locks (ns_lock for
+ * directory entries, attr_lock for an attribute's value): it only copies.
+ */
+/* fs_buf_sink - one buffer: a symlink's target, an attribute's value,
+   a list of attribute names; send is called at most once */
+struct fs_buf_sink {
+	void (*send)(struct fs_buf_sink *sink, const void *buf, size_t len);
+};
+
+/* fs_dir_sink - the entries of a listing, in cookie order */
+struct fs_dir_sink {
+	bool plus;                   /* readdirplus: full attributes, and
+					a lookup taken per entry */
+	/* emit - add @name at offset @cookie; @e is the whole entry under
+	   plus, else only e->ino and e->attr.st_mode.  Returns false when
+	   it does not fit: then nothing was added and no lookup is taken.
+	   @lookup: the core takes a lookup on e->ino once it is added,
+	   which the caller gives back (fs_unlookup) if it never reaches the
+	   kernel.  Called with ns_lock held (read). */
+	bool (*emit)(struct fs_dir_sink *sink, const char *name,
+		     const struct fuse_entry_param *e, uint64_t cookie,
+		     bool lookup);
+};
+
 /* inode->flags */
 #define FS_I_FIXED  0x1   /* made by the daemon (pseudo.c): its name cannot
 			     be removed, moved or linked, its mode and owner
@@ -234,8 +285,13 @@ struct fs_dirent {
 
 struct fs {
 	struct fs_options opt;
-	struct fuse_session *se;     /* for notifications; set
-					before the mount, fixed */
+	struct fuse_session *se;     /* the session, for ll.c's hooks
+					only; set before the mount, fixed */
+	/* inval_inode - make the kernel forget what it caches of @ino's
+	   attributes; set by the FUSE layer (ll.c) before the mount, NULL
+	   when the fs runs without one (tests); fixed.  Called with no
+	   lock held: see fs_notify_inval. */
+	void (*inval_inode)(struct fs *fs, fuse_ino_t ino);
 	struct scull_sb sb;          /* geometry and the "scullc" cache */
 	uid_t owner;                 /* the mounting user: owns the
 					pseudo-files */
@@ -266,12 +322,38 @@ static inline bool fs_is_device(const struct fs_inode *inode)
 	return inode->fops == &fs_dev_fops;
 }
 
-/* "main.c" - option handling, start-up and teardown, the ops table */
-extern const struct fuse_lowlevel_ops fs_ops;
+/*
+ * The core (inode.c, dir.c, xattr.c, flags.c, priv.c) takes the fs, the
+ * caller's credentials and plain arguments and returns 0 or -errno; it
+ * never replies to FUSE.  ll.c turns each request into such a call and its
+ * result into the one reply; req.c holds what the FUSE-facing files share.
+ * A core call that fills a struct fuse_entry_param has taken the lookup
+ * the entry carries (fs_hold): the caller gives it back with
+ * fs_unlookup if the entry never reaches the kernel.
+ */
 
+/* "ll.c" - the FUSE low-level operations: one adapter per request */
+extern const struct fuse_lowlevel_ops ll_ops;
+/* ll_inval_inode - fs->inval_inode through fs->se */
+void ll_inval_inode(struct fs *fs, fuse_ino_t ino);
+
+/* "req.c" - what the FUSE-facing code shares */
 static inline struct fs *fs_from_req(fuse_req_t req)
 {
 	return (struct fs *)fuse_req_userdata(req);
+}
+/* fs_req_cred - the caller of @req; groups and capabilities on demand */
+void fs_req_cred(fuse_req_t req, struct fs_cred *cred);
+/* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
+void fs_reply_entry(fuse_req_t req, struct fs *fs,
+		    const struct fuse_entry_param *e);
+
+/* fs_notify_inval - tell the kernel @ino's cached attributes are stale
+   (a mode changed behind its back); no lock held */
+static inline void fs_notify_inval(struct fs *fs, fuse_ino_t ino)
+{
+	if (fs->inval_inode)
+		fs->inval_inode(fs, ino);
 }
 
 /* "mount.c" - the mount's lifetime: build, tear down, check for leaks */
@@ -287,14 +369,17 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino);
 void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st);
 enum { FS_ATIME = 1, FS_MTIME = 2, FS_CTIME = 4 };
 void fs_touch(struct fs_inode *inode, int which);  /* takes attr_lock */
-void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
-void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
-void fs_forget_multi(fuse_req_t req, size_t count,
-		     struct fuse_forget_data *forgets);
-void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		int to_set, struct fuse_file_info *fi);
-void fs_statfs(fuse_req_t req, fuse_ino_t ino);
+/* fs_lookup - @name in @parent into @e with its lookup; -ENOENT with
+   e->entry_timeout set for a negative entry */
+int fs_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
+	      struct fuse_entry_param *e);
+void fs_forget(struct fs *fs, fuse_ino_t ino, uint64_t nlookup);
+void fs_forget_multi(struct fs *fs, size_t count,
+		     const struct fuse_forget_data *forgets);
+int fs_getattr(struct fs *fs, fuse_ino_t ino, struct stat *st);
+int fs_setattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+	       const struct stat *attr, int to_set, struct stat *st);
+void fs_statfs(struct fs *fs, struct statvfs *sv);
 
 /*
  * The namespace primitives dir.c builds on.  "write" means the caller holds
@@ -325,36 +410,37 @@ void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 		   struct fuse_entry_param *e);
 void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
 void fs_dir_refresh(struct fs *fs, struct fs_inode *dir); /* no lock */
-/* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
-void fs_reply_entry(fuse_req_t req, struct fs *fs,
-		    const struct fuse_entry_param *e);
 void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
 
 /* "xattr.c" - extended attributes and POSIX ACLs */
-void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		 const char *value, size_t size, int flags);
-void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		 size_t size);
-void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
-void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+int fs_setxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+		const char *name, const char *value, size_t size, int flags);
+/* fs_getxattr, fs_listxattr - the value's (the list's) size, or -errno;
+   when @size is not 0 and it fits, it went to @sink first (under
+   attr_lock: the sink copies it at once) */
+ssize_t fs_getxattr(struct fs *fs, fuse_ino_t ino, const char *name,
+		    size_t size, struct fs_buf_sink *sink);
+ssize_t fs_listxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+		     size_t size, struct fs_buf_sink *sink);
+int fs_removexattr(struct fs *fs, fuse_ino_t ino, const char *name);
 void fs_xattr_free_all(struct fs_inode *inode);    /* unreachable inode */
 struct fs_xattr *fs_xattr_take(struct fs_inode *inode,
 			       const char *name);  /* attr_lock held */
 void fs_acl_chmod(struct fs_inode *inode);         /* attr_lock held */
 int fs_acl_inherit(struct fs_inode *dir, mode_t *mode, mode_t umask,
-		   struct list_head *acls);        /* 0/ENOSPC/ENOMEM */
+		   struct list_head *acls);        /* 0/-ENOSPC/-ENOMEM */
 void fs_acl_attach(struct fs_inode *inode, struct list_head *acls);
 void fs_acl_drop(struct list_head *acls);
-/* fs_nospace_errno - ENOSPC when a failed allocation of @need bytes hit
-   the size= limit, ENOMEM when the host (or failslab) refused it */
+/* fs_nospace_errno - -ENOSPC when a failed allocation of @need bytes hit
+   the size= limit, -ENOMEM when the host (or failslab) refused it */
 int fs_nospace_errno(size_t need);
 
 /* "priv.c" - set-ID bits and file capabilities dropped on change */
-bool fs_in_group(fuse_req_t req, gid_t gid);
-bool fs_capable(fuse_req_t req, int cap);       /* reads /proc */
-void fs_drop_sgid(fuse_req_t req, struct fs_inode *inode, gid_t gid,
+bool fs_in_group(struct fs_cred *cred, gid_t gid);
+bool fs_capable(struct fs_cred *cred, int cap);  /* may read /proc */
+void fs_drop_sgid(struct fs_cred *cred, struct fs_inode *inode, gid_t gid,
 		  int to_set);                         /* attr_lock held */
-bool fs_kill_priv(fuse_req_t req, struct fs_inode *inode);
+bool fs_kill_priv(struct fs_cred *cred, struct fs_inode *inode);
 
 /* "flags.c" - inode flags (chattr): the ioctls and the checks */
 /* fs_iflags - @inode's FS_*_FL flags, without attr_lock */
@@ -364,6 +450,9 @@ static inline unsigned int fs_iflags(struct fs_inode *inode)
 }
 void fs_flags_inherit(struct fs_inode *inode, struct fs_inode *dir);
 bool fs_flags_cmd(unsigned int cmd);
+/* fs_set_iflags - SETFLAGS of @want on @inode by @cred; 0 or -errno */
+int fs_set_iflags(struct fs *fs, struct fs_cred *cred,
+		  struct fs_inode *inode, unsigned int want);
 void fs_flags_ioctl(fuse_req_t req, struct fs_inode *inode, unsigned int cmd,
 		    const void *in_buf, size_t in_bufsz, size_t out_bufsz);
 /* The checks, each standing for one of the kernel's: 0 or -EPERM */
@@ -385,31 +474,35 @@ int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
 void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
 void fs_dir_clear(struct fs *fs, struct fs_inode *dir);       /* write */
-void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-	      mode_t mode);
-void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-	      mode_t mode, dev_t rdev);
-void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-	       mode_t mode, struct fuse_file_info *fi);
-#ifdef HAVE_STRUCT_FUSE_LOWLEVEL_OPS_TMPFILE
-void fs_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
-		struct fuse_file_info *fi);
-#endif
-void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-		const char *name);
-void fs_readlink(fuse_req_t req, fuse_ino_t ino);
-void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-	     const char *newname);
-void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
-void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
-void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-	       fuse_ino_t newparent, const char *newname, unsigned int flags);
-void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		struct fuse_file_info *fi);
-void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		    struct fuse_file_info *fi);
-void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+/* fs_mkdir, fs_mknod, fs_create, fs_symlink, fs_link: the new name's
+   entry into @e, with its lookup.  fs_create with a NULL @name makes
+   O_TMPFILE's nameless file. */
+int fs_mkdir(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	     const char *name, mode_t mode, struct fuse_entry_param *e);
+int fs_mknod(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	     const char *name, mode_t mode, dev_t rdev,
+	     struct fuse_entry_param *e);
+int fs_create(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	      const char *name, mode_t mode, struct fuse_entry_param *e);
+int fs_symlink(struct fs *fs, struct fs_cred *cred, const char *link,
+	       fuse_ino_t parent, const char *name,
+	       struct fuse_entry_param *e);
+/* fs_readlink - @ino's target to @sink, the inode pinned meanwhile */
+int fs_readlink(struct fs *fs, fuse_ino_t ino, struct fs_buf_sink *sink);
+int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
+	    const char *newname, struct fuse_entry_param *e);
+int fs_unlink(struct fs *fs, fuse_ino_t parent, const char *name);
+int fs_rmdir(struct fs *fs, fuse_ino_t parent, const char *name);
+int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
+	      const char *name, fuse_ino_t newparent, const char *newname,
+	      unsigned int flags);
+/* fs_opendir - a readdir cursor for @ino into *@fh (NULL if none could
+   be had: readdir then walks); fs_releasedir frees it */
+int fs_opendir(struct fs *fs, fuse_ino_t ino, void **fh);
+void fs_releasedir(void *fh);
+/* fs_readdir - @ino's entries after offset @off into @sink */
+int fs_readdir(struct fs *fs, fuse_ino_t ino, off_t off, void *fh,
+	       struct fs_dir_sink *sink);
 
 /* "file.c" - data: open, read, write, fallocate, lseek, ioctl */
 void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);

@@ -50,9 +50,10 @@
  * under ns_lock in lookup, readdirplus and getattr, peeks at a device's
  * size without its lock (scull_dev_peek); data operations find their inode
  * under ns_lock, drop it, then take the device's lock.  No
- * lock is held while replying to FUSE: replies are built under the locks,
- * then sent - save the few that send data straight from under its lock
- * (file.c's reads, xattr.c's gets); those pin the inode (fs_pin) first,
+ * lock is held while replying to FUSE: results are built under the locks
+ * and ll.c replies after the core returns - save the few that send data
+ * straight from under its lock (file.c's reads, and xattr.c's gets through
+ * their fs_buf_sink); those pin the inode (fs_pin) first,
  * since after the reply the kernel may forget it while they unlock.  A
  * readlink, which sends the inode's target with no lock, pins it too.
  */
@@ -379,25 +380,22 @@ void fs_unlookup(struct fs *fs, fuse_ino_t ino)
 	evict_all(fs, victims);
 }
 
-/* fs_reply_entry - send @e, whose lookup the caller took; no lock held */
-void fs_reply_entry(fuse_req_t req, struct fs *fs,
-		    const struct fuse_entry_param *e)
+/**
+ * fs_lookup - the entry @name of directory @parent into @e, with the
+ * lookup it carries.  -ENOENT leaves a negative entry in @e (its
+ * entry_timeout), which the kernel may keep: names only appear through
+ * it, and it replaces the entry when it creates one.
+ */
+int fs_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
+	      struct fuse_entry_param *e)
 {
-	if (fuse_reply_entry(req, e) == -ENOENT)
-		fs_unlookup(fs, e->ino);
-}
-
-void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	struct fs *fs = fs_from_req(req);
-	struct fuse_entry_param e;
 	struct fs_inode *dir;
 	struct fs_dirent *de;
 	double timeout = fs->timeout;
 	int err = 0;
 
 	if (strlen(name) > FS_NAME_MAX)
-		return (void) fuse_reply_err(req, ENAMETOOLONG);
+		return -ENAMETOOLONG;
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
@@ -411,43 +409,36 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		timeout = 0;
 	}
 	if (!dir || !S_ISDIR(dir->mode)) {
-		err = dir ? ENOTDIR : ENOENT;
+		err = dir ? -ENOTDIR : -ENOENT;
 	} else if (!(de = fs_dir_find(fs, dir, name))) {
-		err = ENOENT;
+		err = -ENOENT;
 	} else {
-		fs_fill_entry(fs, de->inode, &e);
-		e.entry_timeout = timeout;
+		fs_fill_entry(fs, de->inode, e);
+		e->entry_timeout = timeout;
 		fs_hold(de->inode);
 	}
 	pthread_rwlock_unlock(&fs->ns_lock);
-	if (err == ENOENT) {
-		/* a negative entry: names only appear through this kernel,
-		   which replaces it when it creates one */
-		memset(&e, 0, sizeof(e));
-		e.entry_timeout = timeout;
-		return (void) fuse_reply_entry(req, &e);
+	if (err == -ENOENT) {
+		memset(e, 0, sizeof(*e));
+		e->entry_timeout = timeout;
 	}
-	if (err)
-		return (void) fuse_reply_err(req, err);
-	fs_reply_entry(req, fs, &e);
+	return err;
 }
 
-void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+/* fs_forget - the kernel gives back @nlookup lookups of @ino */
+void fs_forget(struct fs *fs, fuse_ino_t ino, uint64_t nlookup)
 {
-	struct fs *fs = fs_from_req(req);
 	struct fs_inode *victims = NULL;
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	drop(fs, ino, nlookup, &victims);
 	pthread_rwlock_unlock(&fs->ns_lock);
 	evict_all(fs, victims);
-	fuse_reply_none(req);
 }
 
-void fs_forget_multi(fuse_req_t req, size_t count,
-		     struct fuse_forget_data *forgets)
+void fs_forget_multi(struct fs *fs, size_t count,
+		     const struct fuse_forget_data *forgets)
 {
-	struct fs *fs = fs_from_req(req);
 	struct fs_inode *victims = NULL;
 	size_t i;
 
@@ -456,108 +447,107 @@ void fs_forget_multi(fuse_req_t req, size_t count,
 		drop(fs, forgets[i].ino, forgets[i].nlookup, &victims);
 	pthread_rwlock_unlock(&fs->ns_lock);
 	evict_all(fs, victims);
-	fuse_reply_none(req);
 }
 
-void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+int fs_getattr(struct fs *fs, fuse_ino_t ino, struct stat *st)
 {
-	struct fs *fs = fs_from_req(req);
 	struct fs_inode *inode;
-	struct stat st;
 
-	(void)fi;
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	if (inode)
-		fs_fill_attr(fs, inode, &st);
+		fs_fill_attr(fs, inode, st);
 	pthread_rwlock_unlock(&fs->ns_lock);
-	if (!inode)
-		return (void) fuse_reply_err(req, ENOENT);
-	fuse_reply_attr(req, &st, fs->timeout);
+	return inode ? 0 : -ENOENT;
 }
 
-void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		int to_set, struct fuse_file_info *fi)
+/* setattr_check - whether @inode takes the setattr: 0 or -errno, with
+   nothing changed; no lock held */
+static int setattr_check(struct fs *fs, struct fs_inode *inode,
+			 const struct stat *attr, int to_set)
 {
-	struct fs *fs = fs_from_req(req);
-	struct fs_inode *inode;
-	struct timespec now;
-	struct stat st;
-	gid_t gid;
 	int ret;
 
-	(void)fi;
-	inode = fs_iget_unlocked(fs, ino);
-	if (!inode)
-		return (void) fuse_reply_err(req, ENOENT);
 	if ((inode->flags & FS_I_FIXED) &&
 	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
 		       FUSE_SET_ATTR_GID)))
-		return (void) fuse_reply_err(req, EPERM);
+		return -EPERM;
 	ret = fs_may_setattr(inode, to_set, attr->st_mode,
-				 fs->opt.writeback); /* chattr */
-	if (ret)
-		return (void) fuse_reply_err(req, -ret);
+			     fs->opt.writeback); /* chattr */
+	if (ret || !(to_set & FUSE_SET_ATTR_SIZE))
+		return ret;
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->mode) || attr->st_size < 0)
+		return -EINVAL;
+	return 0;
+}
 
-	/* the one step that can fail goes first: a failure changes nothing */
-	if (to_set & FUSE_SET_ATTR_SIZE) {
-		if (S_ISDIR(inode->mode))
-			return (void) fuse_reply_err(req, EISDIR);
-		if (!S_ISREG(inode->mode) || attr->st_size < 0)
-			return (void) fuse_reply_err(req, EINVAL);
-		ret = inode->fops->truncate ?
-		      inode->fops->truncate(inode, (uint64_t)attr->st_size) :
-		      -EPERM;
-		if (ret)
-			return (void) fuse_reply_err(req, -ret);
-	}
+/* setattr_apply - set the attributes; attr_lock held, never fails */
+static void setattr_apply(struct fs_cred *cred, struct fs_inode *inode,
+			  const struct stat *attr, int to_set,
+			  const struct timespec *now)
+{
+	gid_t gid = inode->gid;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	pthread_mutex_lock(&inode->attr_lock);
-	gid = inode->gid;
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		inode->mode = (inode->mode & S_IFMT) | (attr->st_mode & 07777);
 		fs_acl_chmod(inode);
-		inode->ctime = now;
 	}
-	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		if (to_set & FUSE_SET_ATTR_UID)
-			inode->uid = attr->st_uid;
-		if (to_set & FUSE_SET_ATTR_GID)
-			inode->gid = attr->st_gid;
-		inode->ctime = now;
-	}
+	if (to_set & FUSE_SET_ATTR_UID)
+		inode->uid = attr->st_uid;
+	if (to_set & FUSE_SET_ATTR_GID)
+		inode->gid = attr->st_gid;
 	if (to_set & FUSE_SET_ATTR_SIZE)
-		inode->mtime = inode->ctime = now;
-	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW)) {
+		inode->mtime = *now;
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW))
 		inode->atime = (to_set & FUSE_SET_ATTR_ATIME_NOW) ?
-			       now : attr->st_atim;
-		inode->ctime = now;
-	}
-	if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) {
+			       *now : attr->st_atim;
+	if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW))
 		inode->mtime = (to_set & FUSE_SET_ATTR_MTIME_NOW) ?
-			       now : attr->st_mtim;
-		inode->ctime = now;
-	}
-	if (to_set & FUSE_SET_ATTR_CTIME)
-		inode->ctime = attr->st_ctim;
-	/* a setattr that sets nothing is chown(f, -1, -1) (the kernel sends
-	   only FATTR_CTIME with the writeback cache): Linux filesystems take
-	   it as a change of owner to the same owner, and update ctime */
-	if (!(to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
-			FUSE_SET_ATTR_GID | FUSE_SET_ATTR_SIZE |
-			FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW |
-			FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW |
-			FUSE_SET_ATTR_CTIME)))
-		inode->ctime = now;
+			       *now : attr->st_mtim;
+	/* every change moves ctime, and so does a setattr that sets
+	   nothing: that is chown(f, -1, -1) (the kernel sends only
+	   FATTR_CTIME with the writeback cache), which Linux filesystems
+	   take as a change of owner to the same owner */
+	inode->ctime = (to_set & FUSE_SET_ATTR_CTIME) ? attr->st_ctim : *now;
 	/* the kernel's set-ID rule, where its own setattr falls short */
-	fs_drop_sgid(req, inode, gid, to_set);
+	fs_drop_sgid(cred, inode, gid, to_set);
+}
+
+/**
+ * fs_setattr - change what @to_set (FUSE_SET_ATTR_*) names of @ino to
+ * @attr's values on behalf of @cred, and fill @st with the result.  The
+ * one step that can fail, a truncate, goes first: a failure changes
+ * nothing.  Returns 0 or -errno.  May block (a truncate frees quanta).
+ */
+int fs_setattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+	       const struct stat *attr, int to_set, struct stat *st)
+{
+	struct fs_inode *inode;
+	struct timespec now;
+	int ret;
+
+	inode = fs_iget_unlocked(fs, ino);
+	if (!inode)
+		return -ENOENT;
+	ret = setattr_check(fs, inode, attr, to_set);
+	if (!ret && (to_set & FUSE_SET_ATTR_SIZE))
+		ret = inode->fops->truncate ?
+		      inode->fops->truncate(inode, (uint64_t)attr->st_size) :
+		      -EPERM;
+	if (ret)
+		return ret;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	pthread_mutex_lock(&inode->attr_lock);
+	setattr_apply(cred, inode, attr, to_set, &now);
 	pthread_mutex_unlock(&inode->attr_lock);
 
 	pthread_rwlock_rdlock(&fs->ns_lock);
-	fs_fill_attr(fs, inode, &st);
+	fs_fill_attr(fs, inode, st);
 	pthread_rwlock_unlock(&fs->ns_lock);
-	fuse_reply_attr(req, &st, fs->timeout);
+	return 0;
 }
 
 /*
@@ -566,30 +556,26 @@ void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
  * blocks ext4 reserves for root.  Inodes are not limited by number; we
  * report one per page of the limit, as tmpfs's default does for RAM.
  */
-void fs_statfs(fuse_req_t req, fuse_ino_t ino)
+void fs_statfs(struct fs *fs, struct statvfs *sv)
 {
-	struct fs *fs = fs_from_req(req);
 	struct scullc_meminfo mi;
-	struct statvfs sv;
 	size_t used, inodes;
 
-	(void)ino;
 	scullc_meminfo(&mi);
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	inodes = fs->inodes.nr;
 	pthread_rwlock_unlock(&fs->ns_lock);
 
-	memset(&sv, 0, sizeof(sv));
-	sv.f_bsize = PAGE_SIZE;
-	sv.f_frsize = PAGE_SIZE;
-	sv.f_blocks = mi.limit / PAGE_SIZE;
+	memset(sv, 0, sizeof(*sv));
+	sv->f_bsize = PAGE_SIZE;
+	sv->f_frsize = PAGE_SIZE;
+	sv->f_blocks = mi.limit / PAGE_SIZE;
 	used = mi.used < mi.limit ? mi.used : mi.limit;
-	sv.f_bfree = (mi.limit - used) / PAGE_SIZE;
-	sv.f_bavail = mi.limit - used > mi.reserve ?
+	sv->f_bfree = (mi.limit - used) / PAGE_SIZE;
+	sv->f_bavail = mi.limit - used > mi.reserve ?
 		      (mi.limit - used - mi.reserve) / PAGE_SIZE : 0;
-	sv.f_files = sv.f_blocks > inodes ? sv.f_blocks : inodes;
-	sv.f_ffree = sv.f_files - inodes;
-	sv.f_favail = sv.f_ffree;
-	sv.f_namemax = FS_NAME_MAX;
-	fuse_reply_statfs(req, &sv);
+	sv->f_files = sv->f_blocks > inodes ? sv->f_blocks : inodes;
+	sv->f_ffree = sv->f_files - inodes;
+	sv->f_favail = sv->f_ffree;
+	sv->f_namemax = FS_NAME_MAX;
 }

@@ -35,7 +35,7 @@
  * fs_capable reads the effective set from /proc/PID/status, and falls
  * back to "uid 0 is capable" when the process is gone or out of sight.
  * That read, and the groups' (fuse_req_getgroups), happen only when the
- * file has a set-ID bit to lose.
+ * file has a set-ID bit to lose, once per request (struct fs_cred).
  */
 
 #define _GNU_SOURCE
@@ -51,19 +51,21 @@
 
 #include <linux/capability.h>
 
-#define NGROUPS_ASK 64  /* supplementary groups looked at */
-
-/* fs_in_group - the caller of @req is in group @gid */
-bool fs_in_group(fuse_req_t req, gid_t gid)
+/* fs_in_group - @cred is in group @gid, as its primary or a supplementary
+   group (asked for the first time it matters) */
+bool fs_in_group(struct fs_cred *cred, gid_t gid)
 {
-	gid_t groups[NGROUPS_ASK];
-	int i, n;
+	int i;
 
-	if (fuse_req_ctx(req)->gid == gid)
+	if (cred->gid == gid)
 		return true;
-	n = fuse_req_getgroups(req, NGROUPS_ASK, groups);
-	for (i = 0; i < n && i < NGROUPS_ASK; i++)
-		if (groups[i] == gid)
+	if (cred->ngroups < 0) {
+		cred->ngroups = 0;
+		if (cred->load_groups)
+			cred->load_groups(cred);
+	}
+	for (i = 0; i < cred->ngroups && i < FS_NGROUPS_MAX; i++)
+		if (cred->groups[i] == gid)
 			return true;
 	return false;
 }
@@ -90,46 +92,49 @@ static bool cap_eff(pid_t pid, uint64_t *caps)
 }
 
 /**
- * fs_capable - the caller of @req has capability @cap (CAP_* number) in
- * its effective set, which counts a capable process that is not root and
- * refuses a root whose capabilities were dropped; uid 0 stands for every
- * capability when the process cannot be looked at (gone, or not in the
- * daemon's pid namespace).  Reads /proc: for the rare requests that need
- * it; never needs the allocator.
+ * fs_capable - @cred has capability @cap (CAP_* number) in its effective
+ * set, which counts a capable process that is not root and refuses a root
+ * whose capabilities were dropped; uid 0 stands for every capability when
+ * the process cannot be looked at (gone, or not in the daemon's pid
+ * namespace).  The set is read from /proc once, for the rare requests
+ * that need it, unless the caller gave it (caps_known); never needs the
+ * allocator.
  */
-bool fs_capable(fuse_req_t req, int cap)
+bool fs_capable(struct fs_cred *cred, int cap)
 {
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	uint64_t caps;
 
-	if (ctx->pid > 0 && cap_eff(ctx->pid, &caps))
-		return caps >> cap & 1;
-	return ctx->uid == 0;
+	if (!cred->caps_known) {
+		if (cred->pid > 0 && cap_eff(cred->pid, &caps))
+			cred->caps = caps;
+		else
+			cred->caps = cred->uid == 0 ? ~(uint64_t)0 : 0;
+		cred->caps_known = true;
+	}
+	return cred->caps >> cap & 1;
 }
 
 /* sgid_stays - whether S_ISGID of a file of group @gid survives a change
-   by the caller of @req (the kernel's in_group_or_capable) */
-static bool sgid_stays(fuse_req_t req, gid_t gid)
+   by @cred (the kernel's in_group_or_capable) */
+static bool sgid_stays(struct fs_cred *cred, gid_t gid)
 {
-	return fs_in_group(req, gid) || fs_capable(req, CAP_FSETID);
+	return fs_in_group(cred, gid) || fs_capable(cred, CAP_FSETID);
 }
 
-/* may_write - the caller of @req may write @inode by its mode bits (the
-   kernel checked the ACL, if any, when the file was opened) */
-static bool may_write(fuse_req_t req, const struct fs_inode *inode)
+/* may_write - @cred may write @inode by its mode bits (the kernel
+   checked the ACL, if any, when the file was opened) */
+static bool may_write(struct fs_cred *cred, const struct fs_inode *inode)
 {
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-
-	if (ctx->uid == inode->uid)
+	if (cred->uid == inode->uid)
 		return inode->mode & S_IWUSR;
-	if (fs_in_group(req, inode->gid))
+	if (fs_in_group(cred, inode->gid))
 		return inode->mode & S_IWGRP;
 	return inode->mode & S_IWOTH;
 }
 
 /**
  * fs_drop_sgid - the set-group-ID rule after a setattr of @to_set
- * (FUSE_SET_ATTR_*) by the caller of @req: S_ISGID goes when the caller
+ * (FUSE_SET_ATTR_*) by @cred: S_ISGID goes when the caller
  * was not in the file's group @gid (before the setattr) and lacks
  * CAP_FSETID, after a change of size, owner or mode, or after a setattr
  * of nothing (or of ctime alone), which is the kernel's own before a
@@ -138,7 +143,7 @@ static bool may_write(fuse_req_t req, const struct fs_inode *inode)
  * would refuse it, and the daemon cannot tell the two apart).  A setattr
  * of times only changes no bit.  attr_lock held; never fails.
  */
-void fs_drop_sgid(fuse_req_t req, struct fs_inode *inode, gid_t gid,
+void fs_drop_sgid(struct fs_cred *cred, struct fs_inode *inode, gid_t gid,
 		  int to_set)
 {
 	const int changes = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
@@ -148,33 +153,33 @@ void fs_drop_sgid(fuse_req_t req, struct fs_inode *inode, gid_t gid,
 		return;
 	if (!(to_set & changes) && (to_set & ~FUSE_SET_ATTR_CTIME))
 		return;
-	if (!(to_set & changes) && fuse_req_ctx(req)->uid != inode->uid &&
-	    !may_write(req, inode))
+	if (!(to_set & changes) && cred->uid != inode->uid &&
+	    !may_write(cred, inode))
 		return;
-	if (!sgid_stays(req, gid))
+	if (!sgid_stays(cred, gid))
 		inode->mode &= ~(mode_t)S_ISGID;
 }
 
 /* kill_bits - the set-ID bits of @mode (of a file of group @gid) that a
-   write by the caller of @req takes away; attr_lock held */
-static mode_t kill_bits(fuse_req_t req, mode_t mode, gid_t gid)
+   write by @cred takes away; attr_lock held */
+static mode_t kill_bits(struct fs_cred *cred, mode_t mode, gid_t gid)
 {
 	mode_t kill = mode & S_ISUID;
 
 	if ((mode & S_ISGID) &&
-	    ((mode & S_IXGRP) || !fs_in_group(req, gid)))
+	    ((mode & S_IXGRP) || !fs_in_group(cred, gid)))
 		kill |= S_ISGID;
-	return kill && !fs_capable(req, CAP_FSETID) ? kill : 0;
+	return kill && !fs_capable(cred, CAP_FSETID) ? kill : 0;
 }
 
 /**
  * fs_kill_priv - take from @inode what a write, truncate or fallocate by
- * the caller of @req costs it (see the design note): set-ID bits and
+ * @cred costs it (see the design note): set-ID bits and
  * security.capability.  Takes attr_lock; never allocates, never fails.
  * Returns whether the mode changed, for the caller to tell the kernel,
  * which caches it.
  */
-bool fs_kill_priv(fuse_req_t req, struct fs_inode *inode)
+bool fs_kill_priv(struct fs_cred *cred, struct fs_inode *inode)
 {
 	struct fs_xattr *caps;
 	mode_t kill = 0;
@@ -183,7 +188,7 @@ bool fs_kill_priv(fuse_req_t req, struct fs_inode *inode)
 		return false;
 	pthread_mutex_lock(&inode->attr_lock);
 	if (inode->mode & (S_ISUID | S_ISGID))
-		kill = kill_bits(req, inode->mode, inode->gid);
+		kill = kill_bits(cred, inode->mode, inode->gid);
 	inode->mode &= ~kill;
 	caps = fs_xattr_take(inode, "security.capability");
 	if (kill || caps)

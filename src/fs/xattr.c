@@ -157,10 +157,10 @@ void fs_xattr_free_all(struct fs_inode *inode)
 }
 
 /**
- * fs_nospace_errno - the errno for an allocation of @need bytes that failed
- * ENOSPC when the allocator is at its size= limit (what is left, less the
- * reserve, could not hold @need and a new slab besides), ENOMEM when it was
- * not: the host refused memory, or failslab failed the allocation.
+ * fs_nospace_errno - the -errno for an allocation of @need bytes that
+ * failed: -ENOSPC when the allocator is at its size= limit (what is left,
+ * less the reserve, could not hold @need and a new slab besides), -ENOMEM
+ * when it was not: the host refused memory, or failslab failed it.
  */
 int fs_nospace_errno(size_t need)
 {
@@ -169,9 +169,9 @@ int fs_nospace_errno(size_t need)
 
 	scullc_meminfo(&mi);
 	if (mi.limit == SIZE_MAX)
-		return ENOMEM;
+		return -ENOMEM;
 	left = mi.used < mi.limit ? mi.limit - mi.used : 0;
-	return left < mi.reserve + need + slack ? ENOSPC : ENOMEM;
+	return left < mi.reserve + need + slack ? -ENOSPC : -ENOMEM;
 }
 
 /* ---------------------------------------------------------------- ACLs */
@@ -326,7 +326,7 @@ void fs_acl_chmod(struct fs_inode *inode)
 
 /*
  * copy_default - a detached copy of @dir's default ACL under the name
- * @name, or NULL in *@out when it has none.  Returns 0, or ENOSPC/ENOMEM.
+ * @name, or NULL in *@out when it has none.  Returns 0, -ENOSPC or -ENOMEM.
  * Allocates without attr_lock, so it checks the ACL did not change
  * meanwhile and tries again if it did.
  */
@@ -367,8 +367,8 @@ static int copy_default(struct fs_inode *dir, const char *name,
  *         default ACL
  * @acls:  out: a list of detached attribute blocks (the access ACL, and
  *         for a directory the default ACL) for fs_acl_attach
- * Symlinks get no ACL and ignore the umask.  Returns 0, or ENOSPC/ENOMEM
- * with nothing allocated.  No lock held on @dir's attr_lock; may block.
+ * Symlinks get no ACL and ignore the umask.  Returns 0, or -ENOSPC or
+ * -ENOMEM with nothing allocated.  No lock held on @dir's attr_lock; may block.
  */
 int fs_acl_inherit(struct fs_inode *dir, mode_t *mode, mode_t umask,
 		   struct list_head *acls)
@@ -422,7 +422,7 @@ void fs_acl_drop(struct list_head *acls)
 	}
 }
 
-/* ------------------------------------------------------ the FUSE ops */
+/* --------------------------------------------------- the operations */
 
 enum ns { NS_USER, NS_TRUSTED, NS_SECURITY, NS_ACL_ACCESS, NS_ACL_DEFAULT,
 	  NS_EMPTY,          /* a prefix alone, "user.": EINVAL */
@@ -430,7 +430,7 @@ enum ns { NS_USER, NS_TRUSTED, NS_SECURITY, NS_ACL_ACCESS, NS_ACL_DEFAULT,
 
 static int ns_errno(enum ns ns)
 {
-	return ns == NS_EMPTY ? EINVAL : EOPNOTSUPP;
+	return ns == NS_EMPTY ? -EINVAL : -EOPNOTSUPP;
 }
 
 static enum ns classify(const char *name)
@@ -454,29 +454,6 @@ static enum ns classify(const char *name)
 	return NS_BAD;
 }
 
-/*
- * xattr_inode - the inode a request is about, or NULL after replying.
- * The daemon's own files (FS_I_FIXED: slabinfo and the like) have no
- * attributes and take none, as /proc's files: reads find nothing (so the
- * kernel's ACL checks see no ACL), sets and removals get @refuse.
- * Their xattrs list is always empty, so listxattr shows none.
- */
-static struct fs_inode *xattr_inode(fuse_req_t req, fuse_ino_t ino,
-				    int refuse)
-{
-	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
-
-	if (!inode) {
-		fuse_reply_err(req, ENOENT);
-		return NULL;
-	}
-	if ((inode->flags & FS_I_FIXED) && refuse) {
-		fuse_reply_err(req, refuse);
-		return NULL;
-	}
-	return inode;           /* listxattr (@refuse 0) finds none itself */
-}
-
 /* user_ok - "user." attributes exist on regular files and directories */
 static bool user_ok(struct fs_inode *inode)
 {
@@ -485,144 +462,204 @@ static bool user_ok(struct fs_inode *inode)
 
 /*
  * xattr_target - the inode that attribute @ns of a get (@change false),
- * set or removal (@change true) is about, or NULL after replying with the
- * error Linux gives: a name outside every namespace, a daemon's own file,
- * a "user." attribute on a file type that cannot have one.
+ * set or removal (@change true) is about, or NULL with the -errno Linux
+ * gives in *@err: a name outside every namespace, a "user." attribute on
+ * a file type that cannot have one.  The daemon's own files (FS_I_FIXED:
+ * slabinfo and the like) have no attributes and take none, as /proc's
+ * files: reads find nothing (so the kernel's ACL checks see no ACL), sets
+ * and removals are refused.  Their xattrs list is always empty, so
+ * listxattr shows none.
  */
-static struct fs_inode *xattr_target(fuse_req_t req, fuse_ino_t ino,
-				     enum ns ns, bool change)
+static struct fs_inode *xattr_target(struct fs *fs, fuse_ino_t ino,
+				     enum ns ns, bool change, int *err)
 {
-	struct fs_inode *inode;
+	struct fs_inode *inode = NULL;
 
-	if (ns >= NS_EMPTY) {
-		fuse_reply_err(req, ns_errno(ns));
-		return NULL;
-	}
-	inode = xattr_inode(req, ino, change ? EOPNOTSUPP : ENODATA);
-	if (inode && change && fs_may_modify(inode)) {  /* chattr +i, +a */
-		fuse_reply_err(req, EPERM);
-		return NULL;
-	}
-	if (inode && ns == NS_USER && !user_ok(inode)) {
-		fuse_reply_err(req, change ? EPERM : ENODATA);
-		return NULL;
-	}
-	return inode;
+	*err = 0;
+	if (ns >= NS_EMPTY)
+		*err = ns_errno(ns);
+	else if (!(inode = fs_iget_unlocked(fs, ino)))
+		*err = -ENOENT;
+	else if (inode->flags & FS_I_FIXED)
+		*err = change ? -EOPNOTSUPP : -ENODATA;
+	else if (change && fs_may_modify(inode))  /* chattr +i, +a */
+		*err = -EPERM;
+	else if (ns == NS_USER && !user_ok(inode))
+		*err = change ? -EPERM : -ENODATA;
+	return *err ? NULL : inode;
 }
 
-void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		 const char *value, size_t size, int flags)
+/* acl_check - what a set of ACL @ns would set: 0 or -errno, the new mode
+   bits in *@mode (none for a default ACL), and whether the ACL need not
+   be kept (*@gone: the mode holds it all) */
+static int acl_check(struct fs_inode *inode, enum ns ns, const char *value,
+		     size_t size, mode_t *mode, bool *gone)
+{
+	bool extended = false;
+
+	*gone = !size;
+	if (ns == NS_ACL_DEFAULT && !S_ISDIR(inode->mode))
+		return size ? -EACCES : 1;      /* 1: nothing to do */
+	if (size && !acl_valid(value, size))
+		return -EINVAL;
+	if (size && ns == NS_ACL_ACCESS) {
+		*mode = acl_mode((void *)(uintptr_t)value, size, &extended);
+		*gone = !extended;
+	}
+	return 0;
+}
+
+/* xattr_swap - put @x (or nothing) in place of @inode's @name, as a set
+   of @ns with @flags by @cred asks; attr_lock held.  Returns the block
+   to free, and 0 or -errno in *@err. */
+static struct fs_xattr *xattr_swap(struct fs_cred *cred,
+				   struct fs_inode *inode, enum ns ns,
+				   const char *name, struct fs_xattr *x,
+				   int flags, mode_t mode, bool acl_set,
+				   int *err)
+{
+	struct fs_xattr *old = find(inode, name);
+
+	*err = 0;
+	if (ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT) {
+		if (old && (flags & XATTR_CREATE))
+			*err = -EEXIST;
+		else if (!old && (flags & XATTR_REPLACE))
+			*err = -ENODATA;
+	}
+	if (*err)
+		return x;
+	if (old)
+		list_del(&old->list);
+	if (x)
+		list_add_tail(&x->list, &inode->xattrs);
+	if (acl_set) {
+		inode->mode = (inode->mode & ~(mode_t)0777) | mode;
+		if ((inode->mode & S_ISGID) && cred->uid != 0 &&
+		    !fs_in_group(cred, inode->gid))
+			inode->mode &= ~(mode_t)S_ISGID;
+	}
+	clock_gettime(CLOCK_REALTIME, &inode->ctime);
+	return old;
+}
+
+/**
+ * fs_setxattr - set @ino's attribute @name to @value (@size bytes) for
+ * @cred, with XATTR_CREATE or XATTR_REPLACE in @flags.  The new block is
+ * allocated first, so a failure (-ENOSPC at the limit) changes nothing.
+ * Returns 0 or -errno.  May block for memory.
+ */
+int fs_setxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+		const char *name, const char *value, size_t size, int flags)
 {
 	struct fs_inode *inode;
-	struct fs_xattr *x = NULL, *old;
+	struct fs_xattr *x = NULL;
 	enum ns ns = classify(name);
-	bool extended = false, acl_gone = false;
-	struct timespec now;
+	bool acl_gone = false;
 	mode_t mode = 0;
-	int err = 0;
+	int err;
 
 	if (size > XATTR_SIZE_MAX)
-		return (void) fuse_reply_err(req, E2BIG);
+		return -E2BIG;
 	if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
-		return (void) fuse_reply_err(req, EINVAL);
-	inode = xattr_target(req, ino, ns, true);
+		return -EINVAL;
+	inode = xattr_target(fs, ino, ns, true, &err);
 	if (!inode)
-		return;
-	if (ns == NS_ACL_DEFAULT && !S_ISDIR(inode->mode))
-		return (void) fuse_reply_err(req, size ? EACCES : 0);
+		return err;
 	if (ns == NS_ACL_ACCESS || ns == NS_ACL_DEFAULT) {
-		if (size && !acl_valid(value, size))
-			return (void) fuse_reply_err(req, EINVAL);
-		if (size && ns == NS_ACL_ACCESS) {
-			mode = acl_mode((void *)(uintptr_t)value, size,
-					&extended);
-			acl_gone = !extended;   /* the mode holds it all */
-		}
-		acl_gone |= !size;
+		err = acl_check(inode, ns, value, size, &mode, &acl_gone);
+		if (err)
+			return err < 0 ? err : 0;
 	}
 	if (!acl_gone) {
 		x = xattr_new(name, value, size);
 		if (!x)
-			return (void) fuse_reply_err(req,
-				fs_nospace_errno(sizeof(*x) + size));
+			return fs_nospace_errno(sizeof(*x) + size);
 	}
-
-	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&inode->attr_lock);
-	old = find(inode, name);
-	if (ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT) {
-		if (old && (flags & XATTR_CREATE))
-			err = EEXIST;
-		else if (!old && (flags & XATTR_REPLACE))
-			err = ENODATA;
-	}
-	if (!err) {
-		if (old)
-			list_del(&old->list);
-		if (x)
-			list_add_tail(&x->list, &inode->xattrs);
-		x = old;             /* freed below */
-		if (ns == NS_ACL_ACCESS && size) {
-			inode->mode = (inode->mode & ~(mode_t)0777) | mode;
-			if ((inode->mode & S_ISGID) &&
-			    fuse_req_ctx(req)->uid != 0 &&
-			    !fs_in_group(req, inode->gid))
-				inode->mode &= ~(mode_t)S_ISGID;
-		}
-		inode->ctime = now;
-	}
+	x = xattr_swap(cred, inode, ns, name, x, flags, mode,
+		       ns == NS_ACL_ACCESS && size, &err);
 	pthread_mutex_unlock(&inode->attr_lock);
 	kfree(x);
-	fuse_reply_err(req, err);
+	return err;
 }
 
-void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		 size_t size)
+/**
+ * fs_getxattr - @ino's attribute @name: its size, or -errno (-ENODATA:
+ * none; -ERANGE: larger than @size).  When @size is not 0 the value goes
+ * to @sink, under attr_lock with the inode pinned (see Lock order).
+ */
+ssize_t fs_getxattr(struct fs *fs, fuse_ino_t ino, const char *name,
+		    size_t size, struct fs_buf_sink *sink)
 {
-	struct fs *fs = fs_from_req(req);      /* req is gone after the reply */
 	struct fs_inode *inode;
 	struct fs_xattr *x;
-	enum ns ns = classify(name);
+	ssize_t ret;
+	int err;
 
-	inode = xattr_target(req, ino, ns, false);
+	inode = xattr_target(fs, ino, classify(name), false, &err);
 	if (!inode)
-		return;
+		return err;
 	fs_pin(inode);                      /* unlocked after the reply */
 	pthread_mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (!x)
-		fuse_reply_err(req, ENODATA);
-	else if (!size)
-		fuse_reply_xattr(req, x->size);
-	else if (size < x->size)
-		fuse_reply_err(req, ERANGE);
+		ret = -ENODATA;
+	else if (size && size < x->size)
+		ret = -ERANGE;
 	else
-		fuse_reply_buf(req, value_of(x), x->size); /* see Lock order */
+		ret = (ssize_t)x->size;
+	if (ret >= 0 && size)
+		sink->send(sink, value_of(x), x->size);
 	pthread_mutex_unlock(&inode->attr_lock);
 	fs_unpin(fs, inode);
+	return ret;
 }
 
 /* visible - listxattr shows "trusted." names to root only, as tmpfs does
    to CAP_SYS_ADMIN */
-static bool visible(fuse_req_t req, const struct fs_xattr *x)
+static bool visible(struct fs_cred *cred, const struct fs_xattr *x)
 {
-	return classify(x->name) != NS_TRUSTED || fuse_req_ctx(req)->uid == 0;
+	return classify(x->name) != NS_TRUSTED || cred->uid == 0;
 }
 
-void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+/* list_names - the names of @inode's attributes @cred sees into @buf (of
+   @want bytes, or NULL), and the size of them all; attr_lock held */
+static size_t list_names(struct fs_cred *cred, struct fs_inode *inode,
+			 char *buf, size_t want)
 {
-	struct fs *fs = fs_from_req(req);      /* req is gone after the reply */
-	struct fs_inode *inode;
 	struct list_head *pos;
 	struct fs_xattr *x;
-	size_t total = 0, want;
-	char *buf = NULL;
-	bool emergency = false;
+	size_t total = 0;
 
-	inode = xattr_inode(req, ino, 0);
+	list_for_each(pos, &inode->xattrs) {
+		x = list_entry(pos, struct fs_xattr, list);
+		if (!visible(cred, x))
+			continue;
+		if (buf && total + x->namelen + 1 <= want)
+			memcpy(buf + total, x->name, x->namelen + 1);
+		total += x->namelen + 1;
+	}
+	return total;
+}
+
+/**
+ * fs_listxattr - the names of @ino's attributes that @cred sees: their
+ * size, or -errno (-ERANGE: larger than @size; -E2BIG: larger than any
+ * list).  When @size is not 0 the list goes to @sink, under attr_lock with
+ * the inode pinned.  Never fails for memory.
+ */
+ssize_t fs_listxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
+		     size_t size, struct fs_buf_sink *sink)
+{
+	struct fs_inode *inode = fs_iget_unlocked(fs, ino);
+	size_t total, want = size < LIST_MAX ? size : LIST_MAX;
+	bool emergency = false;
+	char *buf = NULL;
+	ssize_t ret;
+
 	if (!inode)
-		return;
-	want = size < LIST_MAX ? size : LIST_MAX;
+		return -ENOENT;
 	if (want) {
 		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
 		if (!buf) {          /* listing never fails for memory */
@@ -633,37 +670,32 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	}
 	fs_pin(inode);                      /* unlocked after the reply */
 	pthread_mutex_lock(&inode->attr_lock);
-	list_for_each(pos, &inode->xattrs) {
-		x = list_entry(pos, struct fs_xattr, list);
-		if (!visible(req, x))
-			continue;
-		if (buf && total + x->namelen + 1 <= want)
-			memcpy(buf + total, x->name, x->namelen + 1);
-		total += x->namelen + 1;
-	}
-	if (!size)
-		fuse_reply_xattr(req, total);
-	else if (total > want)
-		fuse_reply_err(req, total > LIST_MAX ? E2BIG : ERANGE);
+	total = list_names(cred, inode, buf, want);
+	if (size && total > want)
+		ret = total > LIST_MAX ? -E2BIG : -ERANGE;
 	else
-		fuse_reply_buf(req, buf, total);
+		ret = (ssize_t)total;
+	if (ret >= 0 && size)
+		sink->send(sink, buf, total);
 	pthread_mutex_unlock(&inode->attr_lock);
 	fs_unpin(fs, inode);
 	if (emergency)
 		pthread_mutex_unlock(&xattr_emergency.lock);
 	else
 		kfree(buf);
+	return ret;
 }
 
-void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+int fs_removexattr(struct fs *fs, fuse_ino_t ino, const char *name)
 {
 	struct fs_inode *inode;
 	struct fs_xattr *x;
 	enum ns ns = classify(name);
+	int err;
 
-	inode = xattr_target(req, ino, ns, true);
+	inode = xattr_target(fs, ino, ns, true, &err);
 	if (!inode)
-		return;
+		return err;
 	pthread_mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (x) {
@@ -674,6 +706,6 @@ void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 	kfree(x);
 	/* removing an ACL that is not there is no error (setfacl -b, -k) */
 	if (!x && ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT)
-		return (void) fuse_reply_err(req, ENODATA);
-	fuse_reply_err(req, 0);
+		return -ENODATA;
+	return 0;
 }
