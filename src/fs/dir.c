@@ -39,20 +39,9 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>              /* RENAME_NOREPLACE & co. */
 #include <string.h>
 
 #include "fs/fs.h"
-
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE  (1 << 1)
-#endif
-#ifndef RENAME_WHITEOUT
-#define RENAME_WHITEOUT  (1 << 2)
-#endif
 
 /* A readdir cursor: where the previous readdir of this open stopped. */
 struct dir_handle {

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>              /* RENAME_NOREPLACE & co. */
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -493,6 +494,16 @@ int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
 	    const char *newname, struct fuse_entry_param *e);
 int fs_unlink(struct fs *fs, fuse_ino_t parent, const char *name);
 int fs_rmdir(struct fs *fs, fuse_ino_t parent, const char *name);
+/* fs_rename - with renameat2's flags, whatever libc's headers know */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE  (1 << 1)
+#endif
+#ifndef RENAME_WHITEOUT
+#define RENAME_WHITEOUT  (1 << 2)
+#endif
 int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	      const char *name, fuse_ino_t newparent, const char *newname,
 	      unsigned int flags);
