@@ -517,7 +517,7 @@ START_TEST(truncate_frees_quanta_past_end_and_regrowth_reads_zeros)
 	ck_assert_int_eq(scull_truncate(&f.dev, 0), 0);
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.nr_quanta + info.nr_items + info.size, 0);
-	ck_assert_ptr_null(f.dev.index);
+	ck_assert(index_empty(&f.dev.index));
 	fix_fini(&f);
 }
 END_TEST
@@ -765,7 +765,7 @@ START_TEST(small_quantum_grows_through_kmalloc_classes_to_a_whole_one)
 	ck_assert_int_eq(more(&base, "kmalloc-8"), 1);
 	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
 	ck_assert_uint_eq(live(f.sb.cache), base.quanta);
-	ck_assert_ptr_null(f.dev.index);
+	ck_assert(index_empty(&f.dev.index));
 	reads(&f.dev, want, 100);
 
 	/* a hole inside the block, then data past it: 512 bytes */
@@ -820,11 +820,11 @@ START_TEST(qset_array_grows_with_the_slots_used_and_item_1_makes_the_index)
 	ck_assert_int_eq(more(&base, "kmalloc-64"), 0);
 	ck_assert_int_eq(more(&base, "kmalloc-4k"), 1);   /* all 500 */
 	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
-	ck_assert_ptr_null(f.dev.index);
+	ck_assert(index_empty(&f.dev.index));
 	/* item 1: the first index node */
 	ck_assert_int_eq(scull_write(&f.dev, "d", 1, 500 * 4000 + 1), 1);
 	ck_assert_int_eq(more(&base, "kmalloc-1k"), 1);
-	ck_assert_ptr_nonnull(f.dev.index);
+	ck_assert(!index_empty(&f.dev.index));
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.nr_items, 2);
 	ck_assert_uint_eq(info.nr_quanta, 4);
@@ -846,7 +846,7 @@ START_TEST(qset_array_grows_with_the_slots_used_and_item_1_makes_the_index)
 	ck_assert_int_eq(scull_seek_data(&f.dev, 0), 500 * 4000);
 	/* truncating away item 1 leaves nothing at all */
 	ck_assert_int_eq(scull_truncate(&f.dev, 4), 0);
-	ck_assert_ptr_null(f.dev.index);
+	ck_assert(index_empty(&f.dev.index));
 	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
 	fix_fini(&f);
 }
@@ -995,7 +995,7 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	ck_assert_uint_eq(info.nr_quanta, 1);
 	/* item 0 hangs off the device: no index node is left */
 	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 0);
-	ck_assert_ptr_null(f.dev.index);
+	ck_assert(index_empty(&f.dev.index));
 	fix_fini(&f);
 }
 END_TEST

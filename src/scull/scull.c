@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* scull.c - a scull device: quanta in qsets, found through a radix tree */
+/* scull.c - a scull device: reads, writes and holes over qsets of quanta */
 
 /*
  * Design.  A device is LDD3's scullc layout: items, each a qset array of
@@ -7,47 +7,12 @@
  * mount's "scullc" cache.  Byte off is in item off / (quantum * qset), slot
  * (off / quantum) % qset, at byte off % quantum.  A quantum is allocated only
  * when written (or fallocated); NULL slots and missing items are holes that
- * read as zeros and cost nothing.  A qset array lives exactly as long as it
- * holds a quantum.
- *
- * LDD3 chains items in a list, so reaching item n walks n items.  Here item
- * 0 hangs off the device itself (dev->item0) and the items after it off a
- * radix tree keyed by item number: nodes of 64 slots (kzalloc), a leaf's
- * slots pointing at qset arrays, an inner node's at nodes; the tree is only
- * as tall as the largest item number needs (height h covers items below
- * 64^h) and grows a new root when a write goes past that.  Finding an item
- * costs O(h), h <= 11 for any 64-bit item number; finding the next present
- * item skips absent subtrees, so truncating or seeking through a sparse
- * 1e15-byte device costs only what is stored.  A leaf (and the device, for
- * item 0) also counts the quanta of each of its items, which tells in O(1)
- * when a qset array goes empty and when an item is full (SEEK_HOLE skips it).
- *
- * An item costs what it holds.  A file of up to quantum * qset bytes (2 MB
- * by default) has no index node at all.  A qset array has room for the
- * slots up to the highest one written, rounded up to a power of two (8
- * bytes for a quantum in slot 0, the whole `qset` only once a slot past
- * half of it is used), and is copied into a larger kmalloc block when a
- * write reaches past it.  A quantum whose data ends in the first half of
- * it is born *small*: a kmalloc block of the next power of two from 16
- * bytes up (tagged SMALL_TAG in its slot), so a 100-byte file holds one
- * 128-byte block, not a 4032-byte object; its bytes past the block read as
- * zeros.  A write reaching past a small quantum's block copies it into a
- * larger block, or into a "scullc" object once more than half a quantum
- * is needed; fallocate makes every quantum in its range a full one, since
- * what it reserves is the whole quantum.  Truncating down never moves
- * what stays (it never allocates); emptied arrays are freed as before.
- *
- *   dev->nr_quanta == dev->item0_quanta + sum over leaves, over slots, of
- *                     leaf->quanta[i]
- *   dev->nr_items  == (dev->item0 != NULL) + number of non-NULL leaf slots
- *   leaf->quanta[i] == non-NULL pointers in leaf->slot[i]  (> 0 when it exists)
- *   node->count    == non-NULL slots of node  (> 0: empty nodes are freed)
- *   the tree holds no item 0; a qset array's slots past qs_slots() are holes
- *   a small quantum's block is 16..quantum/2 bytes, a power of two
- *   every byte at or past dev->size inside an existing quantum is zero
- *
- * The last rule lets truncate-up and fallocate KEEP_SIZE leave quanta alone
- * and still read zeros when the device later grows over them.
+ * read as zeros and cost nothing.  qset.c keeps items, qset arrays and
+ * quanta (small quanta, the counters and their invariants); index.c finds
+ * an item by number in O(log64 n), so random access into a many-GiB file is
+ * as fast as into a small one, and a walk skips what is not stored.  This
+ * file is the device API on top: reads, all-or-prefix and all-or-nothing
+ * writes, truncate, punch, fallocate and the seeks.
  *
  * Memory.  Only write and allocate allocate, always with GFP_KERNEL; every
  * failure (quantum, a larger small quantum, qset array or index node) is
@@ -56,7 +21,10 @@
  * made for an operation that then fails are freed before returning; a
  * block that was to replace a smaller one is simply not taken, the smaller
  * one and its data stay.  Freeing (truncate, punch, zero range, destroy)
- * never allocates, so it cannot fail.
+ * never allocates, so it cannot fail.  Every byte at or past dev->size
+ * inside an existing quantum is zero, which lets truncate-up and fallocate
+ * KEEP_SIZE leave quanta alone and still read zeros when the device later
+ * grows over them.
  *
  * Holes in scull_read_iov point into one read-only zero area of
  * KMALLOC_MAX_SIZE bytes (the largest quantum), mapped once per process
@@ -70,8 +38,9 @@
  *   zero_lock is taken alone, by scull_sb_init only.
  *
  * scull_dev.lock protects size, nr_quanta, nr_items, item0 and the whole
- * tree: the nodes, the qset arrays and the quantum contents.  size and
- * nr_quanta are also stored atomically (set_size, set_quanta), so that
+ * index: its nodes, the qset arrays and the quantum contents (index.c and
+ * qset.c take no lock: they run under this one).  size and nr_quanta are
+ * also stored atomically (set_size, qset.c's set_quanta), so that
  * scull_dev_peek may read them without the lock, as the kernel's
  * i_size_read: stat never waits behind a long write or fallocate.  Reads
  * (scull_read, scull_read_iov under the caller's scull_read_lock, seeks,
@@ -83,6 +52,7 @@
 #include "config.h"
 
 #include "scull/scull.h"
+#include "scull/qset.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -93,570 +63,18 @@
 
 #include <scullc/slab.h>
 
-#define IDX_BITS       6
-#define IDX_FANOUT     (1u << IDX_BITS)
-#define IDX_MASK       ((uint64_t)IDX_FANOUT - 1)
-#define IDX_MAX_LEVELS 11                /* 11 * 6 bits >= 64-bit item numbers */
-
 _Static_assert(SCULL_QSET_MAX * sizeof(void *) <= KMALLOC_MAX_SIZE,
 	       "a qset array must fit one kmalloc block");
 #define ZERO_AREA_SIZE KMALLOC_MAX_SIZE  /* largest quantum */
 
-/* A node of the item index; the tree's root is dev->index. */
-struct scull_index {
-	unsigned char shift;              /* item bits below: 0 at a leaf */
-	unsigned char count;              /* non-NULL slots, 0..IDX_FANOUT */
-	void *slot[IDX_FANOUT];           /* nodes; at a leaf, qset arrays */
-	unsigned int quanta[IDX_FANOUT];  /* leaf: quanta in slot[i]'s qset */
-};
-
-/*
- * Tags in a quantum's slot (objects and kmalloc blocks are at least 8-byte
- * aligned, so the low bits are free): a quantum fallocate added, until the
- * whole range is in (see settle); a small quantum, a kmalloc block.
- */
-#define NEW_TAG   ((uintptr_t)1)
-#define SMALL_TAG ((uintptr_t)2)
-#define SMALL_MIN 16                      /* bytes: the smallest block */
-
 static pthread_mutex_t zero_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *zero_area;   /* protected by zero_lock; set once, read-only after */
 
-/* set_size, set_quanta - change a counter scull_dev_peek reads bare;
-   the write lock held */
+/* set_size - change the size scull_dev_peek reads bare; the write lock
+   held */
 static void set_size(struct scull_dev *dev, uint64_t size)
 {
 	__atomic_store_n(&dev->size, size, __ATOMIC_RELAXED);
-}
-
-static void set_quanta(struct scull_dev *dev, unsigned long n)
-{
-	__atomic_store_n(&dev->nr_quanta, n, __ATOMIC_RELAXED);
-}
-
-/* ---------------------------------------------------------- the index */
-
-/* True when @item is below what the tree rooted at @n can hold. */
-static bool fits(const struct scull_index *n, uint64_t item)
-{
-	unsigned int bits = n->shift + IDX_BITS;
-
-	return bits >= 64 || (item >> bits) == 0;
-}
-
-static struct scull_index *new_node(unsigned int shift)
-{
-	struct scull_index *n = kzalloc(sizeof(*n), GFP_KERNEL);
-
-	if (n)
-		n->shift = shift;
-	return n;
-}
-
-/* lookup - the leaf that holds @item's slot, or NULL: no allocation. */
-static struct scull_index *lookup(const struct scull_dev *dev, uint64_t item)
-{
-	struct scull_index *n = dev->index;
-
-	if (!n || !fits(n, item))
-		return NULL;
-	while (n && n->shift)
-		n = n->slot[(item >> n->shift) & IDX_MASK];
-	return n;
-}
-
-/*
- * lookup_next - the leaf of the first present item >= *@item, which is
- * stored back in *@item; NULL when there is none.  Absent subtrees are
- * skipped whole: the cost is O(h * 64) per call, whatever the gap.
- */
-static struct scull_index *lookup_next(const struct scull_dev *dev,
-				       uint64_t *item)
-{
-	uint64_t it = *item;
-	struct scull_index *n;
-	unsigned int i, want, bits;
-
-restart:
-	n = dev->index;
-	if (!n || !fits(n, it))
-		return NULL;
-	for (;;) {
-		want = (it >> n->shift) & IDX_MASK;
-		for (i = want; i < IDX_FANOUT && !n->slot[i]; i++)
-			;
-		if (i == IDX_FANOUT) {
-			/* Nothing left under n: retry from the next sibling. */
-			bits = n->shift + IDX_BITS;
-			if (bits >= 64 || (it >> bits) == (UINT64_MAX >> bits))
-				return NULL;
-			it = ((it >> bits) + 1) << bits;
-			goto restart;
-		}
-		if (i != want)
-			it = (((it >> n->shift) & ~IDX_MASK) | i) << n->shift;
-		if (n->shift == 0) {
-			*item = it;
-			return n;
-		}
-		n = n->slot[i];
-	}
-}
-
-/*
- * prune - free the empty nodes on @item's path, then drop root levels that
- * only hold slot 0.  Never allocates.
- */
-static void prune(struct scull_dev *dev, uint64_t item)
-{
-	struct scull_index *path[IDX_MAX_LEVELS];
-	unsigned int idx[IDX_MAX_LEVELS];
-	struct scull_index *n = dev->index;
-	int depth = 0;
-
-	if (n && fits(n, item)) {
-		while (n) {
-			path[depth] = n;
-			idx[depth] = (item >> n->shift) & IDX_MASK;
-			depth++;
-			if (n->shift == 0)
-				break;
-			n = n->slot[idx[depth - 1]];
-		}
-	}
-	while (depth > 0 && path[depth - 1]->count == 0) {
-		depth--;
-		kfree(path[depth]);
-		if (depth > 0) {
-			path[depth - 1]->slot[idx[depth - 1]] = NULL;
-			path[depth - 1]->count--;
-		} else {
-			dev->index = NULL;
-		}
-	}
-	while ((n = dev->index) && n->shift && n->count == 1 && n->slot[0]) {
-		dev->index = n->slot[0];
-		kfree(n);
-	}
-}
-
-/* make_leaf - the leaf for @item, making the nodes on its path; NULL: ENOMEM */
-static struct scull_index *make_leaf(struct scull_dev *dev, uint64_t item)
-{
-	struct scull_index *n, *root;
-	unsigned int i, shift = 0;
-
-	if (!dev->index) {
-		while (shift + IDX_BITS < 64 && (item >> (shift + IDX_BITS)))
-			shift += IDX_BITS;
-		dev->index = new_node(shift);
-		if (!dev->index)
-			return NULL;
-	}
-	while (!fits(dev->index, item)) {
-		root = new_node(dev->index->shift + IDX_BITS);
-		if (!root)
-			goto fail;
-		root->slot[0] = dev->index;
-		root->count = 1;
-		dev->index = root;
-	}
-	for (n = dev->index; n->shift; n = n->slot[i]) {
-		i = (item >> n->shift) & IDX_MASK;
-		if (!n->slot[i]) {
-			n->slot[i] = new_node(n->shift - IDX_BITS);
-			if (!n->slot[i])
-				goto fail;
-			n->count++;
-		}
-	}
-	return n;
-fail:
-	prune(dev, item);
-	return NULL;
-}
-
-/* ------------------------------------------------------------ items */
-
-/*
- * Where an item is kept: the pointer to its qset array and its quanta
- * count, in dev (item 0) or in a leaf of the tree.  Valid until the tree
- * changes.
- */
-struct item_ref {
-	struct scull_index *leaf;         /* NULL for item 0 */
-	void **slot;                      /* holds the qset array, or NULL */
-	unsigned int *quanta;             /* quanta in it */
-};
-
-static void ref_leaf(struct item_ref *r, struct scull_index *leaf,
-		     uint64_t item)
-{
-	r->leaf = leaf;
-	r->slot = &leaf->slot[item & IDX_MASK];
-	r->quanta = &leaf->quanta[item & IDX_MASK];
-}
-
-/* item_find - @item's qset array (NULL: absent), with where it is kept in
-   *@r when its leaf exists (r->slot NULL otherwise); no allocation */
-static void **item_find(struct scull_dev *dev, uint64_t item,
-			struct item_ref *r)
-{
-	struct scull_index *leaf;
-
-	if (item == 0) {
-		r->leaf = NULL;
-		r->slot = (void **)&dev->item0;
-		r->quanta = &dev->item0_quanta;
-		return dev->item0;
-	}
-	leaf = lookup(dev, item);
-	if (!leaf) {
-		r->slot = NULL;
-		return NULL;
-	}
-	ref_leaf(r, leaf, item);
-	return *r->slot;
-}
-
-/* item_next - the first present item >= *@item (stored back), its qset
-   array returned and its place in *@r; NULL when there is none */
-static void **item_next(struct scull_dev *dev, uint64_t *item,
-			struct item_ref *r)
-{
-	struct scull_index *leaf;
-	uint64_t it = *item;
-
-	if (it == 0) {
-		if (dev->item0)
-			return item_find(dev, 0, r);
-		it = 1;
-	}
-	leaf = lookup_next(dev, &it);
-	if (!leaf)
-		return NULL;
-	*item = it;
-	ref_leaf(r, leaf, it);
-	return *r->slot;
-}
-
-/* qs_slots - the slots qset array @qs has room for; those past it are holes */
-static unsigned int qs_slots(const struct scull_dev *dev, void **qs)
-{
-	size_t n = ksize(qs) / sizeof(void *);
-
-	return n < dev->sb->qset ? (unsigned int)n : dev->sb->qset;
-}
-
-/* qs_new - a qset array with room for slot @last, holding @old's @slots
-   slots (@old may be NULL) and holes after; NULL: ENOMEM */
-static void **qs_new(const struct scull_dev *dev, void **old,
-		     unsigned int slots, unsigned int last)
-{
-	unsigned int n = 1;
-	void **qs;
-
-	while (n <= last)
-		n <<= 1;
-	if (n > dev->sb->qset)
-		n = dev->sb->qset;
-	qs = kmalloc(n * sizeof(void *), GFP_KERNEL);
-	if (!qs)
-		return NULL;
-	if (slots)
-		memcpy(qs, old, slots * sizeof(void *));
-	memset(qs + slots, 0, (n - slots) * sizeof(void *));
-	return qs;
-}
-
-/*
- * get_qset - @item's qset array with room for slot @last, made (with its
- * index path) if missing, copied into a larger one if too small.  Returns
- * it with where it is kept in *@r, or NULL: what it made is freed again,
- * a present array is left as it was.
- */
-static void **get_qset(struct scull_dev *dev, uint64_t item,
-		       unsigned int last, struct item_ref *r)
-{
-	void **qs = item_find(dev, item, r), **grown;
-	unsigned int slots;
-
-	if (qs) {
-		slots = qs_slots(dev, qs);
-		if (last < slots)
-			return qs;
-		grown = qs_new(dev, qs, slots, last);
-		if (!grown)
-			return NULL;
-		kfree(qs);
-		*r->slot = grown;
-		return grown;
-	}
-	if (!r->slot) {
-		struct scull_index *leaf = make_leaf(dev, item);
-
-		if (!leaf)
-			return NULL;
-		ref_leaf(r, leaf, item);
-	}
-	qs = qs_new(dev, NULL, 0, last);
-	if (!qs) {
-		if (item)
-			prune(dev, item);
-		return NULL;
-	}
-	*r->slot = qs;
-	*r->quanta = 0;
-	if (r->leaf)
-		r->leaf->count++;
-	dev->nr_items++;
-	return qs;
-}
-
-/* put_item - free @item's qset array if it holds no quantum; @r (and its
-   leaf) may go */
-static void put_item(struct scull_dev *dev, uint64_t item,
-		     struct item_ref *r)
-{
-	if (r->slot && *r->slot && *r->quanta == 0) {
-		kfree(*r->slot);
-		*r->slot = NULL;
-		if (r->leaf)
-			r->leaf->count--;
-		dev->nr_items--;
-	}
-	if (item)
-		prune(dev, item);
-}
-
-/* ------------------------------------------------------------- quanta */
-
-static inline char *qaddr(const void *slot)
-{
-	return (char *)((uintptr_t)slot & ~(NEW_TAG | SMALL_TAG));
-}
-
-static inline bool is_small(const void *slot)
-{
-	return (uintptr_t)slot & SMALL_TAG;
-}
-
-/* qcap - the bytes of quantum @slot kept in memory; the rest reads zeros */
-static size_t qcap(const struct scull_dev *dev, const void *slot)
-{
-	return is_small(slot) ? ksize(qaddr(slot)) : dev->sb->quantum;
-}
-
-static void qfree(struct scull_dev *dev, void *slot)
-{
-	if (is_small(slot))
-		kfree(qaddr(slot));
-	else
-		kmem_cache_free(dev->sb->cache, qaddr(slot));
-}
-
-/*
- * qalloc - a quantum for data ending at byte @need: small when that fits
- * in half a quantum (@full forces a whole one).  Returns the tagged slot
- * value with its capacity in *@cap, or NULL; contents undefined.
- */
-static void *qalloc(struct scull_dev *dev, size_t need, bool full,
-		    size_t *cap)
-{
-	size_t s = SMALL_MIN;
-	char *q;
-
-	while (s < need)
-		s <<= 1;
-	if (!full && s <= dev->sb->quantum / 2) {
-		q = kmalloc(s, GFP_KERNEL);
-		*cap = s;
-		return q ? (void *)((uintptr_t)q | SMALL_TAG) : NULL;
-	}
-	*cap = dev->sb->quantum;
-	return kmem_cache_alloc(dev->sb->cache, GFP_KERNEL);
-}
-
-/*
- * qgrow - replace small quantum *@slot (holding @cap bytes) by one that
- * holds data up to @need (a whole one when @full), copying what it holds
- * and zeroing the rest but [@from, @need), which the caller fills.
- * Returns 0, or -ENOMEM leaving *@slot as it was.
- */
-static int qgrow(struct scull_dev *dev, void **slot, size_t cap,
-		 size_t from, size_t need, bool full)
-{
-	size_t ncap;
-	void *n = qalloc(dev, need, full, &ncap);
-	char *q;
-
-	if (!n)
-		return -ENOMEM;
-	q = qaddr(n);
-	memcpy(q, qaddr(*slot), cap);
-	if (from > cap)
-		memset(q + cap, 0, from - cap);
-	if (need < cap)
-		need = cap;
-	memset(q + need, 0, ncap - need);
-	kfree(qaddr(*slot));
-	*slot = n;
-	return 0;
-}
-
-/*
- * make_room - give slot @s of @qs (its item at *@r) a quantum that can
- * hold bytes [@byte, @byte+@n): a new one, its slot value tagged @tag, or
- * a small one grown.  Every byte of it outside that range reads zero.  A
- * reserve (@tag set) may be undone before any write fills the range, so a
- * small quantum it grows reads zero there too.  Returns 0, or -ENOMEM
- * leaving the slot as it was.
- */
-static int make_room(struct scull_dev *dev, void **qs, unsigned int s,
-		     struct item_ref *r, size_t byte, size_t n, uintptr_t tag)
-{
-	void *slot = qs[s];
-	size_t cap;
-
-	if (slot) {
-		if (!is_small(slot) || byte + n <= (cap = qcap(dev, slot)))
-			return 0;
-		return qgrow(dev, &qs[s], cap, tag ? byte + n : byte,
-			     byte + n, false);
-	}
-	slot = qalloc(dev, byte + n, false, &cap);
-	if (!slot)
-		return -ENOMEM;
-	/* Keep "bytes past the size are zero" for the rest. */
-	memset(qaddr(slot), 0, byte);
-	memset(qaddr(slot) + byte + n, 0, cap - byte - n);
-	qs[s] = (void *)((uintptr_t)slot | tag);
-	(*r->quanta)++;
-	set_quanta(dev, dev->nr_quanta + 1);
-	return 0;
-}
-
-/* ---------------------------------------------------- quanta in ranges */
-
-/* The slot value of the quantum holding byte @pos, or NULL for a hole. */
-static void *find_quantum(struct scull_dev *dev, uint64_t pos)
-{
-	uint64_t qn = pos / dev->sb->quantum;
-	uint64_t item = qn / dev->sb->qset;
-	unsigned int s = qn % dev->sb->qset;
-	struct item_ref r;
-	void **qs = item_find(dev, item, &r);
-
-	return qs && s < qs_slots(dev, qs) ? qs[s] : NULL;
-}
-
-/*
- * sweep - walk the quanta numbered @qfirst..@qlast (inclusive) that exist,
- * free those @doomed picks (it may rewrite a slot it keeps), then free the
- * items left empty.
- */
-static void sweep(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
-		  bool (*doomed)(void **slot, bool arg), bool arg)
-{
-	unsigned int qset = dev->sb->qset, s, lo, hi, slots;
-	uint64_t first = qfirst / qset, last = qlast / qset, item = first;
-	struct item_ref r;
-	void **qs;
-
-	while ((qs = item_next(dev, &item, &r)) && item <= last) {
-		slots = qs_slots(dev, qs);
-		lo = item == first ? qfirst % qset : 0;
-		hi = item == last ? qlast % qset : qset - 1;
-		if (hi >= slots)
-			hi = slots - 1;
-		for (s = lo; s <= hi && *r.quanta; s++) {
-			if (!qs[s] || !doomed(&qs[s], arg))
-				continue;
-			qfree(dev, qs[s]);
-			qs[s] = NULL;
-			(*r.quanta)--;
-			set_quanta(dev, dev->nr_quanta - 1);
-		}
-		if (!*r.quanta)
-			put_item(dev, item, &r);
-		if (item == last)
-			break;
-		item++;
-	}
-}
-
-static bool every(void **slot, bool unused)
-{
-	(void)slot;
-	(void)unused;
-	return true;
-}
-
-/* drop - free quanta number @qfirst..@qlast (inclusive) and emptied items. */
-static void drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
-{
-	sweep(dev, qfirst, qlast, every, false);
-}
-
-/* zero_part - zero [@pos, @pos+@len) inside one quantum, if it exists
-   (past a small quantum's block it reads zeros already) */
-static void zero_part(struct scull_dev *dev, uint64_t pos, uint64_t len)
-{
-	void *slot = find_quantum(dev, pos);
-	size_t byte = pos % dev->sb->quantum, cap;
-
-	if (!slot)
-		return;
-	cap = qcap(dev, slot);
-	if (byte >= cap)
-		return;
-	if (len > cap - byte)
-		len = cap - byte;
-	memset(qaddr(slot) + byte, 0, len);
-}
-
-/* clear - make [@off, @end) read as zeros: free whole quanta, zero parts. */
-static void clear(struct scull_dev *dev, uint64_t off, uint64_t end)
-{
-	uint64_t quantum = dev->sb->quantum;
-	uint64_t qf = off / quantum, ql = (end - 1) / quantum;
-	uint64_t wfirst = qf, wlast = ql, stop;
-
-	if (off % quantum) {
-		stop = (qf + 1) * quantum;
-		zero_part(dev, off, (end < stop ? end : stop) - off);
-		wfirst = qf + 1;
-	}
-	if (end % quantum && ql >= wfirst) {
-		zero_part(dev, ql * quantum, end - ql * quantum);
-		wlast = ql - 1;
-	}
-	if (wfirst <= wlast && wlast != UINT64_MAX)
-		drop(dev, wfirst, wlast);
-}
-
-/* A quantum an allocate added is tagged until the allocate settles. */
-static bool added(void **slot, bool undo)
-{
-	uintptr_t p = (uintptr_t)*slot;
-
-	if (!(p & NEW_TAG))
-		return false;
-	if (undo)
-		return true;
-	*slot = (void *)(p & ~NEW_TAG);
-	return false;
-}
-
-/*
- * settle - finish an allocate over quanta @qfirst..@qlast: keep the tagged
- * (new) quanta, untagging them, or on failure (@undo) free them and the
- * items they leave empty.
- */
-static void settle(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
-		   bool undo)
-{
-	sweep(dev, qfirst, qlast, added, undo);
 }
 
 /*
@@ -680,7 +98,7 @@ static int range(const struct scull_dev *dev, uint64_t off, uint64_t len,
 static uint64_t max_bytes(unsigned int quantum, unsigned int qset)
 {
 	uint64_t item_size = (uint64_t)quantum * qset, bytes;
-	unsigned int bits = IDX_BITS * IDX_MAX_LEVELS;
+	unsigned int bits = INDEX_KEY_BITS;
 
 	if (bits >= 64 || item_size > ((uint64_t)INT64_MAX >> bits))
 		return INT64_MAX;
@@ -766,12 +184,12 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 	if (ret)
 		return -ret;
 	dev->sb = sb;
-	set_size(dev, 0);
-	set_quanta(dev, 0);
+	dev->size = 0;
+	dev->nr_quanta = 0;
 	dev->nr_items = 0;
 	dev->item0 = NULL;
 	dev->item0_quanta = 0;
-	dev->index = NULL;
+	index_init(&dev->index);
 	return 0;
 }
 
@@ -781,8 +199,9 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
  */
 void scull_dev_destroy(struct scull_dev *dev)
 {
-	drop(dev, 0, UINT64_MAX - 1);
-	assert(!dev->index && !dev->item0 && !dev->nr_quanta && !dev->nr_items);
+	qset_drop(dev, 0, UINT64_MAX - 1);
+	assert(index_empty(&dev->index) && !dev->item0 && !dev->nr_quanta &&
+	       !dev->nr_items);
 	pthread_rwlock_destroy(&dev->lock);
 }
 
@@ -829,7 +248,7 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
 	unsigned int s, slots = 0;
 	uint64_t pos, end, qn, item, cur = UINT64_MAX;
-	struct item_ref r;
+	struct index_ref r;
 	void **qs = NULL, *slot;
 	struct iovec *v = NULL;
 	size_t n, byte, cap;
@@ -853,16 +272,16 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 			n = end - pos;
 		if (item != cur) {
 			cur = item;
-			qs = item_find(dev, item, &r);
-			slots = qs ? qs_slots(dev, qs) : 0;
+			qs = qset_find(dev, item, &r);
+			slots = qs ? qset_slots(dev, qs) : 0;
 		}
 		slot = s < slots ? qs[s] : NULL;
 		q = NULL;
 		if (slot) {
 			/* a small quantum: its block, then zeros */
-			cap = qcap(dev, slot);
+			cap = qset_cap(dev, slot);
 			if (byte < cap) {
-				q = qaddr(slot);
+				q = qset_addr(slot);
 				if (n > cap - byte)
 					n = cap - byte;
 			}
@@ -908,45 +327,6 @@ void scull_read_lock(struct scull_dev *dev)
 void scull_read_unlock(struct scull_dev *dev)
 {
 	pthread_rwlock_unlock(&dev->lock);
-}
-
-/*
- * reserve - give every quantum [@off, @end) touches the room a write of
- * that range needs, so that the write cannot fail after: a missing one is
- * allocated (tagged NEW_TAG until all are in), a small one too short is
- * grown.  On failure the quanta it added, and the items they leave empty,
- * are freed; grown qset arrays and small quanta stay, holding what they
- * held.  The write lock held.  Returns 0 or -ENOSPC.
- */
-static int reserve(struct scull_dev *dev, uint64_t off, uint64_t end)
-{
-	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset, s;
-	uint64_t pos, qn, item, cur = UINT64_MAX;
-	uint64_t qf = off / quantum, lastq = (end - 1) / quantum;
-	struct item_ref r;
-	void **qs = NULL;
-	size_t byte, n;
-
-	for (pos = off; pos < end; pos += n) {
-		qn = pos / quantum;
-		item = qn / qset;
-		byte = pos % quantum;
-		n = quantum - byte < end - pos ? quantum - byte : end - pos;
-		s = qn % qset;
-		if (item != cur) {
-			qs = get_qset(dev, item, lastq / qset == item ?
-				      (unsigned int)(lastq % qset) : qset - 1, &r);
-			if (!qs)
-				break;
-			cur = item;
-		}
-		if (make_room(dev, qs, s, &r, byte, n, NEW_TAG)) {
-			put_item(dev, item, &r);
-			break;
-		}
-	}
-	settle(dev, qf, lastq, pos < end);
-	return pos < end ? -ENOSPC : 0;
 }
 
 /*
@@ -1103,7 +483,7 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t pos, end, qn, item, cur = UINT64_MAX, done, lastq;
 	unsigned int s, byte;
-	struct item_ref r;
+	struct index_ref r;
 	void **qs = NULL;
 	size_t n;
 
@@ -1119,7 +499,7 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 	end = off + len;
 
 	pthread_rwlock_wrlock(&dev->lock);
-	if (src->whole && reserve(dev, off, end)) {
+	if (src->whole && qset_reserve(dev, off, end)) {
 		pthread_rwlock_unlock(&dev->lock);
 		return -ENOSPC;
 	}
@@ -1134,17 +514,17 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 		if (item != cur) {
 			/* room for the last slot of this item the write uses */
 			lastq = (end - 1) / quantum;
-			qs = get_qset(dev, item, lastq / qset == item ?
+			qs = qset_get(dev, item, lastq / qset == item ?
 				      (unsigned int)(lastq % qset) : qset - 1, &r);
 			if (!qs)
 				break;
 			cur = item;
 		}
-		if (make_room(dev, qs, s, &r, byte, n, 0)) {
-			put_item(dev, item, &r);
+		if (qset_room(dev, qs, s, &r, byte, n, 0)) {
+			qset_put(dev, item, &r);
 			break;
 		}
-		src_put(src, qaddr(qs[s]) + byte, n);
+		src_put(src, qset_addr(qs[s]) + byte, n);
 	}
 	if (src->nr)
 		src_flush(src);
@@ -1171,9 +551,9 @@ int scull_truncate(struct scull_dev *dev, uint64_t size)
 		return -EFBIG;
 	pthread_rwlock_wrlock(&dev->lock);
 	if (size <= dev->size) {
-		drop(dev, (size + quantum - 1) / quantum, UINT64_MAX - 1);
+		qset_drop(dev, (size + quantum - 1) / quantum, UINT64_MAX - 1);
 		if (size % quantum)
-			zero_part(dev, size, quantum - size % quantum);
+			qset_zero_part(dev, size, quantum - size % quantum);
 	}
 	set_size(dev, size);
 	pthread_rwlock_unlock(&dev->lock);
@@ -1205,51 +585,11 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
 	if (ret)
 		return ret;
 	pthread_rwlock_wrlock(&dev->lock);
-	clear(dev, off, end);
+	qset_clear(dev, off, end);
 	if (!keep_size && end > dev->size)
 		set_size(dev, end);
 	pthread_rwlock_unlock(&dev->lock);
 	return 0;
-}
-
-/**
- * scull_allocate - fallocate mode 0: give every hole in [@off, @off+@len)
- * a zeroed quantum; the size grows to the range's end unless @keep_size.
- *
- * All or nothing: new quanta are tagged in their slots (NEW_TAG) until the
- * range is done; on failure exactly the tagged ones, and the items and
- * nodes left empty, are freed.  Small quanta in the range become whole
- * ones, holding the same data, and stay so on failure.  Returns
- * 0, -ENOSPC, -EINVAL (@len 0) or -EFBIG.  Takes the write lock; may block.
- */
-/* missing - the "scullc" objects quanta @qf..@ql need (holes and small
-   quanta), found item by item; the lock held.  Stops counting past @stop
-   (the answer is then "too many"). */
-static uint64_t missing(struct scull_dev *dev, uint64_t qf, uint64_t ql,
-			uint64_t stop)
-{
-	unsigned int qset = dev->sb->qset;
-	uint64_t item, first, last, n = 0, s, slots;
-	struct item_ref r;
-	void **qs;
-
-	for (item = qf / qset; item <= ql / qset && n <= stop; item++) {
-		first = item == qf / qset ? qf % qset : 0;
-		last = item == ql / qset ? ql % qset : qset - 1;
-		qs = item_find(dev, item, &r);
-		if (!qs) {
-			n += last - first + 1;
-			continue;
-		}
-		slots = qs_slots(dev, qs);
-		if (last >= slots) {
-			n += last - (first > slots ? first : slots) + 1;
-			last = slots - 1;
-		}
-		for (s = first; s <= last; s++)
-			n += !qs[s] || is_small(qs[s]);
-	}
-	return n;
 }
 
 /*
@@ -1273,7 +613,7 @@ static bool room_for(struct scull_dev *dev, uint64_t qf, uint64_t ql)
 	if (ql - qf + 1 > mi.limit / st.objsize)
 		return false;
 	free_objs = st.num_objs - st.active_objs + st.shared_avail;
-	need = missing(dev, qf, ql, mi.limit / st.objsize);
+	need = qset_missing(dev, qf, ql, mi.limit / st.objsize);
 	if (need <= free_objs)
 		return true;
 	slabs = (need - free_objs + st.objperslab - 1) / st.objperslab;
@@ -1284,6 +624,16 @@ static bool room_for(struct scull_dev *dev, uint64_t qf, uint64_t ql)
 	       bytes <= mi.limit - mi.used - mi.reserve;
 }
 
+/**
+ * scull_allocate - fallocate mode 0: give every hole in [@off, @off+@len)
+ * a zeroed quantum; the size grows to the range's end unless @keep_size.
+ *
+ * All or nothing: new quanta are tagged in their slots (QSET_NEW_TAG) until
+ * the range is done; on failure exactly the tagged ones, and the items and
+ * nodes left empty, are freed.  Small quanta in the range become whole
+ * ones, holding the same data, and stay so on failure.  Returns
+ * 0, -ENOSPC, -EINVAL (@len 0) or -EFBIG.  Takes the write lock; may block.
+ */
 int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
 		   bool keep_size)
 {
@@ -1306,9 +656,8 @@ int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
 	unsigned int quantum = dev->sb->quantum, qset = dev->sb->qset;
 	uint64_t end, qn, qf, ql, item, cur = UINT64_MAX;
 	unsigned int s;
-	struct item_ref r;
-	void **qs = NULL, *q;
-	size_t cap;
+	struct index_ref r;
+	void **qs = NULL;
 	int ret = range(dev, off, len, &end);
 
 	if (ret)
@@ -1324,43 +673,32 @@ int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
 		item = qn / qset;
 		s = qn % qset;
 		if (item != cur) {
-			qs = get_qset(dev, item, ql / qset == item ?
+			qs = qset_get(dev, item, ql / qset == item ?
 				      (unsigned int)(ql % qset) : qset - 1, &r);
 			if (!qs)
 				break;
 			cur = item;
 		}
-		if (qs[s] && !is_small(qs[s]))
+		if (qs[s] && !qset_is_small(qs[s]))
 			continue;
-		if (qs[s]) {
-			cap = qcap(dev, qs[s]);
-			if (qgrow(dev, &qs[s], cap, cap, cap, true))
-				break;
-			continue;
-		}
-		if (stop && ++added % STOP_EVERY == 0 &&
+		if (!qs[s] && stop && ++added % STOP_EVERY == 0 &&
 		    __atomic_load_n(stop, __ATOMIC_RELAXED)) {
-			put_item(dev, item, &r);
+			qset_put(dev, item, &r);
 			ret = -EINTR;
 			break;
 		}
-		q = kmem_cache_zalloc(dev->sb->cache, GFP_KERNEL);
-		if (!q) {
-			put_item(dev, item, &r);
+		if (qset_make_whole(dev, qs, s, &r)) {
+			qset_put(dev, item, &r);
 			break;
 		}
-		assert(((uintptr_t)q & (NEW_TAG | SMALL_TAG)) == 0);
-		qs[s] = (void *)((uintptr_t)q | NEW_TAG);
-		(*r.quanta)++;
-		set_quanta(dev, dev->nr_quanta + 1);
 	}
 	if (qn <= ql) {
 		if (qn > qf)
-			settle(dev, qf, qn - 1, true);
+			qset_settle(dev, qf, qn - 1, true);
 		if (!ret)
 			ret = -ENOSPC;
 	} else {
-		settle(dev, qf, ql, false);
+		qset_settle(dev, qf, ql, false);
 		if (!keep_size && end > dev->size)
 			set_size(dev, end);
 	}
@@ -1389,18 +727,18 @@ int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 	uint64_t qn = off / quantum, item = qn / qset, want = item;
 	int64_t ret = -ENXIO;
 	unsigned int s, slots;
-	struct item_ref r;
+	struct index_ref r;
 	void **qs;
 
 	pthread_rwlock_rdlock(&dev->lock);
 	if (off >= dev->size)
 		goto out;
 	s = qn % qset;
-	while ((qs = item_next(dev, &item, &r)) &&
+	while ((qs = qset_next(dev, &item, &r)) &&
 	       item <= (dev->size - 1) / (quantum * qset)) {
 		if (item != want)
 			s = 0;
-		slots = qs_slots(dev, qs);
+		slots = qset_slots(dev, qs);
 		for (; s < slots && !qs[s]; s++)
 			;
 		if (s < slots) {
@@ -1426,7 +764,7 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 	uint64_t qn = off / quantum, item = qn / qset;
 	int64_t ret = -ENXIO;
 	unsigned int s, slots;
-	struct item_ref r;
+	struct index_ref r;
 	void **qs;
 
 	pthread_rwlock_rdlock(&dev->lock);
@@ -1434,10 +772,10 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 		goto out;
 	ret = dev->size;
 	for (s = qn % qset; item * qset * quantum < dev->size; item++, s = 0) {
-		qs = item_find(dev, item, &r);
-		if (qs && *r.quanta == qset)
+		qs = qset_find(dev, item, &r);
+		if (qs && *r.aux == qset)
 			continue;
-		slots = qs ? qs_slots(dev, qs) : 0;
+		slots = qs ? qset_slots(dev, qs) : 0;
 		for (; s < slots && qs[s]; s++)
 			;
 		if (s < qset) {
@@ -1483,13 +821,13 @@ int scull_for_each_item(struct scull_dev *dev,
 				  void *arg),
 			void *arg)
 {
-	struct item_ref r;
+	struct index_ref r;
 	uint64_t item = 0;
 	int ret = 0;
 
 	pthread_rwlock_rdlock(&dev->lock);
-	while (!ret && item_next(dev, &item, &r)) {
-		ret = fn(item, *r.quanta, arg);
+	while (!ret && qset_next(dev, &item, &r)) {
+		ret = fn(item, *r.aux, arg);
 		if (item == UINT64_MAX)
 			break;
 		item++;

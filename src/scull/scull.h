@@ -7,7 +7,7 @@
  * A device's contents are items; an item is a qset array (from kmalloc) of
  * up to `qset` quantum pointers; a quantum is one `quantum`-byte object of
  * the mount's "scullc" cache, or, while the data in it ends in its first
- * half, a smaller kmalloc block (scull.c says when).  Byte offset off lives in
+ * half, a smaller kmalloc block (qset.c says when).  Byte offset off lives in
  *   item  off / (quantum * qset),
  *   slot  (off % (quantum * qset)) / quantum,
  *   byte  off % quantum.
@@ -27,8 +27,9 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "scull/index.h"
+
 struct kmem_cache;
-struct scull_index;
 
 #define SCULL_QUANTUM_DEFAULT 4000
 #define SCULL_QSET_DEFAULT    500
@@ -64,7 +65,8 @@ struct scull_dev {
 	unsigned long nr_items;      /* qset arrays allocated */
 	void **item0;                /* item 0's qset array, or NULL */
 	unsigned int item0_quanta;   /* quanta in it */
-	struct scull_index *index;   /* item number (from 1) -> qset array */
+	struct index index;          /* item number (from 1) -> qset array,
+					aux: its quanta */
 };
 
 int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb); /* 0/-ENOMEM */
