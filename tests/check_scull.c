@@ -32,40 +32,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *const kmalloc_names[] = {
-	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
-	"kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
-	"kmalloc-1k", "kmalloc-2k", "kmalloc-4k", "kmalloc-8k",
-};
-
-/* Objects held by users of @c: its thread cache and depot drained first. */
-static unsigned long live(struct kmem_cache *c)
-{
-	struct kmem_cache_stats st;
-
-	if (!c)
-		return 0;
-	kmem_cache_shrink(c);
-	ck_assert_int_eq(kmem_cache_get_stats(c, &st), 0);
-	return st.active_objs;
-}
-
-static unsigned long live_named(const char *name)
-{
-	return live(kmem_cache_find(name));
-}
-
-/* Every kmalloc block out right now (index nodes and qset arrays). */
-static unsigned long kmalloc_live(void)
-{
-	unsigned long n = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(kmalloc_names) / sizeof(kmalloc_names[0]); i++)
-		n += live_named(kmalloc_names[i]);
-	return n;
-}
-
 /* A mount and one device; fini checks that nothing leaked. */
 struct fix {
 	struct scull_sb sb;
@@ -90,7 +56,7 @@ static unsigned long baseline(struct scull_sb *sb)
 	ck_assert_int_eq(scull_write(&dev, "w", 1, 1ULL << 50), 1);
 	ck_assert_int_eq(scull_allocate(&dev, 0, 3, false), 0);
 	scull_dev_destroy(&dev);
-	return kmalloc_live();
+	return unit_kmalloc_live();
 }
 
 static void fix_init(struct fix *f, unsigned int quantum, unsigned int qset)
@@ -103,26 +69,10 @@ static void fix_init(struct fix *f, unsigned int quantum, unsigned int qset)
 static void fix_fini(struct fix *f)
 {
 	scull_dev_destroy(&f->dev);
-	ck_assert_uint_eq(live(f->sb.cache), 0);
-	ck_assert_uint_eq(kmalloc_live(), f->kmalloc_base);
+	ck_assert_uint_eq(unit_live(f->sb.cache), 0);
+	ck_assert_uint_eq(unit_kmalloc_live(), f->kmalloc_base);
 	ck_assert_int_eq(scull_sb_destroy(&f->sb), 0);
 	ck_assert_ptr_null(kmem_cache_find("scullc"));
-}
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64*: fixed seeds make every run the same */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-static uint64_t below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
 }
 
 static void fill(uint8_t *buf, size_t len, uint64_t seed)
@@ -297,9 +247,9 @@ static void check_range(struct scull_dev *dev, const struct model *m,
 	probes[2] = end ? end - 1 : 0;
 	probes[3] = m->size ? m->size - 1 : 0;
 	probes[4] = m->size;
-	probes[5] = below(m->span);
-	probes[6] = below(m->span / m->quantum + 1) * m->quantum;
-	probes[7] = below(m->span / ((uint64_t)m->quantum * m->qset) + 1) *
+	probes[5] = unit_below(m->span);
+	probes[6] = unit_below(m->span / m->quantum + 1) * m->quantum;
+	probes[7] = unit_below(m->span / ((uint64_t)m->quantum * m->qset) + 1) *
 		    m->quantum * m->qset;
 	for (i = 0; i < 8; i++) {
 		ck_assert_int_eq(scull_seek_data(dev, probes[i]),
@@ -338,20 +288,20 @@ static void check_iov(struct scull_dev *dev, uint64_t off, size_t len)
 static uint64_t pick_off(const struct model *m)
 {
 	uint64_t item = (uint64_t)m->quantum * m->qset;
-	uint64_t d = below(9), o;
+	uint64_t d = unit_below(9), o;
 
-	switch (below(5)) {
+	switch (unit_below(5)) {
 	case 0:
-		o = below(m->span / item + 1) * item + d - 4;
+		o = unit_below(m->span / item + 1) * item + d - 4;
 		break;
 	case 1:
-		o = below(m->span / m->quantum + 1) * m->quantum + d - 4;
+		o = unit_below(m->span / m->quantum + 1) * m->quantum + d - 4;
 		break;
 	case 2:
-		o = below(4 * item);
+		o = unit_below(4 * item);
 		break;
 	default:
-		o = below(m->span);
+		o = unit_below(m->span);
 	}
 	return o < m->span ? o : m->span - 1;
 }
@@ -360,15 +310,15 @@ static uint64_t pick_len(const struct model *m, uint64_t off)
 {
 	uint64_t max = m->span - off, len;
 
-	switch (below(4)) {
+	switch (unit_below(4)) {
 	case 0:
-		len = 1 + below(2 * m->quantum);
+		len = 1 + unit_below(2 * m->quantum);
 		break;
 	case 1:
-		len = 1 + below(3 * (uint64_t)m->quantum * m->qset);
+		len = 1 + unit_below(3 * (uint64_t)m->quantum * m->qset);
 		break;
 	default:
-		len = 1 + below(m->quantum * 4);
+		len = 1 + unit_below(m->quantum * 4);
 	}
 	return len < max ? len : max;
 }
@@ -387,7 +337,7 @@ static void run_model(unsigned int quantum, unsigned int qset, size_t span,
 	bool keep;
 	int s, i;
 
-	rng_state = seed;
+	unit_rnd_seed(seed);
 	model_init(&m, quantum, qset, span);
 	ck_assert_int_eq(scull_sb_init(&f.sb, quantum, qset), 0);
 	f.kmalloc_base = baseline(&f.sb);
@@ -398,10 +348,10 @@ static void run_model(unsigned int quantum, unsigned int qset, size_t span,
 			off = pick_off(&m);
 			len = pick_len(&m, off);
 			end = off + len;
-			keep = below(2);
-			switch (below(9)) {
+			keep = unit_below(2);
+			switch (unit_below(9)) {
 			case 0: case 1: case 2: case 3:
-				fill(buf, len, rnd());
+				fill(buf, len, unit_rnd());
 				ck_assert_int_eq(scull_write(&f.dev, buf, len, off),
 						 (int64_t)len);
 				model_write(&m, buf, off, len);
@@ -438,9 +388,9 @@ static void run_model(unsigned int quantum, unsigned int qset, size_t span,
 		}
 		check_range(&f.dev, &m, 0, span);
 		scull_dev_destroy(&f.dev);
-		ck_assert_uint_eq(live(f.sb.cache), 0);
+		ck_assert_uint_eq(unit_live(f.sb.cache), 0);
 	}
-	ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base);
+	ck_assert_uint_eq(unit_kmalloc_live(), f.kmalloc_base);
 	ck_assert_int_eq(scull_sb_destroy(&f.sb), 0);
 	model_fini(&m);
 }
@@ -483,7 +433,7 @@ START_TEST(write_spanning_items_reads_back_and_counts_quanta)
 	ck_assert_uint_eq(info.size, 3250);
 	ck_assert_uint_eq(info.nr_quanta, 3250 / 64 - 3 + 1);
 	ck_assert_uint_eq(info.nr_items, 3250 / 256 + 1);
-	ck_assert_uint_eq(live(f.sb.cache), info.nr_quanta);
+	ck_assert_uint_eq(unit_live(f.sb.cache), info.nr_quanta);
 	ck_assert_int_eq(scull_read(&f.dev, out, sizeof(out), 250), 3000);
 	ck_assert(memcmp(in, out, sizeof(in)) == 0);
 	ck_assert_int_eq(scull_read(&f.dev, out, 300, 0), 300);
@@ -714,27 +664,27 @@ END_TEST
 
 /* What each kmalloc class and the "scullc" cache hold right now. */
 struct census {
-	unsigned long k[sizeof(kmalloc_names) / sizeof(kmalloc_names[0])];
+	unsigned long k[UNIT_KMALLOC_CLASSES];
 	unsigned long quanta;
 };
 
 static void census(struct fix *f, struct census *c)
 {
-	size_t i;
+	unsigned int i;
 
-	for (i = 0; i < sizeof(c->k) / sizeof(c->k[0]); i++)
-		c->k[i] = live_named(kmalloc_names[i]);
-	c->quanta = live(f->sb.cache);
+	for (i = 0; i < UNIT_KMALLOC_CLASSES; i++)
+		c->k[i] = unit_live(kmem_cache_find(unit_kmalloc_name(i)));
+	c->quanta = unit_live(f->sb.cache);
 }
 
 /* Blocks of class @name held now beyond @base. */
 static long more(const struct census *base, const char *name)
 {
-	size_t i;
+	unsigned int i;
 
-	for (i = 0; strcmp(kmalloc_names[i], name); i++)
+	for (i = 0; strcmp(unit_kmalloc_name(i), name); i++)
 		;
-	return (long)live_named(name) - (long)base->k[i];
+	return (long)unit_live(kmem_cache_find(name)) - (long)base->k[i];
 }
 
 /* The device reads exactly @want (@len bytes from 0), and so do its iovecs. */
@@ -764,7 +714,7 @@ START_TEST(small_quantum_grows_through_kmalloc_classes_to_a_whole_one)
 	ck_assert_int_eq(more(&base, "kmalloc-128"), 1);
 	ck_assert_int_eq(more(&base, "kmalloc-8"), 1);
 	ck_assert_int_eq(more(&base, "kmalloc-1k"), 0);
-	ck_assert_uint_eq(live(f.sb.cache), base.quanta);
+	ck_assert_uint_eq(unit_live(f.sb.cache), base.quanta);
 	ck_assert(index_empty(&f.dev.index));
 	reads(&f.dev, want, 100);
 
@@ -786,7 +736,7 @@ START_TEST(small_quantum_grows_through_kmalloc_classes_to_a_whole_one)
 	want[2000] = 'w';
 	ck_assert_int_eq(scull_write(&f.dev, "w", 1, 2000), 1);
 	ck_assert_int_eq(more(&base, "kmalloc-512"), 0);
-	ck_assert_uint_eq(live(f.sb.cache) - base.quanta, 1);
+	ck_assert_uint_eq(unit_live(f.sb.cache) - base.quanta, 1);
 	reads(&f.dev, want, 2001);
 
 	/* across a quantum edge into the next: slot 1 grows the array to
@@ -864,14 +814,14 @@ START_TEST(allocate_turns_small_quanta_whole_keeping_their_data)
 	ck_assert_int_eq(scull_write(&f.dev, want, 10, 0), 10);
 	fill(want + 8000, 30, 22);
 	ck_assert_int_eq(scull_write(&f.dev, want + 8000, 30, 8000), 30);
-	ck_assert_uint_eq(live(f.sb.cache), base.quanta);
+	ck_assert_uint_eq(unit_live(f.sb.cache), base.quanta);
 	ck_assert_int_eq(scull_allocate(&f.dev, 0, 9000, false), 0);
 	/* three whole quanta, no small block left (16 and 32 bytes), the
 	   qset array of four slots (32 bytes) alone in kmalloc */
-	ck_assert_uint_eq(live(f.sb.cache) - base.quanta, 3);
+	ck_assert_uint_eq(unit_live(f.sb.cache) - base.quanta, 3);
 	ck_assert_int_eq(more(&base, "kmalloc-16"), 0);
 	ck_assert_int_eq(more(&base, "kmalloc-32"), 1);
-	ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base + 1);
+	ck_assert_uint_eq(unit_kmalloc_live(), f.kmalloc_base + 1);
 	reads(&f.dev, want, 9000);
 	fix_fini(&f);
 }
@@ -965,9 +915,9 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	size_t i;
 
 	fix_init(&f, 4000, 500);
-	nodes = live_named("kmalloc-1k");
-	qsets = live_named("kmalloc-8");
-	smalls = live_named("kmalloc-16");
+	nodes = unit_live(kmem_cache_find("kmalloc-1k"));
+	qsets = unit_live(kmem_cache_find("kmalloc-8"));
+	smalls = unit_live(kmem_cache_find("kmalloc-16"));
 	ck_assert_int_eq(scull_write(&f.dev, "z", 1, far), 1);
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.size, far + 1);
@@ -975,10 +925,10 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	ck_assert_uint_eq(info.nr_items, 1);
 	/* item 5e8 < 2^30: five index levels; its qset array holds slot 0
 	   only, and the byte sits in a small quantum of 16 bytes */
-	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 5);
-	ck_assert_uint_eq(live_named("kmalloc-8") - qsets, 1);
-	ck_assert_uint_eq(live_named("kmalloc-16") - smalls, 1);
-	ck_assert_uint_eq(live(f.sb.cache), 0);
+	ck_assert_uint_eq(unit_live(kmem_cache_find("kmalloc-1k")) - nodes, 5);
+	ck_assert_uint_eq(unit_live(kmem_cache_find("kmalloc-8")) - qsets, 1);
+	ck_assert_uint_eq(unit_live(kmem_cache_find("kmalloc-16")) - smalls, 1);
+	ck_assert_uint_eq(unit_live(f.sb.cache), 0);
 	ck_assert_int_eq(scull_read(&f.dev, out, sizeof(out), far + 1 - sizeof(out)),
 			 (ssize_t)sizeof(out));
 	for (i = 0; i + 1 < sizeof(out); i++)
@@ -994,7 +944,7 @@ START_TEST(one_byte_at_1e15_costs_one_quantum_and_an_index_path)
 	scull_dev_info(&f.dev, &info);
 	ck_assert_uint_eq(info.nr_quanta, 1);
 	/* item 0 hangs off the device: no index node is left */
-	ck_assert_uint_eq(live_named("kmalloc-1k") - nodes, 0);
+	ck_assert_uint_eq(unit_live(kmem_cache_find("kmalloc-1k")) - nodes, 0);
 	ck_assert(index_empty(&f.dev.index));
 	fix_fini(&f);
 }
@@ -1123,8 +1073,8 @@ static void fail_every_nth(bool whole, unsigned long *shorts,
 		check_range(&f.dev, &m, 0, 8192);
 		failslab_set(NULL);
 		scull_dev_destroy(&f.dev);
-		ck_assert_uint_eq(live(f.sb.cache), 0);
-		ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base);
+		ck_assert_uint_eq(unit_live(f.sb.cache), 0);
+		ck_assert_uint_eq(unit_kmalloc_live(), f.kmalloc_base);
 		if (failslab_failures() == injected)
 			break;              /* the workload needs fewer than n */
 		ck_assert_int_eq(scull_dev_init(&f.dev, &f.sb), 0);
@@ -1208,8 +1158,8 @@ START_TEST(failed_allocate_frees_only_what_it_added)
 		}
 		check_range(&f.dev, &m, 0, m.span);
 		scull_dev_destroy(&f.dev);
-		ck_assert_uint_eq(live(f.sb.cache), 0);
-		ck_assert_uint_eq(kmalloc_live(), f.kmalloc_base);
+		ck_assert_uint_eq(unit_live(f.sb.cache), 0);
+		ck_assert_uint_eq(unit_kmalloc_live(), f.kmalloc_base);
 		if (failslab_failures() == injected) {
 			ck_assert_int_eq(r, 0);
 			break;
@@ -1284,7 +1234,7 @@ START_TEST(an_allocate_told_to_stop_undoes_what_it_added)
 	ck_assert_uint_eq(info.size, 1100);
 	ck_assert_uint_eq(info.nr_quanta, 3);
 	/* quantum 17 was small; on the way it became whole, and stays so */
-	ck_assert_uint_eq(live(f.sb.cache), 3);
+	ck_assert_uint_eq(unit_live(f.sb.cache), 3);
 	reads_at(&f.dev, want, 1000, sizeof(want));
 	/* never told: an ordinary allocate */
 	ck_assert_int_eq(scull_allocate_intr(&f.dev, 0, 64 * 4 * 10, false,
@@ -1369,10 +1319,10 @@ START_TEST(readers_never_see_a_torn_block)
 	ck_assert_int_eq(scull_truncate(&f.dev, NBLOCKS * BLOCK), 0);
 	for (i = 0; i < 3; i++)
 		ck_assert_int_eq(pthread_create(&t[i], NULL, reader, &sh), 0);
-	rng_state = 77;
+	unit_rnd_seed(77);
 	for (r = 1; r <= ROUNDS; r++) {
-		b = below(NBLOCKS);
-		switch (below(8)) {
+		b = unit_below(NBLOCKS);
+		switch (unit_below(8)) {
 		case 0:
 			/* a hole block reads as all zeros: consistent too */
 			ck_assert_int_eq(scull_punch_hole(&f.dev, b * BLOCK,

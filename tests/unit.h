@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* unit.h - what every Check suite shares: its main() */
+/* unit.h - what every Check suite shares: its main(), its random numbers */
 #ifndef SCULLCFS_TESTS_UNIT_H
 #define SCULLCFS_TESTS_UNIT_H
 
@@ -17,7 +17,91 @@
  */
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
+
+/*
+ * unit_rnd - xorshift64*, the random choices of property tests, the same
+ * on every run from the same seed.  unit_rnd_seed starts the sequence at
+ * @seed, or at $UNIT_SEED when that is set, and returns the seed in
+ * effect: a test prints it when it fails, and
+ *   UNIT_SEED=<seed> CK_FORK=no CK_RUN_CASE=<TCase> tests/check_<module>
+ * replays that run.
+ */
+static inline uint64_t *unit_rnd_state(void)
+{
+	static uint64_t state = 1;
+
+	return &state;
+}
+
+static inline uint64_t unit_rnd_seed(uint64_t seed)
+{
+	const char *env = getenv("UNIT_SEED");
+
+	if (env && *env)
+		seed = strtoull(env, NULL, 0);
+	*unit_rnd_state() = seed ? seed : 1;   /* 0 would stay 0 */
+	return seed;
+}
+
+static inline uint64_t unit_rnd(void)
+{
+	uint64_t *s = unit_rnd_state();
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* unit_below - a random number below @n (0 for 0) */
+static inline uint64_t unit_below(uint64_t n)
+{
+	return n ? unit_rnd() % n : 0;
+}
+
+#ifdef SCULLC_SLAB_H
+/*
+ * With <scullc/slab.h> included first: what the allocator's users hold.
+ * unit_live - objects of @c held (its thread cache and depot drained
+ * first); unit_kmalloc_live - blocks out in every kmalloc class.
+ */
+#define UNIT_KMALLOC_CLASSES 13
+
+static inline const char *unit_kmalloc_name(unsigned int i)
+{
+	static const char *const names[UNIT_KMALLOC_CLASSES] = {
+		"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
+		"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
+		"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+		"kmalloc-8k",
+	};
+
+	return names[i];
+}
+
+static inline unsigned long unit_live(struct kmem_cache *c)
+{
+	struct kmem_cache_stats st;
+
+	if (!c)
+		return 0;
+	kmem_cache_shrink(c);
+	ck_assert_int_eq(kmem_cache_get_stats(c, &st), 0);
+	return st.active_objs;
+}
+
+static inline unsigned long unit_kmalloc_live(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < UNIT_KMALLOC_CLASSES; i++)
+		n += unit_live(kmem_cache_find(unit_kmalloc_name(i)));
+	return n;
+}
+#endif /* SCULLC_SLAB_H */
 
 #define UNIT_STR_(x) #x
 #define UNIT_MAIN(suite_fn, timeout_sec)                             \

@@ -252,3 +252,19 @@ void *index_remove(struct index *ix, uint64_t key)
 	prune(ix, key);
 	return ptr;
 }
+
+static unsigned long count_nodes(const struct index_node *n)
+{
+	unsigned long nodes = 1;
+	unsigned int i;
+
+	for (i = 0; n->shift && i < IDX_FANOUT; i++)
+		if (n->slot[i])
+			nodes += count_nodes(n->slot[i]);
+	return nodes;
+}
+
+unsigned long index_nodes(const struct index *ix)
+{
+	return ix->root ? count_nodes(ix->root) : 0;
+}

@@ -87,4 +87,10 @@ int index_insert(struct index *ix, uint64_t key, void *ptr,
  */
 void *index_remove(struct index *ix, uint64_t key);
 
+/*
+ * index_nodes - the nodes the index holds (each sizeof one kmalloc-1k
+ * block), by a walk of them all: for reports and tests, not fast paths.
+ */
+unsigned long index_nodes(const struct index *ix);
+
 #endif /* SCULLCFS_INDEX_H */
