@@ -90,6 +90,10 @@ struct model {
 	size_t span;                 /* bytes modelled; ops stay below it */
 	uint8_t *data;               /* span bytes; zero at and past size */
 	uint8_t *exists;             /* one flag per quantum */
+	uint32_t *cap;               /* bytes each quantum holds, 0: none */
+	uint64_t held;               /* == sum of cap[] */
+	bool held_at_least;          /* failed ops may have grown small quanta
+					the model cannot see: held >= model */
 	uint32_t *per_item;          /* quanta existing in each item */
 	size_t nr_q;                 /* quanta in span */
 	unsigned long quanta;        /* == sum of exists[] */
@@ -106,24 +110,64 @@ static void model_init(struct model *m, unsigned int quantum,
 	m->nr_q = (span + quantum - 1) / quantum;
 	m->data = calloc(span, 1);
 	m->exists = calloc(m->nr_q, 1);
+	m->cap = calloc(m->nr_q, sizeof(uint32_t));
 	m->per_item = calloc(m->nr_q / qset + 1, sizeof(uint32_t));
-	ck_assert(m->data && m->exists && m->per_item);
-	m->size = m->quanta = m->items = 0;
+	ck_assert(m->data && m->exists && m->cap && m->per_item);
+	m->size = m->quanta = m->items = m->held = 0;
+	m->held_at_least = false;
 }
 
 static void model_reset(struct model *m)
 {
 	memset(m->data, 0, m->size < m->span ? m->size : m->span);
 	memset(m->exists, 0, m->nr_q);
+	memset(m->cap, 0, m->nr_q * sizeof(uint32_t));
 	memset(m->per_item, 0, (m->nr_q / m->qset + 1) * sizeof(uint32_t));
-	m->size = m->quanta = m->items = 0;
+	m->size = m->quanta = m->items = m->held = 0;
 }
 
 static void model_fini(struct model *m)
 {
 	free(m->data);
 	free(m->exists);
+	free(m->cap);
 	free(m->per_item);
+}
+
+/* Quantum @q holds @cap bytes (0: it is gone), keeping held. */
+static void set_cap(struct model *m, uint64_t q, uint32_t cap)
+{
+	m->held += cap;
+	m->held -= m->cap[q];
+	m->cap[q] = cap;
+}
+
+/*
+ * The bytes a quantum gets for data ending at byte @need of it: a kmalloc
+ * class from 16 bytes up while that is at most half a quantum, else the
+ * whole quantum.
+ */
+static uint32_t cap_for(const struct model *m, uint64_t need)
+{
+	uint32_t s = 16;
+
+	while (s < need)
+		s <<= 1;
+	return s <= m->quantum / 2 ? s : m->quantum;
+}
+
+/* A write of [@off, @end) gives each quantum it touches room for its part:
+   a new one, or a small one grown (never shrunk). */
+static void write_caps(struct model *m, uint64_t off, uint64_t end)
+{
+	uint64_t q, need;
+
+	for (q = off / m->quantum; q <= (end - 1) / m->quantum; q++) {
+		need = (end < (q + 1) * m->quantum ? end : (q + 1) * m->quantum) -
+		       q * m->quantum;
+		if (!m->cap[q] || (m->cap[q] < m->quantum && need > m->cap[q]))
+			set_cap(m, q, cap_for(m, need));
+	}
 }
 
 /* Quantum @q exists (@v 1) or not, keeping the counters. */
@@ -131,6 +175,8 @@ static void set_q(struct model *m, uint64_t q, uint8_t v)
 {
 	uint32_t *it = &m->per_item[q / m->qset];
 
+	if (!v)
+		set_cap(m, q, 0);
 	if (m->exists[q] == v)
 		return;
 	m->exists[q] = v;
@@ -159,6 +205,7 @@ static void model_write(struct model *m, const uint8_t *buf, uint64_t off,
 	if (!len)
 		return;
 	memcpy(m->data + off, buf, len);
+	write_caps(m, off, off + len);
 	mark(m, off, off + len, 1);
 	if (off + len > m->size)
 		m->size = off + len;
@@ -189,6 +236,10 @@ static void model_clear(struct model *m, uint64_t off, uint64_t end)
 static void model_allocate(struct model *m, uint64_t off, uint64_t end,
 			   bool keep)
 {
+	uint64_t q;
+
+	for (q = off / m->quantum; q <= (end - 1) / m->quantum; q++)
+		set_cap(m, q, m->quantum);      /* fallocate: whole quanta */
 	mark(m, off, end, 1);
 	if (!keep && end > m->size)
 		m->size = end;
@@ -241,6 +292,13 @@ static void check_range(struct scull_dev *dev, const struct model *m,
 	ck_assert_uint_eq(info.size, m->size);
 	ck_assert_uint_eq(info.nr_quanta, m->quanta);
 	ck_assert_uint_eq(info.nr_items, m->items);
+	if (m->held_at_least) {
+		ck_assert_uint_ge(info.held, m->held);
+		ck_assert_uint_le(info.held, info.nr_quanta * m->quantum);
+	} else {
+		ck_assert_uint_eq(info.held, m->held);
+	}
+	ck_assert_uint_eq(scull_dev_held(dev), info.held);
 
 	probes[0] = 0;
 	probes[1] = off;
@@ -636,6 +694,38 @@ START_TEST(sb_destroy_with_live_quanta_is_busy)
 	ck_assert_int_eq(scull_sb_destroy(&sb), -EBUSY);
 	scull_dev_destroy(&dev);
 	ck_assert_int_eq(scull_sb_destroy(&sb), 0);
+}
+END_TEST
+
+/*
+ * What st_blocks shows: each quantum at its capacity, qset arrays and
+ * index nodes left out.  The numbers of README's "a 100-byte file costs
+ * about half a KiB": 128 bytes held, one 512-byte block.
+ */
+START_TEST(held_counts_each_quantum_at_its_capacity)
+{
+	static uint8_t buf[12000];
+	struct fix f;
+
+	fix_init(&f, 4000, 500);
+	fill(buf, sizeof(buf), 3);
+	ck_assert_int_eq(scull_write(&f.dev, buf, 100, 0), 100);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 128);     /* kmalloc-128 */
+	ck_assert_int_eq(scull_write(&f.dev, buf, 1, 4000 * 500 * 3 + 1000),
+			 1);                 /* an item, an index path, 1 KiB */
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 128 + 1024);
+	ck_assert_int_eq(scull_write(&f.dev, buf, 2000, 0), 2000);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 4000 + 1024);
+	ck_assert_int_eq(scull_allocate(&f.dev, 4000, 8000, true), 0);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 3 * 4000 + 1024);
+	/* a hole over quanta 1 and 2 frees them; a partial one frees none */
+	ck_assert_int_eq(scull_punch_hole(&f.dev, 3999, 8002), 0);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 4000 + 1024);
+	ck_assert_int_eq(scull_truncate(&f.dev, 10), 0);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 4000);  /* never shrunk */
+	ck_assert_int_eq(scull_truncate(&f.dev, 0), 0);
+	ck_assert_uint_eq(scull_dev_held(&f.dev), 0);
+	fix_fini(&f);
 }
 END_TEST
 
@@ -1043,6 +1133,7 @@ static void fail_every_nth(bool whole, unsigned long *shorts,
 	size_t w;
 
 	model_init(&m, 64, 4, 64 * 4 * 64 * 64 * 4);
+	m.held_at_least = true;
 	fix_init(&f, 64, 4);
 	for (n = 1;; n++) {
 		model_reset(&m);
@@ -1134,6 +1225,7 @@ START_TEST(failed_allocate_frees_only_what_it_added)
 	int r;
 
 	model_init(&m, 64, 4, 64 * 4 * 200);
+	m.held_at_least = true;
 	fix_init(&f, 64, 4);
 	for (n = 1;; n++) {
 		/* existing quanta, one of them all zeros, around holes */
@@ -1362,6 +1454,7 @@ static Suite *scull_suite(void)
 	tcase_add_test(tc, read_iov_merges_holes_and_points_into_quanta);
 	tcase_add_test(tc, sb_init_rejects_bad_geometry_and_a_second_mount);
 	tcase_add_test(tc, sb_destroy_with_live_quanta_is_busy);
+	tcase_add_test(tc, held_counts_each_quantum_at_its_capacity);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Model");

@@ -288,8 +288,9 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	if (fs_is_device(inode)) {
 		scull_dev_peek(&inode->dev, &size, &nr_quanta);
 		st->st_size = (off_t)size;
-		st->st_blocks = (blkcnt_t)((nr_quanta *
-			(uint64_t)fs->sb.quantum + 511) / 512);
+		/* the bytes the data is kept in, as du expects (scull.h) */
+		st->st_blocks = (blkcnt_t)((scull_dev_held(&inode->dev) +
+					    511) / 512);
 	} else if (S_ISDIR(st->st_mode)) {
 		st->st_size = (off_t)(inode->dir.nr_entries + 2) *
 			      BOGO_DIRENT_SIZE;

@@ -25,6 +25,7 @@
  * what stays (it never allocates).
  *
  *   dev->nr_quanta == dev->item0_quanta + sum of the index's aux words
+ *   dev->held      == sum over quanta of qset_cap()
  *   dev->nr_items  == (dev->item0 != NULL) + keys in dev->index
  *   an item's quanta count == non-NULL slots of its qset array  (> 0)
  *   the index holds no item 0; a qset array's slots past qset_slots() are
@@ -32,9 +33,20 @@
  *   a small quantum's block is SMALL_MIN..quantum/2 bytes, a power of two
  *   every byte at or past dev->size inside an existing quantum is zero
  *
+ * held is what st_blocks reports: the bytes of memory the file's data
+ * is kept in, each quantum counted at its capacity (the kmalloc class of a
+ * small one, `quantum` bytes for a "scullc" object, whose slot padding
+ * belongs to the slab as a page's tail belongs to the page).  Like tmpfs,
+ * which counts a file's data pages and not the xarray nodes that find
+ * them, it leaves out the qset arrays and index nodes: they are the
+ * filesystem's metadata, they show in slabinfo's kmalloc lines, and
+ * counting them would make a sparse file's blocks depend on how far apart
+ * its data lies rather than on how much of it there is.
+ *
  * Every function here is "Locked." (qset.h): dev->lock is held by the
- * caller, so nothing here takes a lock of its own.  nr_quanta is also
- * stored atomically (set_quanta) for scull_dev_peek's bare read.
+ * caller, so nothing here takes a lock of its own.  nr_quanta and held
+ * are also stored atomically (set_quanta, add_held) for the bare reads of
+ * scull_dev_peek and scull_dev_held.
  */
 
 #include "config.h"
@@ -53,6 +65,13 @@
 static void set_quanta(struct scull_dev *dev, unsigned long n)
 {
 	__atomic_store_n(&dev->nr_quanta, n, __ATOMIC_RELAXED);
+}
+
+/* add_held - change the bytes held by @delta (may be negative) */
+static void add_held(struct scull_dev *dev, int64_t delta)
+{
+	__atomic_store_n(&dev->held, dev->held + (uint64_t)delta,
+			 __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------ items */
@@ -185,6 +204,7 @@ void qset_put(struct scull_dev *dev, uint64_t item, struct index_ref *r)
 
 static void qfree(struct scull_dev *dev, void *slot)
 {
+	add_held(dev, -(int64_t)qset_cap(dev, slot));
 	if (qset_is_small(slot))
 		kfree(qset_addr(slot));
 	else
@@ -237,16 +257,20 @@ static int qgrow(struct scull_dev *dev, void **slot, size_t cap,
 	memset(q + need, 0, ncap - need);
 	kfree(qset_addr(*slot));
 	*slot = n;
+	add_held(dev, (int64_t)ncap - (int64_t)cap);
 	return 0;
 }
 
-/* add_quantum - put new quantum @slot (tagged @tag) in slot @s of @qs */
+/* add_quantum - put new quantum @slot (tagged @tag), holding @cap bytes,
+   in slot @s of @qs */
 static void add_quantum(struct scull_dev *dev, void **qs, unsigned int s,
-			struct index_ref *r, void *slot, uintptr_t tag)
+			struct index_ref *r, void *slot, uintptr_t tag,
+			size_t cap)
 {
 	qs[s] = (void *)((uintptr_t)slot | tag);
 	(*r->aux)++;
 	set_quanta(dev, dev->nr_quanta + 1);
+	add_held(dev, (int64_t)cap);
 }
 
 /**
@@ -276,7 +300,7 @@ int qset_room(struct scull_dev *dev, void **qs, unsigned int s,
 	/* Keep "bytes past the size are zero" for the rest. */
 	memset(qset_addr(slot), 0, byte);
 	memset(qset_addr(slot) + byte + n, 0, cap - byte - n);
-	add_quantum(dev, qs, s, r, slot, tag);
+	add_quantum(dev, qs, s, r, slot, tag, cap);
 	return 0;
 }
 
@@ -302,7 +326,7 @@ int qset_make_whole(struct scull_dev *dev, void **qs, unsigned int s,
 	if (!q)
 		return -ENOMEM;
 	assert(((uintptr_t)q & (QSET_NEW_TAG | QSET_SMALL_TAG)) == 0);
-	add_quantum(dev, qs, s, r, q, QSET_NEW_TAG);
+	add_quantum(dev, qs, s, r, q, QSET_NEW_TAG, dev->sb->quantum);
 	return 0;
 }
 

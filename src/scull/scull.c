@@ -37,12 +37,13 @@
  *   2. the allocator's locks (inside kmalloc, kmem_cache_alloc, kfree...)
  *   zero_lock is taken alone, by scull_sb_init only.
  *
- * scull_dev.lock protects size, nr_quanta, nr_items, item0 and the whole
- * index: its nodes, the qset arrays and the quantum contents (index.c and
- * qset.c take no lock: they run under this one).  size and nr_quanta are
- * also stored atomically (set_size, qset.c's set_quanta), so that
- * scull_dev_peek may read them without the lock, as the kernel's
- * i_size_read: stat never waits behind a long write or fallocate.  Reads
+ * scull_dev.lock protects size, nr_quanta, held, nr_items, item0 and the
+ * whole index: its nodes, the qset arrays and the quantum contents
+ * (index.c and qset.c take no lock: they run under this one).  size,
+ * nr_quanta and held are also stored atomically (set_size, qset.c's
+ * set_quanta and add_held), so that scull_dev_peek and scull_dev_held may
+ * read them without the lock, as the kernel's i_size_read: stat never
+ * waits behind a long write or fallocate.  Reads
  * (scull_read, scull_read_iov under the caller's scull_read_lock, seeks,
  * info, for_each_item) take it shared, so readers run in parallel; every
  * change takes it exclusive, so a write is seen whole or not at all.
@@ -186,6 +187,7 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 	dev->sb = sb;
 	dev->size = 0;
 	dev->nr_quanta = 0;
+	dev->held = 0;
 	dev->nr_items = 0;
 	dev->item0 = NULL;
 	dev->item0_quanta = 0;
@@ -201,7 +203,7 @@ void scull_dev_destroy(struct scull_dev *dev)
 {
 	qset_drop(dev, 0, UINT64_MAX - 1);
 	assert(index_empty(&dev->index) && !dev->item0 && !dev->nr_quanta &&
-	       !dev->nr_items);
+	       !dev->nr_items && !dev->held);
 	pthread_rwlock_destroy(&dev->lock);
 }
 
@@ -795,6 +797,7 @@ void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info)
 	info->size = dev->size;
 	info->nr_quanta = dev->nr_quanta;
 	info->nr_items = dev->nr_items;
+	info->held = dev->held;
 	pthread_rwlock_unlock(&dev->lock);
 }
 
@@ -808,6 +811,12 @@ void scull_dev_peek(struct scull_dev *dev, uint64_t *size,
 {
 	*size = __atomic_load_n(&dev->size, __ATOMIC_RELAXED);
 	*nr_quanta = __atomic_load_n(&dev->nr_quanta, __ATOMIC_RELAXED);
+}
+
+/* scull_dev_held - see scull.h; never blocks */
+uint64_t scull_dev_held(struct scull_dev *dev)
+{
+	return __atomic_load_n(&dev->held, __ATOMIC_RELAXED);
 }
 
 /**

@@ -58,10 +58,11 @@ int scull_sb_destroy(struct scull_sb *sb);
 struct scull_dev {
 	pthread_rwlock_t lock;       /* readers share, writers exclude */
 	struct scull_sb *sb;
-	/* protected by lock (size and nr_quanta also stored atomically, for
-	   scull_dev_peek): */
+	/* protected by lock (size, nr_quanta and held also stored
+	   atomically, for scull_dev_peek and scull_dev_held): */
 	uint64_t size;               /* bytes, holes included */
 	unsigned long nr_quanta;     /* quanta allocated */
+	uint64_t held;               /* bytes the quanta hold (st_blocks) */
 	unsigned long nr_items;      /* qset arrays allocated */
 	void **item0;                /* item 0's qset array, or NULL */
 	unsigned int item0_quanta;   /* quanta in it */
@@ -145,11 +146,19 @@ struct scull_dev_info {
 	uint64_t size;
 	unsigned long nr_quanta;
 	unsigned long nr_items;
+	uint64_t held;               /* as scull_dev_held */
 };
 void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info);
 /* scull_dev_peek - size and quanta without the lock (never waits): stat */
 void scull_dev_peek(struct scull_dev *dev, uint64_t *size,
 		    unsigned long *nr_quanta);
+/*
+ * scull_dev_held - the bytes of memory the device's data is kept in: each
+ * quantum at its capacity (a small one's kmalloc class, else `quantum`),
+ * qset arrays and index nodes left out as tmpfs leaves out its xarray.
+ * Read without the lock, as scull_dev_peek: st_blocks.
+ */
+uint64_t scull_dev_held(struct scull_dev *dev);
 
 /*
  * scull_for_each_item - call @fn for each item in order, with its number
