@@ -365,18 +365,6 @@ END_TEST
 
 /* -------------------------------------------------------------- Faults */
 
-static void failslab_nth(unsigned long n)
-{
-	struct failslab_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.interval = n;
-	a.probability = 100;
-	a.times = 1;
-	a.seed = 1;
-	ck_assert_int_eq(failslab_set(&a), 0);
-}
-
 /*
  * try_insert - insert absent @key failing its 1st, 2nd, ... allocation
  * until one try needs no failure; after each failed try the index is the
@@ -393,7 +381,7 @@ static unsigned long try_insert(struct model *m, struct index *ix,
 		root = ix->root;
 		nodes = unit_kmalloc_live();
 		injected = failslab_failures();
-		failslab_nth(n);
+		unit_failslab_nth(n);
 		ret = index_insert(ix, key, &a, NULL);
 		failslab_set(NULL);
 		if (failslab_failures() == injected)

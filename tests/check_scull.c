@@ -1073,18 +1073,6 @@ END_TEST
 
 /* -------------------------------------------------------------- Faults */
 
-static void failslab_nth(unsigned long n)
-{
-	struct failslab_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.interval = n;
-	a.probability = 100;
-	a.times = 1;
-	a.seed = 1;
-	ck_assert_int_eq(failslab_set(&a), 0);
-}
-
 /* The workload: sparse writes, over data and holes, growing the index. */
 static const struct { uint64_t off, len; } fault_writes[] = {
 	{ 0, 100 }, { 250, 700 }, { 64 * 4 * 70, 600 }, { 1000, 3000 },
@@ -1138,7 +1126,7 @@ static void fail_every_nth(bool whole, unsigned long *shorts,
 	for (n = 1;; n++) {
 		model_reset(&m);
 		injected = failslab_failures();
-		failslab_nth(n);
+		unit_failslab_nth(n);
 		for (w = 0; w < sizeof(fault_writes) / sizeof(fault_writes[0]); w++) {
 			fill(buf, fault_writes[w].len, n * 100 + w);
 			r = whole ? write_whole(&f.dev, buf, fault_writes[w].len,
@@ -1240,7 +1228,7 @@ START_TEST(failed_allocate_frees_only_what_it_added)
 		model_write(&m, buf, 64 * 4 * 150 + 3, 1);
 
 		injected = failslab_failures();
-		failslab_nth(n);
+		unit_failslab_nth(n);
 		r = scull_allocate(&f.dev, 50, 64 * 4 * 180, false);
 		failslab_set(NULL);
 		if (r) {

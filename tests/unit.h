@@ -63,9 +63,10 @@ static inline uint64_t unit_below(uint64_t n)
 
 #ifdef SCULLC_SLAB_H
 /*
- * With <scullc/slab.h> included first: what the allocator's users hold.
- * unit_live - objects of @c held (its thread cache and depot drained
- * first); unit_kmalloc_live - blocks out in every kmalloc class.
+ * With <scullc/slab.h> included first: what the allocator's users hold,
+ * and failures on purpose.  unit_live - objects of @c held (its thread
+ * cache and depot drained first); unit_kmalloc_live - blocks out in every
+ * kmalloc class.
  */
 #define UNIT_KMALLOC_CLASSES 13
 
@@ -100,6 +101,16 @@ static inline unsigned long unit_kmalloc_live(void)
 	for (i = 0; i < UNIT_KMALLOC_CLASSES; i++)
 		n += unit_live(kmem_cache_find(unit_kmalloc_name(i)));
 	return n;
+}
+
+/* unit_failslab_nth - fail the @n-th slab allocation from now, once
+   (failslab_set(NULL) ends it; failslab_failures() tells if it struck) */
+static inline void unit_failslab_nth(unsigned long n)
+{
+	struct failslab_attr a = { .interval = n, .probability = 100,
+				   .times = 1, .seed = 1 };
+
+	ck_assert_int_eq(failslab_set(&a), 0);
 }
 #endif /* SCULLC_SLAB_H */
 
