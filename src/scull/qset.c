@@ -67,11 +67,15 @@ static void set_quanta(struct scull_dev *dev, unsigned long n)
 	__atomic_store_n(&dev->nr_quanta, n, __ATOMIC_RELAXED);
 }
 
-/* add_held - change the bytes held by @delta (may be negative) */
+/* add_held - change the bytes held by @delta (may be negative); a new
+   quantum is counted in nr_quanta first, a freed one after */
 static void add_held(struct scull_dev *dev, int64_t delta)
 {
-	__atomic_store_n(&dev->held, dev->held + (uint64_t)delta,
-			 __ATOMIC_RELAXED);
+	uint64_t held = dev->held + (uint64_t)delta;
+
+	/* no quantum holds more than a quantum: held <= quantum * nr_quanta */
+	assert(held <= (uint64_t)dev->sb->quantum * dev->nr_quanta);
+	__atomic_store_n(&dev->held, held, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------ items */
