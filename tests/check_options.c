@@ -116,6 +116,30 @@ START_TEST(good_values_are_taken)
 }
 END_TEST
 
+START_TEST(fstab_options_are_dropped_as_mount_fuse3_drops_them)
+{
+	ck_assert_int_eq(parse("scullc", "/m", "-o", "nofail,_netdev,auto,"
+			       "noauto,user,nouser,users,owner,group,defaults,"
+			       "x-systemd.automount,comment=x,user=joe,ro,"
+			       "noswap", NULL), 0);
+	ck_assert(!has_arg("nofail") && !has_arg("_netdev"));
+	ck_assert(!has_arg("auto") && !has_arg("user") && !has_arg("owner"));
+	ck_assert(!has_arg("group") && !has_arg("defaults"));
+	ck_assert(!has_arg("x-") && !has_arg("comment") && !has_arg("swap"));
+	ck_assert(has_arg("ro"));        /* libfuse's: MS_RDONLY */
+	ck_assert_int_eq(opts.noswap, 1);
+	ck_assert_int_eq(parse("-o", "mode=1777,uid=1000,gid=100", "/m", NULL),
+			 0);
+	ck_assert_uint_eq(opts.root_mode, 01777);
+	ck_assert(opts.root_uid_set && opts.root_uid == 1000);
+	ck_assert(opts.root_gid_set && opts.root_gid == 100);
+	ck_assert_int_eq(parse("/m", NULL), 0);
+	ck_assert_uint_eq(opts.root_mode, 0755);
+	ck_assert(!opts.root_uid_set && !opts.root_gid_set);
+	ck_assert_uint_eq(opts.nr_inodes, 0);
+}
+END_TEST
+
 START_TEST(cache_modes_and_writeback_are_taken)
 {
 	ck_assert_int_eq(parse("-o", "cache=never", "/m", NULL), 0);
@@ -308,10 +332,26 @@ static const struct bad bad_values[] = {
 	  "most 18446744073709547520 bytes)" },
 	{ "size=16777216t", "scullcfs: invalid size=\"16777216t\": too large "
 	  "(at most 18446744073709547520 bytes)" },
-	{ "size=0", "scullcfs: invalid size=\"0\": less than the minimum of "
+	{ "size=1", "scullcfs: invalid size=\"1\": less than the minimum of "
 		    "1052672 bytes (1 MiB plus one quantum)" },
-	{ "size=0%", "scullcfs: invalid size=\"0%\": less than the minimum of "
-		     "1052672 bytes (1 MiB plus one quantum)" },
+	{ "mode=8", "scullcfs: invalid mode=\"8\": expected octal "
+	  "permissions, 0..07777 (such as 0755 or 1777)" },
+	{ "mode=10000", "scullcfs: invalid mode=\"10000\": expected octal "
+	  "permissions, 0..07777 (such as 0755 or 1777)" },
+	{ "uid=root", "scullcfs: invalid uid=\"root\": not a number (a "
+	  "numeric id, as tmpfs takes)" },
+	{ "gid=4294967295", "scullcfs: invalid gid=\"4294967295\": too large "
+	  "(at most 4294967294)" },
+	{ "nr_inodes=1%", "scullcfs: invalid nr_inodes=\"1%\": not a number "
+	  "(with an optional k, m, g or t; 0: no limit)" },
+	{ "nr_inodes=4", "scullcfs: invalid nr_inodes=4: the root and "
+	  "devices=4 need 5" },
+	{ "nr_inodes=4294967297", "scullcfs: invalid nr_inodes=\"4294967297\": "
+	  "too large (at most 4294967296)" },
+	{ "remount,size=2g", "scullcfs: remount: FUSE cannot hand new options "
+	  "to a running daemon; to resize a live mount, write the size to the "
+	  "mount's size file (echo 2g > MOUNTPOINT/size); for any other "
+	  "option, unmount and mount again" },
 	{ "size=1m", "scullcfs: invalid size=\"1m\": less than the minimum of "
 		     "1052672 bytes (1 MiB plus one quantum)" },
 	{ "size=1048575", "scullcfs: invalid size=\"1048575\": less than the "
@@ -419,6 +459,7 @@ END_TEST
 /* The options whose value is a number, and the fields they fill. */
 static const char *const numeric[] = {
 	"quantum", "qset", "devices", "size", "reap_ms", "stats_mode",
+	"mode", "uid", "gid", "nr_inodes",
 };
 #define NR_NUMERIC (sizeof(numeric) / sizeof(numeric[0]))
 
@@ -434,6 +475,14 @@ static uint64_t field(const char *name)
 		return opts.size;
 	if (!strcmp(name, "reap_ms"))
 		return opts.reap_ms;
+	if (!strcmp(name, "mode"))
+		return opts.root_mode;
+	if (!strcmp(name, "uid"))
+		return opts.root_uid;
+	if (!strcmp(name, "gid"))
+		return opts.root_gid;
+	if (!strcmp(name, "nr_inodes"))
+		return opts.nr_inodes;
 	ck_assert_str_eq(name, "stats_mode");
 	return opts.stats_mode;
 }
@@ -497,7 +546,7 @@ static const char *const unprintable[] = {
 /* ours that take a value, then one of libfuse's and an unknown one */
 static const char *const valued[] = {
 	"quantum", "qset", "devices", "size", "reap_ms", "stats_mode",
-	"cache", "fsname", "nosuch",
+	"cache", "mode", "uid", "gid", "nr_inodes", "fsname", "nosuch",
 };
 #define NR_VALUED (sizeof(valued) / sizeof(valued[0]))
 
@@ -549,14 +598,16 @@ START_TEST(numbers_near_2_64_are_too_large_not_wrapped)
 	const char *name = numeric[_i / NR_HUGE];
 	const char *val = huge[_i % NR_HUGE];
 
-	if (!strcmp(name, "stats_mode"))
+	if (!strcmp(name, "stats_mode") || !strcmp(name, "mode"))
 		return;              /* octal bits: not a count */
+	if (!strcmp(name, "nr_inodes") && !strcmp(val, "4294967296"))
+		return;              /* 2^32 inodes: the largest allowed */
 	if (!strcmp(name, "size") && (!strncmp(val, "42949672", 8)))
 		return;              /* 4 GiB and more are fine sizes */
 	refuse(name, val);
 	/* qset=, devices= and reap_ms= take no suffix: "not a number" */
 	if (strcmp(name, "quantum") && strcmp(name, "size") &&
-	    strpbrk(val, "kgt"))
+	    strcmp(name, "nr_inodes") && strpbrk(val, "kgt"))
 		ck_assert_ptr_nonnull(strstr(err, ": not a number"));
 	else
 		ck_assert_msg(strstr(err, ": too large ("), "%s=%s: %s", name,
@@ -621,6 +672,9 @@ START_TEST(every_accepted_number_is_the_number_given)
 		{ "devices", 0, 1024 },
 		{ "reap_ms", 0, 3600000 },
 		{ "size", 1052672, 18446744073709547520ULL },
+		{ "uid", 0, 4294967294ULL },
+		{ "gid", 0, 4294967294ULL },
+		{ "nr_inodes", 5, 4294967296ULL },
 	};
 	uint64_t v, step;
 	char val[32];
@@ -659,6 +713,14 @@ START_TEST(suffixes_and_percentages_give_what_they_say)
 	accepted("stats_mode", "0400", 0400);
 	accepted("stats_mode", "404", 0404);
 	accepted("stats_mode", "0444", 0444);
+	accepted("mode", "1777", 01777);
+	accepted("mode", "0", 0);
+	accepted("mode", "07777", 07777);
+	accepted("nr_inodes", "0", 0);
+	accepted("nr_inodes", "4k", 4096);
+	accepted("nr_inodes", "4g", 4ULL << 30);
+	accepted("size", "0", 0);            /* no limit, as tmpfs */
+	accepted("size", "0%", 0);
 }
 END_TEST
 
@@ -816,6 +878,7 @@ Suite *options_suite(void)
 	tcase_add_test(core, defaults_are_scullc_geometry_four_devices_half_of_ram);
 	tcase_add_test(core, good_values_are_taken);
 	tcase_add_test(core, cache_modes_and_writeback_are_taken);
+	tcase_add_test(core, fstab_options_are_dropped_as_mount_fuse3_drops_them);
 	tcase_add_test(core, last_value_of_an_option_wins);
 	tcase_add_test(core, libfuse_options_stay_ours_go);
 	tcase_add_test(core, source_mountpoint_keeps_only_the_mountpoint);

@@ -236,7 +236,8 @@ static int make(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	inode = fs_new_inode(fs, mode, cred->uid, gid);
 	if (!inode) {
 		fs_acl_drop(&acls);
-		err = fs_nospace_errno(sizeof(*inode));
+		err = errno == ENOSPC ? -ENOSPC :
+		      fs_nospace_errno(sizeof(*inode));
 		goto unlock;
 	}
 	fs_acl_attach(inode, &acls);
@@ -582,8 +583,9 @@ static int rename_locked(struct fs *fs, struct fs_cred *cred,
 		return exchange(fs, src, dst);
 	if (flags & RENAME_WHITEOUT) {
 		whiteout = fs_new_inode(fs, S_IFCHR, cred->uid, cred->gid);
-		if (!whiteout)
-			return fs_nospace_errno(sizeof(*whiteout));
+		if (!whiteout)      /* ENOSPC: nr_inodes= */
+			return errno == ENOSPC ? -ENOSPC :
+			       fs_nospace_errno(sizeof(*whiteout));
 	}
 	err = move(fs, src, ndir, newname, dst, whiteout, d);
 	if (err && whiteout) {

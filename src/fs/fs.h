@@ -58,6 +58,7 @@
 /* the largest size=: whole pages, and below SIZE_MAX, which to
    scullc_set_limit means no limit at all */
 #define FS_SIZE_MAX       ((uint64_t)SIZE_MAX & ~((uint64_t)PAGE_SIZE - 1))
+#define FS_NR_INODES_MAX  (1ULL << 32)  /* as tmpfs: counted in 32 bits */
 #define FS_ERR_MAX        512           /* an option error line, with NUL */
 
 /*
@@ -80,7 +81,8 @@ struct fs_options {
 	unsigned int quantum;        /* bytes per quantum */
 	unsigned int qset;           /* quanta per item */
 	unsigned int devices;        /* scullc0..N-1 made at mount */
-	uint64_t size;               /* byte limit of the allocator */
+	uint64_t size;               /* byte limit of the allocator; 0: none
+					beyond the host's memory (size=0) */
 	char *slab_debug;            /* slab_debug= string or NULL (strdup'd) */
 	char *failslab;              /* failslab= string or NULL (strdup'd) */
 	mode_t stats_mode;           /* read bits of the pseudo-files */
@@ -88,6 +90,13 @@ struct fs_options {
 	int writeback;               /* -o writeback: the kernel's writeback
 					cache (not with cache=never) */
 	unsigned int reap_ms;        /* the reaper's period; 0: no reaper */
+	mode_t root_mode;            /* the root's permissions (mode=) */
+	uid_t root_uid;              /* the root's owner (uid=), if set */
+	gid_t root_gid;              /* and group (gid=), if set */
+	int root_uid_set, root_gid_set; /* else the mounting user's */
+	uint64_t nr_inodes;          /* inodes users may have, the root
+					included (nr_inodes=); 0: no limit */
+	int noswap;                  /* lock the daemon's memory in RAM */
 	char *mountpoint;            /* the last non-option argument as given,
 					or NULL (strdup'd) */
 	int show_help;
@@ -108,6 +117,8 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 /* fs_parse_size - "1048576", "64k", "512m", "2g", "10%" (of RAM) -> bytes,
    rounded up to whole pages */
 int fs_parse_size(const char *s, uint64_t *bytes);
+/* fs_size_min - the smallest size limit for @quantum: 1 MiB plus a slab */
+uint64_t fs_size_min(unsigned int quantum);
 /* fs_option_error - "scullcfs: invalid NAME=\"VALUE\": REASON" into @err,
    the value quoted and escaped (quote.h) so that the line stays one line */
 void fs_option_error(char *err, size_t errlen, const char *name,
@@ -307,6 +318,8 @@ struct fs {
 	/* protected by ns_lock: */
 	struct htable inodes;        /* every inode, by number */
 	fuse_ino_t next_ino;
+	uint64_t nr_inodes;          /* inodes counted against nr_inodes=:
+					those of fs_new_inode, hashed */
 	struct list_head devices;    /* every regular file, for scullcmem */
 	struct htable names;         /* every entry, by (dir, name) */
 	struct timespec start;       /* mount time: the pseudo-files' times */

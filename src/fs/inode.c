@@ -136,15 +136,25 @@ static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
 /**
  * fs_new_inode - make an inode with no name (nlink 0, nlookup 0)
  * A regular file gets its scull device and joins fs->devices; a directory
- * gets an empty entry list.  The caller holds ns_lock for writing.
- * Returns the inode, or NULL with errno ENOMEM.  May block for memory.
+ * gets an empty entry list.  It counts against nr_inodes= (fixed inodes,
+ * the daemon's own, do not).  The caller holds ns_lock for writing.
+ * Returns the inode, or NULL with errno ENOMEM, or ENOSPC at nr_inodes=.
+ * May block for memory.
  */
 struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 			      gid_t gid)
 {
-	struct fs_inode *inode = new_inode(fs, mode, uid, gid);
+	struct fs_inode *inode;
 
-	if (!inode || !S_ISREG(mode))
+	if (fs->opt.nr_inodes && fs->nr_inodes >= fs->opt.nr_inodes) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	inode = new_inode(fs, mode, uid, gid);
+	if (!inode)
+		return NULL;
+	fs->nr_inodes++;
+	if (!S_ISREG(mode))
 		return inode;
 	if (scull_dev_init(&inode->dev, &fs->sb)) {
 		fs_unhash(fs, inode);
@@ -182,6 +192,8 @@ void fs_unhash(struct fs *fs, struct fs_inode *inode)
 {
 	htable_del(&fs->inodes, &inode->hash);
 	list_del(&inode->devices);          /* a no-op but for devices */
+	if (!(inode->flags & FS_I_FIXED))
+		fs->nr_inodes--;
 }
 
 /* destroy - free an inode nobody can reach with everything it owns */
@@ -554,29 +566,41 @@ int fs_setattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 /*
  * statfs: blocks are pages of the allocator's limit.  What only
  * GFP_ATOMIC may use (the reserve) is free but not available, like the
- * blocks ext4 reserves for root.  Inodes are not limited by number; we
- * report one per page of the limit, as tmpfs's default does for RAM.
+ * blocks ext4 reserves for root.  With nr_inodes=, inodes are what it
+ * counts (the root and users' inodes, not the daemon's pseudo-files), as
+ * tmpfs reports them; without, one per page of the limit, as tmpfs's
+ * default does for RAM.  Without a limit (size=0), the host's RAM.
  */
 void fs_statfs(struct fs *fs, struct statvfs *sv)
 {
 	struct scullc_meminfo mi;
-	size_t used, inodes;
+	size_t used, inodes, counted, ram;
 
 	scullc_meminfo(&mi);
 	pthread_rwlock_rdlock(&fs->ns_lock);
 	inodes = fs->inodes.nr;
+	counted = fs->nr_inodes;
 	pthread_rwlock_unlock(&fs->ns_lock);
 
 	memset(sv, 0, sizeof(*sv));
 	sv->f_bsize = PAGE_SIZE;
 	sv->f_frsize = PAGE_SIZE;
+	if (mi.limit == SIZE_MAX) {      /* size=0: the host's memory */
+		ram = (size_t)sysconf(_SC_PHYS_PAGES) * PAGE_SIZE;
+		mi.limit = ram > mi.used ? ram : mi.used;
+	}
 	sv->f_blocks = mi.limit / PAGE_SIZE;
 	used = mi.used < mi.limit ? mi.used : mi.limit;
 	sv->f_bfree = (mi.limit - used) / PAGE_SIZE;
 	sv->f_bavail = mi.limit - used > mi.reserve ?
 		      (mi.limit - used - mi.reserve) / PAGE_SIZE : 0;
-	sv->f_files = sv->f_blocks > inodes ? sv->f_blocks : inodes;
-	sv->f_ffree = sv->f_files - inodes;
+	if (fs->opt.nr_inodes) {
+		sv->f_files = fs->opt.nr_inodes;
+		sv->f_ffree = sv->f_files - counted;
+	} else {
+		sv->f_files = sv->f_blocks > inodes ? sv->f_blocks : inodes;
+		sv->f_ffree = sv->f_files - inodes;
+	}
 	sv->f_favail = sv->f_ffree;
 	sv->f_namemax = FS_NAME_MAX;
 }

@@ -30,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <mntent.h>
 #include <syslog.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "fs/fs.h"
@@ -49,8 +51,9 @@ static int apply(const struct fs_options *o)
 	char line[FS_ERR_MAX];
 	int ret;
 
-	/* options.c keeps size= at most FS_SIZE_MAX: it fits and is a limit */
-	ret = scullc_set_limit((size_t)o->size);
+	/* options.c keeps size= at most FS_SIZE_MAX: it fits and is a limit;
+	   size=0 is none (SIZE_MAX) */
+	ret = scullc_set_limit(o->size ? (size_t)o->size : SIZE_MAX);
 	if (ret) {
 		fprintf(stderr, "scullcfs: invalid size=%llu: %s\n",
 			(unsigned long long)o->size, strerror(-ret));
@@ -98,6 +101,50 @@ static int check_mountpoint(const char *mnt)
 		fprintf(stderr, "scullcfs: bad mount point %s: %s\n",
 			quote(q, sizeof(q), mnt), strerror(e));
 	return e ? -1 : 0;
+}
+
+/*
+ * warn_stacked - say so when @mnt already is a scullcfs mount: the new
+ * mount hides the old one's files (and its pseudo-files) until it goes,
+ * which a user who meant to reach the first one does not expect.
+ */
+static void warn_stacked(const char *mnt)
+{
+	char path[PATH_MAX], q[PATH_MAX];
+	struct mntent *me;
+	FILE *f;
+
+	if (!realpath(mnt, path))
+		return;              /* fuse_session_mount will say why */
+	f = setmntent("/proc/self/mounts", "r");
+	if (!f)
+		return;
+	while ((me = getmntent(f)))
+		if (!strcmp(me->mnt_dir, path) &&
+		    !strcmp(me->mnt_type, "fuse.scullcfs"))
+			break;
+	if (me)
+		fprintf(stderr, "scullcfs: warning: %s is already a scullcfs "
+			"mount; this one hides its files until unmounted\n",
+			quote(q, sizeof(q), mnt));
+	endmntent(f);
+}
+
+/*
+ * lock_memory - noswap: keep the daemon's pages in RAM, as tmpfs's noswap
+ * keeps a tmpfs's.  MCL_ONFAULT locks pages as they are touched, so that
+ * the allocator's reserved address space and the threads' stacks cost only
+ * what they use.  Called before the mount, to refuse at once, and again
+ * in the daemon after fuse_daemonize (a fork does not inherit locks).
+ */
+static int lock_memory(const struct fs_options *o)
+{
+	if (!o->noswap || !mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
+		return 0;
+	fuse_log(FUSE_LOG_ERR, "scullcfs: noswap: cannot lock the daemon's "
+		 "memory: %s (needs CAP_IPC_LOCK or ulimit -l unlimited)\n",
+		 strerror(errno));
+	return -1;
 }
 
 /* loop - answer requests until the unmount or a signal */
@@ -175,6 +222,8 @@ static int serve(struct fs *fs, struct fuse_session *se,
 	if (!cmd->foreground) {
 		openlog("scullcfs", LOG_PID, LOG_DAEMON);
 		fuse_set_log_func(log_syslog);
+		if (lock_memory(&fs->opt))
+			return 1;
 	}
 	/* after fuse_daemonize: a thread would not survive its fork */
 	if (fs_reaper_start(&reaper, fs->opt.reap_ms))
@@ -193,8 +242,9 @@ static int run(struct fuse_args *args, struct fs *fs,
 	struct fuse_session *se;
 	int ret;
 
-	if (apply(&fs->opt))
+	if (apply(&fs->opt) || lock_memory(&fs->opt))
 		return 1;
+	warn_stacked(cmd->mountpoint);
 	ret = fs_init(fs);
 	if (ret) {
 		fprintf(stderr, "scullcfs: cannot create the filesystem: %s\n",

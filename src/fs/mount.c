@@ -192,7 +192,9 @@ int fs_init(struct fs *fs)
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	fs->next_ino = FUSE_ROOT_ID;
-	root = fs_new_inode(fs, S_IFDIR | 0755, fs->owner, fs->group);
+	root = fs_new_inode(fs, S_IFDIR | fs->opt.root_mode,
+			    fs->opt.root_uid_set ? fs->opt.root_uid : fs->owner,
+			    fs->opt.root_gid_set ? fs->opt.root_gid : fs->group);
 	if (!root)
 		goto fail_unlock;
 	root->nlink = 2;

@@ -53,6 +53,12 @@ enum {
 	KEY_CACHE,
 	KEY_WRITEBACK,
 	KEY_REAP_MS,
+	KEY_MODE,
+	KEY_UID,
+	KEY_GID,
+	KEY_NR_INODES,
+	KEY_NOSWAP,
+	KEY_REMOUNT,
 	KEY_HELP,
 	KEY_VERSION,
 };
@@ -68,6 +74,12 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("cache=", KEY_CACHE),
 	FUSE_OPT_KEY("writeback", KEY_WRITEBACK),
 	FUSE_OPT_KEY("reap_ms=", KEY_REAP_MS),
+	FUSE_OPT_KEY("mode=", KEY_MODE),
+	FUSE_OPT_KEY("uid=", KEY_UID),
+	FUSE_OPT_KEY("gid=", KEY_GID),
+	FUSE_OPT_KEY("nr_inodes=", KEY_NR_INODES),
+	FUSE_OPT_KEY("noswap", KEY_NOSWAP),
+	FUSE_OPT_KEY("remount", KEY_REMOUNT),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -257,8 +269,9 @@ int fs_parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
-/* size_min - the smallest size= that holds one quantum and bookkeeping */
-static uint64_t size_min(unsigned int quantum)
+/* fs_size_min - the smallest size limit that holds one quantum and the
+   bookkeeping */
+uint64_t fs_size_min(unsigned int quantum)
 {
 	uint64_t block = PAGE_SIZE;
 
@@ -358,6 +371,78 @@ static int cache_opt(struct parse *p, const char *arg, const char *val)
 	return bad(p, arg, "expected never, auto or always");
 }
 
+/* mode_opt - the root directory's permissions, octal, as tmpfs's mode= */
+static int mode_opt(struct parse *p, const char *arg, const char *val)
+{
+	unsigned long m = 0;
+	char *end = NULL;
+
+	errno = 0;
+	if (isdigit((unsigned char)val[0]))
+		m = strtoul(val, &end, 8);
+	if (!end || *end || errno || m > 07777)
+		return bad(p, arg, "%sexpected octal permissions, 0..07777 "
+			   "(such as 0755 or 1777)",
+			   negative(val) ? "negative; " : "");
+	p->opts->root_mode = (mode_t)m;
+	return 0;
+}
+
+/* id_opt - uid= or gid=: a number, as tmpfs takes it; (id_t)-1 is no id */
+static int id_opt(struct parse *p, const char *arg, const char *val,
+		  id_t *out)
+{
+	uint64_t v;
+	int ret = number(val, false, &v);
+
+	if (negative(val))
+		return bad(p, arg, "negative");
+	if (ret == -EINVAL)
+		return bad(p, arg, "not a number (a numeric id, as tmpfs takes)");
+	if (ret || v >= UINT32_MAX)
+		return bad(p, arg, "too large (at most %u)", UINT32_MAX - 1);
+	*out = (id_t)v;
+	return 0;
+}
+
+static int nr_inodes_opt(struct parse *p, const char *arg, const char *val)
+{
+	uint64_t v;
+	int ret = number(val, true, &v);
+
+	if (negative(val))
+		return bad(p, arg, "negative");
+	if (ret == -EINVAL)
+		return bad(p, arg, "not a number (with an optional k, m, g "
+			   "or t; 0: no limit)");
+	if (ret || v > FS_NR_INODES_MAX)
+		return bad(p, arg, "too large (at most %llu)",
+			   (unsigned long long)FS_NR_INODES_MAX);
+	p->opts->nr_inodes = v;
+	return 0;
+}
+
+/*
+ * fstab_only - @arg is an option meant for mount(8), not for the
+ * filesystem.  mount(8) passes some of these on to a helper, and
+ * mount.fuse3 drops them; so do we.  ro and rw are libfuse's (the
+ * kernel's MS_RDONLY).
+ */
+static bool fstab_only(const char *arg)
+{
+	static const char *const names[] = {
+		"nofail", "_netdev", "auto", "noauto", "user", "nouser",
+		"users", "owner", "group", "defaults",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i]))
+			return true;
+	return !strncmp(arg, "x-", 2) || !strncmp(arg, "comment=", 8) ||
+	       !strncmp(arg, "user=", 5);
+}
+
 /* pass_on - leave @arg to libfuse, unless libfuse would echo it raw (as
    an unknown option), a newline splitting the line, an ESC reaching the
    terminal */
@@ -405,6 +490,25 @@ static int proc(void *data, const char *arg, int key,
 	case KEY_REAP_MS:
 		return uint_opt(p, arg, val, false, 0, FS_REAP_MS_MAX,
 				&o->reap_ms);
+	case KEY_MODE:
+		return mode_opt(p, arg, val);
+	case KEY_UID:
+		o->root_uid_set = 1;
+		return id_opt(p, arg, val, &o->root_uid);
+	case KEY_GID:
+		o->root_gid_set = 1;
+		return id_opt(p, arg, val, &o->root_gid);
+	case KEY_NR_INODES:
+		return nr_inodes_opt(p, arg, val);
+	case KEY_NOSWAP:
+		o->noswap = 1;
+		return 0;
+	case KEY_REMOUNT:
+		return complain(p, "remount: FUSE cannot hand new options to "
+				"a running daemon; to resize a live mount, "
+				"write the size to the mount's size file "
+				"(echo 2g > MOUNTPOINT/size); for any other "
+				"option, unmount and mount again");
 	case KEY_HELP:
 		o->show_help = 1;
 		return 1;            /* libfuse's parser wants to see it too */
@@ -420,6 +524,8 @@ static int proc(void *data, const char *arg, int key,
 		p->nr_pos++;
 		return 0;            /* put back after parsing */
 	default:
+		if (fstab_only(arg))
+			return 0;
 		return pass_on(p, arg);
 	}
 }
@@ -455,6 +561,7 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	opts->stats_mode = 0400;
 	opts->cache = FS_CACHE_ALWAYS;
 	opts->reap_ms = FS_REAP_MS_DEFAULT;
+	opts->root_mode = 0755;
 	fs_parse_size("50%", &opts->size);
 	if (errlen)
 		err[0] = '\0';
@@ -470,14 +577,20 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 			 "cache=never");
 		goto out;
 	}
-	min = size_min(opts->quantum);
-	if (opts->size < min) {
+	min = fs_size_min(opts->quantum);
+	if (opts->size && opts->size < min) {
 		if (p.size_val[0])
 			complain(&p, "invalid size=%s: less than the minimum "
 				 "of %llu bytes (1 MiB plus one quantum)",
 				 p.size_val, (unsigned long long)min);
 		else
 			complain(&p, "RAM too small for the default size");
+		goto out;
+	}
+	if (opts->nr_inodes && opts->nr_inodes < opts->devices + 1ULL) {
+		complain(&p, "invalid nr_inodes=%llu: the root and devices=%u "
+			 "need %u", (unsigned long long)opts->nr_inodes,
+			 opts->devices, opts->devices + 1);
 		goto out;
 	}
 	/* the last non-option is the mount point; a first one is SOURCE */
@@ -529,8 +642,24 @@ void fs_print_help(const char *progname)
 	       "k, m, g or t,\n"
 	       "                           or N%% of RAM, rounded up to whole "
 	       "pages; at least\n"
-	       "                           1 MiB plus one quantum "
-	       "(default: 50%%)\n"
+	       "                           1 MiB plus one quantum; 0: no limit "
+	       "but memory\n"
+	       "                           (default: 50%%); change it live "
+	       "in MOUNTPOINT/size\n"
+	       "    -o nr_inodes=N         files, directories and links the "
+	       "mount may hold,\n"
+	       "                           the root included; k, m, g allowed; "
+	       "0: no limit\n"
+	       "                           (default: 0)\n"
+	       "    -o mode=MODE           the root directory's permissions, "
+	       "octal (default: 0755)\n"
+	       "    -o uid=N, -o gid=N     the root directory's owner and group "
+	       "(default: the\n"
+	       "                           mounting user's)\n"
+	       "    -o noswap              lock the daemon's memory in RAM "
+	       "(mlockall): needs\n"
+	       "                           CAP_IPC_LOCK or an unlimited "
+	       "RLIMIT_MEMLOCK\n"
 	       "    -o slab_debug=OPTS     slab debugging, F Z P U "
 	       "[:cache...] (default: none)\n"
 	       "    -o failslab=I:P:S:T[:CACHE]\n"
@@ -558,7 +687,12 @@ void fs_print_help(const char *progname)
 	       "                           parked objects, empty slabs and "
 	       "free pages back;\n"
 	       "                           0..%u, 0: never (default: %u)\n"
-	       "    In slab_debug= and failslab=, ':' stands for ','.\n\n",
+	       "    In slab_debug= and failslab=, ':' stands for ','.\n"
+	       "    fstab's nofail, _netdev, auto, noauto, user, users, owner, "
+	       "group,\n"
+	       "    defaults, x-* and comment= are ignored, as by mount.fuse3; "
+	       "ro mounts\n"
+	       "    read-only; remount is refused (see scullcfs(8)).\n\n",
 	       KMALLOC_MAX_SIZE, SCULL_QUANTUM_DEFAULT, FS_QSET_MAX,
 	       SCULL_QSET_DEFAULT, FS_DEVICES_MAX, FS_REAP_MS_MAX,
 	       FS_REAP_MS_DEFAULT);

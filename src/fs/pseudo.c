@@ -23,6 +23,9 @@
  *              quanta share one line.
  *   buddyinfo  the page allocator's free blocks of each order in each
  *              zone, in /proc/buddyinfo's format.
+ *   size       the size limit in bytes (0: none); a write in size='s
+ *              syntax resizes the live mount, as a tmpfs remount does,
+ *              which FUSE cannot pass on to the daemon.
  *   slab/      one directory per cache, as SLUB's /sys/kernel/slab
  *              (slab_tree.c).
  *
@@ -58,12 +61,14 @@
  * number shown (fs->devices is in creation order, so by number).
  * pseudo_open.lock is never held while rendering or replying: a reader
  * takes a reference to the snapshot under it and replies after dropping
- * it.  slabinfo_read and slabinfo_write take only the allocator's locks.
+ * it.  slabinfo_read and slabinfo_write take only the allocator's locks,
+ * and so does resize, under its own lock, which nests in nothing else.
  */
 
 #include "fs/fs.h"
 #include "fs/formats.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -212,11 +217,73 @@ static void show_buddyinfo(struct fs *fs, const struct pseudo_file *pf,
 	fmt_buddyinfo(sb, zones, nr < SCULLC_NR_ZONES ? nr : SCULLC_NR_ZONES);
 }
 
+/* show_size - the mount's size limit in bytes; 0: none (size=0) */
+static void show_size(struct fs *fs, const struct pseudo_file *pf,
+		      void *data, struct sbuf *sb)
+{
+	size_t limit = scullc_get_limit();
+
+	(void)fs;
+	(void)pf;
+	(void)data;
+	sbuf_printf(sb, "%zu\n", limit == SIZE_MAX ? (size_t)0 : limit);
+}
+
+/*
+ * resize - set the limit to @bytes (0: none) unless the mount already
+ * uses more, after giving cached memory back; -EINVAL then, as tmpfs's
+ * remount refuses a size below what it holds.  Allocations may still
+ * move between the check and the change: the allocator treats a limit
+ * below its use as full, as it does after any shrink.
+ */
+static int resize(uint64_t bytes)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct scullc_meminfo mi;
+	int ret = 0;
+
+	pthread_mutex_lock(&lock);       /* one resize at a time */
+	scullc_meminfo(&mi);
+	if (bytes && mi.used > bytes) {
+		scullc_purge();
+		scullc_meminfo(&mi);
+	}
+	if (bytes && mi.used > bytes)
+		ret = -EINVAL;
+	else
+		ret = scullc_set_limit(bytes ? (size_t)bytes : SIZE_MAX);
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/* store_size - a new limit, in size='s syntax (one line, as sysfs) */
+static int store_size(struct fs *fs, const struct pseudo_file *pf,
+		      void *data, const char *buf, size_t len)
+{
+	char val[32];
+	uint64_t bytes;
+
+	(void)pf;
+	(void)data;
+	while (len && isspace((unsigned char)buf[len - 1]))
+		len--;
+	if (!len || len >= sizeof(val))
+		return -EINVAL;
+	memcpy(val, buf, len);
+	val[len] = '\0';
+	if (fs_parse_size(val, &bytes))
+		return -EINVAL;
+	if (bytes && bytes < fs_size_min(fs->opt.quantum))
+		return -EINVAL;
+	return resize(bytes);
+}
+
 /* The files at the root, in the order a listing shows them. */
 static const struct pseudo_file root_files[] = {
 	{ "slabinfo",  show_slabinfo, store_slabinfo },
 	{ "scullcmem", show_scullcmem, NULL },
 	{ "buddyinfo", show_buddyinfo, NULL },
+	{ "size",      show_size, store_size },
 };
 
 static void snap_put(struct snap *snap)
