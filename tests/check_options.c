@@ -348,10 +348,11 @@ static const struct bad bad_values[] = {
 	  "devices=4 need 5" },
 	{ "nr_inodes=4294967297", "scullcfs: invalid nr_inodes=\"4294967297\": "
 	  "too large (at most 4294967296)" },
-	{ "remount,size=2g", "scullcfs: remount: FUSE cannot hand new options "
-	  "to a running daemon; to resize a live mount, write the size to the "
-	  "mount's size file (echo 2g > MOUNTPOINT/size); for any other "
-	  "option, unmount and mount again" },
+	{ "remount,size=2g", "scullcfs: remount: FUSE cannot hand new "
+	  "options to a running daemon: for ro or rw, run mount -i -o "
+	  "remount,ro MOUNTPOINT (the kernel's flag, no helper); to resize, "
+	  "write the size to MOUNTPOINT/size; for any other option, unmount "
+	  "and mount again" },
 	{ "size=1m", "scullcfs: invalid size=\"1m\": less than the minimum of "
 		     "1052672 bytes (1 MiB plus one quantum)" },
 	{ "size=1048575", "scullcfs: invalid size=\"1048575\": less than the "

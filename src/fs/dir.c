@@ -375,9 +375,14 @@ int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
 		err = -EEXIST;
 	else if (dir && (fs_may_modify(inode) || fs_may_create(dir)))
 		err = -EPERM;                /* chattr +i, +a */
-	else if (dir && fs_dir_add(fs, dir, newname, inode))
+	else if (dir && inode->nlink && fs_extra_name(fs, 1))
+		err = -ENOSPC;               /* nr_inodes=, as tmpfs */
+	else if (dir && fs_dir_add(fs, dir, newname, inode)) {
 		err = fs_nospace_errno(sizeof(struct fs_dirent) +
 				       strlen(newname));
+		if (inode->nlink)
+			fs_extra_name(fs, -1);
+	}
 	if (!err) {
 		add_nlink(inode, 1);
 		fs_touch(inode, FS_CTIME);
@@ -451,6 +456,8 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 		set_nlink(inode, 0);
 		add_nlink(dir, -1);
 	} else {
+		if (inode->nlink > 1)
+			fs_extra_name(fs, -1);
 		add_nlink(inode, -1);
 	}
 	fs_touch(inode, FS_CTIME);
@@ -529,6 +536,8 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 			set_nlink(old, 0);
 			add_nlink(ndir, -1);
 		} else {
+			if (old->nlink > 1)
+				fs_extra_name(fs, -1);
 			add_nlink(old, -1);
 		}
 		fs_touch(old, FS_CTIME);

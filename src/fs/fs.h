@@ -318,8 +318,10 @@ struct fs {
 	/* protected by ns_lock: */
 	struct htable inodes;        /* every inode, by number */
 	fuse_ino_t next_ino;
-	uint64_t nr_inodes;          /* inodes counted against nr_inodes=:
-					those of fs_new_inode, hashed */
+	uint64_t nr_inodes;          /* counted against nr_inodes=: the
+					inodes of fs_new_inode still hashed,
+					plus every non-directory's names
+					beyond its first (fs_extra_name) */
 	struct list_head devices;    /* every regular file, for scullcmem */
 	struct htable names;         /* every entry, by (dir, name) */
 	struct timespec start;       /* mount time: the pseudo-files' times */
@@ -408,6 +410,9 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 			      const struct fs_file_ops *fops);
 void fs_unhash(struct fs *fs, struct fs_inode *inode);        /* write */
+/* fs_extra_name - count a name beyond an inode's first (+1, or -1 when one
+   goes) against nr_inodes=, as tmpfs does; write.  0 or -ENOSPC. */
+int fs_extra_name(struct fs *fs, int delta);
 /* fs_evict - drop the table's pin on an unhashed inode: it is freed with
    its data now, or by the last fs_unpin; no lock held */
 void fs_evict(struct fs *fs, struct fs_inode *inode);

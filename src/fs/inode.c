@@ -187,6 +187,22 @@ struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 	return inode;
 }
 
+/**
+ * fs_extra_name - a non-directory gains (@delta 1) or loses (-1) a name
+ * beyond its first.  tmpfs counts those against nr_inodes= as it counts
+ * inodes (each name pins memory until it is removed), and so do we.
+ * Returns 0, or -ENOSPC when a new one is over the limit.  The caller
+ * holds ns_lock for writing.
+ */
+int fs_extra_name(struct fs *fs, int delta)
+{
+	if (delta > 0 && fs->opt.nr_inodes &&
+	    fs->nr_inodes >= fs->opt.nr_inodes)
+		return -ENOSPC;
+	fs->nr_inodes += delta;
+	return 0;
+}
+
 /* fs_unhash - take @inode out of the table; the caller holds ns_lock (w) */
 void fs_unhash(struct fs *fs, struct fs_inode *inode)
 {

@@ -505,9 +505,10 @@ static int proc(void *data, const char *arg, int key,
 		return 0;
 	case KEY_REMOUNT:
 		return complain(p, "remount: FUSE cannot hand new options to "
-				"a running daemon; to resize a live mount, "
-				"write the size to the mount's size file "
-				"(echo 2g > MOUNTPOINT/size); for any other "
+				"a running daemon: for ro or rw, run "
+				"mount -i -o remount,ro MOUNTPOINT (the "
+				"kernel's flag, no helper); to resize, write "
+				"the size to MOUNTPOINT/size; for any other "
 				"option, unmount and mount again");
 	case KEY_HELP:
 		o->show_help = 1;
