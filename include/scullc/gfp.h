@@ -4,6 +4,7 @@
 #define SCULLC_GFP_H
 
 #include <stddef.h>
+#include <scullc/prefix.h>
 
 #ifdef __cplusplus
 extern "C" {

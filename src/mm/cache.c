@@ -744,3 +744,22 @@ __attribute__((constructor)) static void scullc_init(void)
 	failslab_set_notify(failslab_changed);
 	failslab_init_env();
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(kmem_cache_alloc);
+SCULLC_ALIAS(kmem_cache_clear_event);
+SCULLC_ALIAS(kmem_cache_create);
+SCULLC_ALIAS(kmem_cache_create_dtor);
+SCULLC_ALIAS(kmem_cache_destroy);
+SCULLC_ALIAS(kmem_cache_event_name);
+SCULLC_ALIAS(kmem_cache_find);
+SCULLC_ALIAS(kmem_cache_for_each);
+SCULLC_ALIAS(kmem_cache_free);
+SCULLC_ALIAS(kmem_cache_get_events);
+SCULLC_ALIAS(kmem_cache_get_info);
+SCULLC_ALIAS(kmem_cache_get_stats);
+SCULLC_ALIAS(kmem_cache_name);
+SCULLC_ALIAS(kmem_cache_shrink);
+SCULLC_ALIAS(kmem_cache_size);
+SCULLC_ALIAS(kmem_cache_zalloc);
+SCULLC_ALIAS(slab_debug_setup);

@@ -1015,3 +1015,6 @@ void debug_report_invalid_free(struct kmem_cache *s, const void *object)
 	fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
 	report_end();
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(slab_debug_set_panic);

@@ -274,3 +274,9 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 	pthread_mutex_unlock(&fail_lock);
 	return fail;
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(failslab_failures);
+SCULLC_ALIAS(failslab_get);
+SCULLC_ALIAS(failslab_set);
+SCULLC_ALIAS(failslab_setup);

@@ -170,6 +170,11 @@
 } while (0)
 
 #define SCULLC_API __attribute__((visibility("default")))
+/* SCULLC_ALIAS - export @name also as scullc_@name, the same function, in
+   the file that defines it (GCC's alias must be) */
+#define SCULLC_ALIAS(name) \
+	extern __typeof__(name) scullc_##name \
+		__attribute__((alias(#name), visibility("default")))
 
 #define _RET_IP_    ((unsigned long)__builtin_return_address(0))
 #define likely(x)   __builtin_expect(!!(x), 1)

@@ -467,3 +467,12 @@ void kfree_nomag(const void *p)
 	}
 }
 
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(kcalloc);
+SCULLC_ALIAS(kfree);
+SCULLC_ALIAS(kmalloc);
+SCULLC_ALIAS(kmalloc_array);
+SCULLC_ALIAS(krealloc);
+SCULLC_ALIAS(ksize);
+SCULLC_ALIAS(kstrdup);
+SCULLC_ALIAS(kzalloc);

@@ -632,3 +632,6 @@ void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 	*alloc_hit = a;
 	*free_hit = f;
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(kmem_cache_tune);

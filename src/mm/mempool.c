@@ -454,3 +454,16 @@ void mempool_fork_reinit(void)
 		pthread_cond_init(&pool->wait, &cattr);
 	pthread_condattr_destroy(&cattr);
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(mempool_alloc);
+SCULLC_ALIAS(mempool_alloc_slab);
+SCULLC_ALIAS(mempool_create);
+SCULLC_ALIAS(mempool_create_kmalloc_pool);
+SCULLC_ALIAS(mempool_create_slab_pool);
+SCULLC_ALIAS(mempool_destroy);
+SCULLC_ALIAS(mempool_free);
+SCULLC_ALIAS(mempool_free_slab);
+SCULLC_ALIAS(mempool_kfree);
+SCULLC_ALIAS(mempool_kmalloc);
+SCULLC_ALIAS(mempool_resize);

@@ -863,3 +863,8 @@ void zone_fork_reinit(void)
 		pthread_cond_init(&zones[i].freed, &attr);
 	pthread_condattr_destroy(&attr);
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(__get_free_pages);
+SCULLC_ALIAS(free_pages);
+SCULLC_ALIAS(get_zeroed_page);

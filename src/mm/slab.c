@@ -757,3 +757,7 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 	pthread_mutex_unlock(&s->list_lock);
 	return err ? err : (int)n;
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(kmem_cache_get_locations);
+SCULLC_ALIAS(kmem_cache_validate);

@@ -200,3 +200,7 @@ SCULLC_API int slabinfo_write(const char *buf, size_t len)
 	pthread_mutex_unlock(&slab_mutex);
 	return ret;
 }
+
+/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+SCULLC_ALIAS(slabinfo_read);
+SCULLC_ALIAS(slabinfo_write);
