@@ -336,17 +336,24 @@ static int string_opt(struct parse *p, const char *arg, const char *val,
 	return 0;
 }
 
+/* octal - @val as an octal number, digits only (strtoul would take a
+   blank or a sign first); false when it is not one */
+static bool octal(const char *val, unsigned long *m)
+{
+	char *end = NULL;
+
+	errno = 0;
+	if (isdigit((unsigned char)val[0]))
+		*m = strtoul(val, &end, 8);
+	return end && !*end && !errno;
+}
+
 /* stats_mode_opt - octal read bits for the pseudo-files: 0400 .. 0444 */
 static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
 {
 	unsigned long m = 0;
-	char *end = NULL;
 
-	errno = 0;
-	/* digits only: strtoul would take a blank or a sign first */
-	if (isdigit((unsigned char)val[0]))
-		m = strtoul(val, &end, 8);
-	if (!end || *end || errno || (m & ~0444UL) || !(m & 0400))
+	if (!octal(val, &m) || (m & ~0444UL) || !(m & 0400))
 		return bad(p, arg, "%sexpected octal read bits that include "
 			   "the owner's, such as 0400, 0440 or 0444",
 			   negative(val) ? "negative; " : "");
@@ -375,12 +382,8 @@ static int cache_opt(struct parse *p, const char *arg, const char *val)
 static int mode_opt(struct parse *p, const char *arg, const char *val)
 {
 	unsigned long m = 0;
-	char *end = NULL;
 
-	errno = 0;
-	if (isdigit((unsigned char)val[0]))
-		m = strtoul(val, &end, 8);
-	if (!end || *end || errno || m > 07777)
+	if (!octal(val, &m) || m > 07777)
 		return bad(p, arg, "%sexpected octal permissions, 0..07777 "
 			   "(such as 0755 or 1777)",
 			   negative(val) ? "negative; " : "");
