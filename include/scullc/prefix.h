@@ -10,7 +10,7 @@
  * code defining the same names - a kernel-compat shim, a test harness,
  * another allocator - defines SCULLC_PREFIX before including any
  * <scullc/...> header: its calls then go to the scullc_ names, so that
- * the other code keeps the bare ones.  See libscullc(3), NAME CLASHES.
+ * the other code keeps the bare ones.  See libscullc(3), "Name clashes".
  */
 #ifdef SCULLC_PREFIX
 #define __get_free_pages scullc___get_free_pages
