@@ -745,7 +745,7 @@ __attribute__((constructor)) static void scullc_init(void)
 	failslab_init_env();
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(kmem_cache_alloc);
 SCULLC_ALIAS(kmem_cache_clear_event);
 SCULLC_ALIAS(kmem_cache_create);

@@ -1016,5 +1016,5 @@ void debug_report_invalid_free(struct kmem_cache *s, const void *object)
 	report_end();
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(slab_debug_set_panic);

@@ -275,7 +275,7 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 	return fail;
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(failslab_failures);
 SCULLC_ALIAS(failslab_get);
 SCULLC_ALIAS(failslab_set);

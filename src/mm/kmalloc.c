@@ -467,7 +467,7 @@ void kfree_nomag(const void *p)
 	}
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(kcalloc);
 SCULLC_ALIAS(kfree);
 SCULLC_ALIAS(kmalloc);

@@ -633,5 +633,5 @@ void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 	*free_hit = f;
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(kmem_cache_tune);

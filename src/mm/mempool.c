@@ -455,7 +455,7 @@ void mempool_fork_reinit(void)
 	pthread_condattr_destroy(&cattr);
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(mempool_alloc);
 SCULLC_ALIAS(mempool_alloc_slab);
 SCULLC_ALIAS(mempool_create);

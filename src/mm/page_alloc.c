@@ -864,7 +864,7 @@ void zone_fork_reinit(void)
 	pthread_condattr_destroy(&attr);
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(__get_free_pages);
 SCULLC_ALIAS(free_pages);
 SCULLC_ALIAS(get_zeroed_page);

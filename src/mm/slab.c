@@ -758,6 +758,6 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 	return err ? err : (int)n;
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(kmem_cache_get_locations);
 SCULLC_ALIAS(kmem_cache_validate);

@@ -201,6 +201,6 @@ SCULLC_API int slabinfo_write(const char *buf, size_t len)
 	return ret;
 }
 
-/* the scullc_ names of the functions above (libscullc(3), NAME CLASHES) */
+/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(slabinfo_read);
 SCULLC_ALIAS(slabinfo_write);
