@@ -4,11 +4,11 @@
 /*
  * Every test builds its own fs (fs_fixture.c) and calls the core as ll.c
  * does, with credentials made by hand: names, links, lifetimes, chattr
- * flags, and a full mount.  Rename, checked against a model over
- * generated cases, is in check_fs_rename.c; setattr, its set-ID rule,
- * extended attributes and ACLs in check_fs_attr.c.  No /dev/fuse, no
- * mount: it runs under valgrind (tests/fs-memcheck.test) and the
- * sanitizers as it is.
+ * flags, a full mount and nr_inodes='s count.  Rename, checked against a
+ * model over generated cases, is in check_fs_rename.c; setattr, its
+ * set-ID rule, extended attributes and ACLs in check_fs_attr.c.  No
+ * /dev/fuse, no mount: it runs under valgrind (tests/fs-memcheck.test)
+ * and the sanitizers as it is.
  */
 
 #include "config.h"
@@ -544,6 +544,93 @@ START_TEST(enospc_at_the_limit_changes_nothing)
 }
 END_TEST
 
+/* counted - the names users made in FX_ROOT ("n..."), plus the root: what
+   nr_inodes= must count there (no hard-linked directory, no open file) */
+static unsigned int counted(void)
+{
+	static struct fx_dirent ents[FX_MAX_ENTRIES];
+	int i, n = fx_list(fx_fs, FX_ROOT, ents);
+	unsigned int names = 1;
+
+	ck_assert_int_ge(n, 0);
+	for (i = 0; i < n; i++)
+		names += ents[i].name[0] == 'n';
+	return names;
+}
+
+/* nr_op - one random call that adds or removes a name in FX_ROOT, n0 to
+   n11 (a rename may leave a whiteout); its 0 or -errno, and in *@made
+   whether it was a create or mkdir of a name not yet there */
+static int nr_op(unsigned int r, bool *made)
+{
+	struct fuse_entry_param e;
+	char a[8], b[8];
+	fuse_ino_t ino;
+	int err = 0;
+
+	snprintf(a, sizeof(a), "n%u", (r >> 4) % 12);
+	snprintf(b, sizeof(b), "n%u", (r >> 8) % 12);
+	*made = false;
+	switch (r % 6) {
+	case 0:
+	case 1:
+		*made = !fx_ino(fx_fs, FX_ROOT, a);
+		ino = fx_make(fx_fs, &user, FX_ROOT, a,
+			      r % 6 ? S_IFDIR | 0755 : S_IFREG | 0644, &err);
+		return ino ? 0 : err;
+	case 2:
+		ino = fx_ino(fx_fs, FX_ROOT, a);
+		if (!ino)
+			return -ENOENT;
+		err = fs_link(fx_fs, ino, FX_ROOT, b, &e);
+		if (!err)
+			fs_forget(fx_fs, e.ino, 1);
+		return err;
+	case 3:
+		return fs_unlink(fx_fs, FX_ROOT, a);
+	case 4:
+		return fs_rmdir(fx_fs, FX_ROOT, a);
+	default:
+		return fs_rename(fx_fs, &user, FX_ROOT, a, FX_ROOT, b,
+				 r & RENAME_WHITEOUT);
+	}
+}
+
+/*
+ * nr_inodes=: after every one of many random creates, mkdirs, links,
+ * unlinks, rmdirs and renames (whiteouts among them), statfs's inodes in
+ * use are the root and every name users made, as tmpfs counts them, and
+ * never more than the limit; a new name fails with ENOSPC exactly when
+ * all are used.
+ */
+START_TEST(nr_inodes_counts_every_name_and_stops_at_the_limit)
+{
+	const unsigned int limit = 9;
+	unsigned int i, seed = 19, was, now, enospc = 0;
+	struct statvfs sv;
+	bool made;
+	int err;
+
+	fx_fs->opt.nr_inodes = limit;
+	for (i = 0; i < 3000; i++) {
+		seed = seed * 1103515245 + 12345;
+		was = counted();
+		err = nr_op(seed >> 8, &made);
+		now = counted();
+		fs_statfs(fx_fs, &sv);
+		ck_assert_uint_eq(sv.f_files, limit);
+		ck_assert_uint_eq(sv.f_files - sv.f_ffree, now);
+		ck_assert_uint_le(now, limit);
+		if (err == -ENOSPC)
+			ck_assert_uint_eq(was, limit);
+		if (made)
+			ck_assert_int_eq(err, was == limit ? -ENOSPC : 0);
+		enospc += err == -ENOSPC;
+	}
+	ck_assert_uint_gt(enospc, 0);        /* the limit was reached */
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *fs_suite(void)
@@ -584,6 +671,7 @@ static Suite *fs_suite(void)
 	tc = tcase_create("Limits");
 	tcase_add_checked_fixture(tc, setup_full, fx_teardown);
 	tcase_add_test(tc, enospc_at_the_limit_changes_nothing);
+	tcase_add_test(tc, nr_inodes_counts_every_name_and_stops_at_the_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
