@@ -459,15 +459,12 @@ static int pass_on(struct parse *p, const char *arg)
 			"that are not UTF-8", quote(q, sizeof(q), arg));
 }
 
-static int proc(void *data, const char *arg, int key,
-		struct fuse_args *outargs)
+/* our_opt - one of spec[]'s valued or flag options; 0, or -1 (bad) */
+static int our_opt(struct parse *p, int key, const char *arg,
+		   const char *val)
 {
-	struct parse *p = data;
 	struct fs_options *o = p->opts;
-	const char *val = strchr(arg, '=');
 
-	(void)outargs;
-	val = val ? val + 1 : "";
 	switch (key) {
 	case KEY_QUANTUM:
 		return uint_opt(p, arg, val, true, 1, KMALLOC_MAX_SIZE,
@@ -506,6 +503,30 @@ static int proc(void *data, const char *arg, int key,
 	case KEY_NOSWAP:
 		o->noswap = 1;
 		return 0;
+	}
+	return complain(p, "option key %d has no handler", key);   /* a bug */
+}
+
+/* positional - hold back a non-option argument (put back after parsing) */
+static int positional(struct parse *p, const char *arg)
+{
+	if (p->nr_pos < 2) {
+		p->pos[p->nr_pos] = strdup(arg);
+		if (!p->pos[p->nr_pos])
+			return complain(p, "out of memory");
+	}
+	p->nr_pos++;
+	return 0;
+}
+
+static int proc(void *data, const char *arg, int key,
+		struct fuse_args *outargs)
+{
+	struct parse *p = data;
+	const char *val = strchr(arg, '=');
+
+	(void)outargs;
+	switch (key) {
 	case KEY_REMOUNT:
 		return complain(p, "remount: FUSE cannot hand new options to "
 				"a running daemon: for ro or rw, run "
@@ -514,23 +535,17 @@ static int proc(void *data, const char *arg, int key,
 				"the size to MOUNTPOINT/size; for any other "
 				"option, unmount and mount again");
 	case KEY_HELP:
-		o->show_help = 1;
+		p->opts->show_help = 1;
 		return 1;            /* libfuse's parser wants to see it too */
 	case KEY_VERSION:
-		o->show_version = 1;
+		p->opts->show_version = 1;
 		return 1;
 	case FUSE_OPT_KEY_NONOPT:
-		if (p->nr_pos < 2) {
-			p->pos[p->nr_pos] = strdup(arg);
-			if (!p->pos[p->nr_pos])
-				return complain(p, "out of memory");
-		}
-		p->nr_pos++;
-		return 0;            /* put back after parsing */
+		return positional(p, arg);
+	case FUSE_OPT_KEY_OPT:       /* not ours: mount(8)'s or libfuse's */
+		return fstab_only(arg) ? 0 : pass_on(p, arg);
 	default:
-		if (fstab_only(arg))
-			return 0;
-		return pass_on(p, arg);
+		return our_opt(p, key, arg, val ? val + 1 : "");
 	}
 }
 
