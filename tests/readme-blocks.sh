@@ -13,8 +13,8 @@
 #     <!-- runnable: fresh-clone --> in a fresh clone of HEAD, unbuilt
 #
 # Paths are the only thing changed: /tmp/scull becomes a fresh mount
-# point, /tmp/build a fresh directory and /path/to/scullcfs the tree the
-# block runs in.  A block that uses /tmp/scull without mounting it first
+# point, /tmp/build and /tmp/inst fresh directories and /path/to/scullcfs
+# the tree the block runs in.  A block that uses /tmp/scull without mounting it first
 # (the first line naming it runs scullcfs on it) gets a fresh scullcfs
 # there first, as the README's reader has one from the quick start.
 # Whatever is still mounted afterwards is unmounted and its daemon waited
@@ -90,8 +90,10 @@ for b in $(ls "$work"/block.* 2>/dev/null | sort -t. -k2 -n); do
 		git clone -q "$tree" "$where" || { echo "FAIL: README line $line: git clone"; failed=$((failed + 1)); continue; }
 	fi
 	build=$(mktemp -d "$work/build.XXXXXX")
+	inst=$(mktemp -d "$work/inst.XXXXXX")
 	text=${text//\/tmp\/scull/$m}
 	text=${text//\/tmp\/build/$build}
+	text=${text//\/tmp\/inst/$inst}
 	text=${text//\/path\/to\/scullcfs/$where}
 	first=$(grep -m 1 -F -- "$m" <<<"$text" || true)
 	mounts_it="scullcfs[^|;&]* $m"
