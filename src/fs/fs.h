@@ -5,8 +5,8 @@
 
 /*
  * One struct fs per mount (the FUSE session's userdata).  Every object the
- * daemon keeps comes from libscullc: inodes from the "scullcfs_inode" cache,
- * directory entries from "scullcfs_dentry", names and buffers from kmalloc,
+ * daemon keeps comes from libscullc: inodes from the "scull_inode_cache" cache,
+ * directory entries from "scull_dentry", names and buffers from kmalloc,
  * file data from the scull device's "scullc" cache.
  *
  * Inode numbers: FUSE_ROOT_ID (1) is the root directory; every other inode

@@ -7,7 +7,7 @@
  * session exists; fs_destroy frees it all once the session has ended, and
  * says whether anything leaked.
  *
- * The daemon's own caches (scullc, scullcfs_inode, scullcfs_dentry) cannot
+ * The daemon's own caches (scullc, scull_inode_cache, scull_dentry) cannot
  * hide a leak: kmem_cache_destroy refuses to destroy a cache with objects
  * out and names them.  Names, qset arrays, index nodes, symlink targets and
  * read buffers come from the kmalloc caches, which outlive the mount; for
@@ -169,12 +169,12 @@ int fs_init(struct fs *fs)
 	pthread_rwlock_init(&fs->ns_lock, NULL);
 	INIT_LIST_HEAD(&fs->devices);
 
-	fs->inode_cache = kmem_cache_create("scullcfs_inode",
+	fs->inode_cache = kmem_cache_create("scull_inode_cache",
 					    sizeof(struct fs_inode), 0,
 					    SLAB_HWCACHE_ALIGN, NULL);
 	if (!fs->inode_cache)
 		goto fail_errno;
-	fs->dentry_cache = kmem_cache_create("scullcfs_dentry",
+	fs->dentry_cache = kmem_cache_create("scull_dentry",
 					     sizeof(struct fs_dirent), 0, 0,
 					     NULL);
 	if (!fs->dentry_cache)
