@@ -452,6 +452,45 @@ START_TEST(gfp_kernel_fails_with_enomem_at_the_limit_and_atomic_gets_the_reserve
 }
 END_TEST
 
+START_TEST(noaccount_pages_pass_a_full_zone_and_are_not_charged_to_it)
+{
+	static unsigned long pages[2048];
+	unsigned long na[16], big;
+	struct scullc_meminfo full;
+	unsigned int n, i;
+
+	use_shrinker(count_shrinker);
+	limit_with_room(4 * MiB);
+	n = fill(pages, 2048, GFP_ATOMIC);      /* limit and reserve taken */
+	ck_assert_int_eq(errno, ENOMEM);
+	full = info();
+	for (i = 0; i < 16; i++) {
+		na[i] = __get_free_page(GFP_KERNEL | __GFP_NOACCOUNT);
+		ck_assert_uint_ne(na[i], 0);
+	}
+	/* neither used nor the limit saw them */
+	ck_assert_uint_eq(info().used, full.used);
+	ck_assert_uint_eq(__get_free_page(GFP_ATOMIC), 0);
+	for (i = 0; i < 16; i++)
+		free_page(na[i]);
+	ck_assert_uint_eq(info().used, full.used);
+	/* the class has its own bound */
+	big = __get_free_pages(GFP_KERNEL | __GFP_NOACCOUNT, MAX_PAGE_ORDER);
+	ck_assert_uint_ne(big, 0);
+	for (i = 0; i < 16; i++)
+		na[i] = __get_free_pages(GFP_KERNEL | __GFP_NOACCOUNT,
+					 MAX_PAGE_ORDER);
+	ck_assert_uint_eq(na[15], 0);   /* big and 15 more fill 64 MiB */
+	ck_assert_uint_ne(na[14], 0);
+	for (i = 0; i < 16; i++)
+		free_pages(na[i], MAX_PAGE_ORDER);
+	free_pages(big, MAX_PAGE_ORDER);
+	ck_assert_uint_eq(info().used, full.used);
+	free_all(pages, n);
+	unlimit();
+}
+END_TEST
+
 START_TEST(noretry_and_nowait_fail_without_calling_the_shrinker)
 {
 	static unsigned long pages[1024];
@@ -913,6 +952,8 @@ static Suite *page_alloc_suite(void)
 	tcase_add_test(tc,
 		gfp_kernel_fails_with_enomem_at_the_limit_and_atomic_gets_the_reserve);
 	tcase_add_test(tc, noretry_and_nowait_fail_without_calling_the_shrinker);
+	tcase_add_test(tc,
+		noaccount_pages_pass_a_full_zone_and_are_not_charged_to_it);
 	tcase_add_test(tc, a_limit_below_usage_blocks_until_enough_is_freed);
 	tcase_add_test(tc,
 		       dma_zone_is_exhausted_at_16_mib_while_normal_still_works);

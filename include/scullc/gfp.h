@@ -24,6 +24,14 @@ extern "C" {
  *   __GFP_NOWARN          do not log the failure
  *   __GFP_NORETRY         fail at once at the limit, without reclaiming
  *   __GFP_NOFAIL          never fail: wait until memory is freed
+ *   __GFP_NOACCOUNT       not charged to the limit (scullc_set_limit): the
+ *                         pages are counted apart, up to SCULLC_NOACCOUNT_MAX
+ *                         bytes per zone, and never fail for the limit.  For
+ *                         the memory a program spends observing itself, as
+ *                         the kernel's /proc and sysfs are not charged to a
+ *                         tmpfs.  A slab takes the class of the allocation
+ *                         that made it: keep such objects in caches of their
+ *                         own, and take large buffers as pages.
  */
 typedef unsigned int gfp_t;
 
@@ -37,6 +45,7 @@ typedef unsigned int gfp_t;
 #define __GFP_NOWARN          ((gfp_t)0x2000u)
 #define __GFP_NORETRY         ((gfp_t)0x10000u)
 #define __GFP_NOFAIL          ((gfp_t)0x8000u)
+#define __GFP_NOACCOUNT       ((gfp_t)0x1000000u)
 #define __GFP_RECLAIM         (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
 #define GFP_ATOMIC   (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
@@ -56,6 +65,7 @@ static inline int gfpflags_allow_blocking(gfp_t gfp)
 #define PAGE_SHIFT      12
 #define PAGE_SIZE       (1UL << PAGE_SHIFT)
 #define MAX_PAGE_ORDER  10              /* largest block: 4 MiB */
+#define SCULLC_NOACCOUNT_MAX (64UL << 20) /* __GFP_NOACCOUNT bytes per zone */
 
 /*
  * __get_free_pages - allocate 2^order contiguous pages

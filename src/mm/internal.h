@@ -214,6 +214,8 @@ enum page_flags {
 	PG_tail  = 1u << 2,       /* other page of an allocated block */
 	PG_slab  = 1u << 3,       /* the block is a slab */
 	PG_large = 1u << 4,       /* the block is a large kmalloc */
+	PG_noaccount = 1u << 6,   /* allocated with __GFP_NOACCOUNT: counted
+	                             in zone->noaccount, not zone->used */
 	PG_dirty = 1u << 5,       /* free block (page->buddy): its pages may
 	                             be resident (not discarded since last
 	                             used); page_alloc.c's decay gives them
@@ -256,6 +258,10 @@ struct zone {
 	size_t limit;                              /* bytes; protected by lock */
 	size_t reserve;                            /* bytes only __GFP_HIGH gets */
 	size_t used;                               /* bytes handed out */
+	size_t noaccount;                          /* of them, bytes handed out
+	                                              with __GFP_NOACCOUNT: not
+	                                              in used, nor limited by
+	                                              limit */
 	size_t mapped;                             /* bytes of chunks mapped */
 	size_t dirty;                              /* bytes of free blocks
 	                                              flagged PG_dirty */
@@ -267,7 +273,7 @@ struct zone {
 	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks per list */
 	struct list_head chunks;
 	/* used + reserve <= limit for every allocation without __GFP_HIGH;
-	   used <= limit always; dirty_low <= dirty; between page allocator
+	   used <= limit always; noaccount <= SCULLC_NOACCOUNT_MAX; dirty_low <= dirty; between page allocator
 	   calls, dirty <= dirty_max (page_alloc.c). */
 };
 

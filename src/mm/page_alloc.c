@@ -20,11 +20,13 @@
  * buddy (chunk-relative index ^ 2^order) for as long as the buddy is free
  * and whole.  For every zone and chunk:
  *
- *   zone->used   == PAGE_SIZE * sum over its allocated blocks of 2^order
+ *   zone->used + zone->noaccount
+ *                == PAGE_SIZE * sum over its allocated blocks of 2^order
+ *   zone->noaccount == PAGE_SIZE * sum over those flagged PG_noaccount
  *   zone->mapped == CHUNK_SIZE * |zone->chunks|
  *   chunk->free_pages == sum over its free blocks of 2^order
- *   zone->mapped == zone->used + PAGE_SIZE * sum over its chunks of
- *                   chunk->free_pages
+ *   zone->mapped == zone->used + zone->noaccount +
+ *                   PAGE_SIZE * sum over its chunks of chunk->free_pages
  *
  * Memory goes back to the OS by decay, as jemalloc's dirty decay and
  * mimalloc's purge delay give it back.  A freed block stays resident on
@@ -66,6 +68,11 @@
  *
  * Limits: a block may be handed out only while
  *   used + block <= limit - reserve   (or <= limit with __GFP_HIGH).
+ * __GFP_NOACCOUNT blocks are a class apart (PG_noaccount): counted in
+ * noaccount, not used, and bounded only by
+ *   noaccount + block <= SCULLC_NOACCOUNT_MAX
+ * so that a program's observation of itself (scullcfs's reports) neither
+ * fails at the limit nor takes from it.
  * When it cannot be, an allocation that may reclaim runs the shrinker
  * (cache.c's slab_reclaim) and tries again; __GFP_NOFAIL then waits on
  * zone->freed for frees.  Failures are silent (tests provoke thousands);
@@ -271,6 +278,9 @@ static bool within_limit(const struct zone *z, size_t bytes, gfp_t gfp)
 {
 	size_t cap = z->limit - ((gfp & __GFP_HIGH) ? 0 : z->reserve);
 
+	if (gfp & __GFP_NOACCOUNT)
+		return bytes <= SCULLC_NOACCOUNT_MAX - z->noaccount;
+
 	return z->used <= cap && bytes <= cap - z->used;
 }
 
@@ -317,7 +327,12 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 	}
 	prep_new(page, order);
 	page_chunk(page)->free_pages -= 1UL << order;
-	z->used += PAGE_SIZE << order;
+	if (gfp & __GFP_NOACCOUNT) {
+		page->flags |= PG_noaccount;
+		z->noaccount += PAGE_SIZE << order;
+	} else {
+		z->used += PAGE_SIZE << order;
+	}
 	return page;
 }
 
@@ -356,7 +371,10 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 static void free_one(struct zone *z, struct page *page, unsigned int order,
 		     struct list_head *dead)
 {
-	z->used -= PAGE_SIZE << order;
+	if (page->flags & PG_noaccount)
+		z->noaccount -= PAGE_SIZE << order;
+	else
+		z->used -= PAGE_SIZE << order;
 	page_chunk(page)->free_pages += 1UL << order;
 	page->flags = 0;
 	page->order = 0;
