@@ -11,6 +11,11 @@
  * long as kmalloc gives the bigger array; if it cannot, chains just get
  * longer, so adding never fails.
  *
+ * The bucket arrays are taken with the gfp flags given to htable_init.
+ * The smallest array, HTABLE_MIN_SIZE pointers, is 16 KiB: above kmalloc's
+ * largest size class, so every array is whole pages and a gfp such as
+ * __GFP_NOACCOUNT classes them exactly (never a slab shared with others).
+ *
  * Invariant:  nr == number of nodes on all chains;  size is a power of two.
  *
  * No locking here: the user's lock protects the table and its nodes.
@@ -33,9 +38,10 @@ struct htable {
 	struct hnode **bucket;       /* size chain heads */
 	size_t size;                 /* buckets, a power of two */
 	size_t nr;                   /* nodes hashed */
+	gfp_t gfp;                   /* for the bucket arrays; fixed */
 };
 
-#define HTABLE_MIN_SIZE 64
+#define HTABLE_MIN_SIZE 2048
 
 /* hash_u64 - spread the bits of @v (Fibonacci hashing, as hash_64) */
 static inline uint64_t hash_u64(uint64_t v)
@@ -49,10 +55,12 @@ static inline size_t htable_index(const struct htable *t, uint64_t hash)
 	return (size_t)(hash ^ (hash >> 32)) & (t->size - 1);
 }
 
-/* htable_init - an empty table; 0 or -ENOMEM.  May block for memory. */
-static inline int htable_init(struct htable *t)
+/* htable_init - an empty table whose arrays come with @gfp; 0 or -ENOMEM.
+   May block for memory if @gfp allows. */
+static inline int htable_init(struct htable *t, gfp_t gfp)
 {
-	t->bucket = kcalloc(HTABLE_MIN_SIZE, sizeof(*t->bucket), GFP_KERNEL);
+	t->gfp = gfp;
+	t->bucket = kcalloc(HTABLE_MIN_SIZE, sizeof(*t->bucket), gfp);
 	t->size = t->bucket ? HTABLE_MIN_SIZE : 0;
 	t->nr = 0;
 	return t->bucket ? 0 : -ENOMEM;
@@ -76,7 +84,7 @@ static inline void htable_double(struct htable *t)
 	if (old_size * 2 * sizeof(*old) > KMALLOC_MAX_SIZE)
 		return;
 	t->bucket = kcalloc(old_size * 2, sizeof(*old),
-			    GFP_KERNEL | __GFP_NOWARN);
+			    t->gfp | __GFP_NOWARN);
 	if (!t->bucket) {
 		t->bucket = old;
 		return;

@@ -84,6 +84,39 @@ struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
 	return NULL;
 }
 
+/* link_entry - hash @de, naming @inode in @dir, at the end of its list */
+static void link_entry(struct fs *fs, struct fs_inode *dir,
+		       struct fs_dirent *de, struct fs_inode *inode,
+		       size_t len)
+{
+	de->namelen = len;
+	de->inode = inode;
+	de->dir = dir;
+	de->cookie = dir->dir.next_cookie++;
+	list_add_tail(&de->list, &dir->dir.entries);
+	dir->dir.nr_entries++;
+	htable_add(&fs->names, &de->hash, name_hash(dir, de->name, len));
+}
+
+/*
+ * add_fixed - the entry of a daemon's inode: from the pseudo cache,
+ * outside size= (FS_GFP_REPORT), and pointing at @name rather than a
+ * copy, since the daemon's names (pseudo_file tables, slab/'s caches)
+ * outlive their entries
+ */
+static int add_fixed(struct fs *fs, struct fs_inode *dir, const char *name,
+		     struct fs_inode *inode)
+{
+	struct fs_dirent *de;
+
+	de = kmem_cache_alloc(fs->pseudo_dentry_cache, FS_GFP_REPORT);
+	if (!de)
+		return -ENOMEM;
+	de->name = (char *)name;
+	link_entry(fs, dir, de, inode, strlen(name));
+	return 0;
+}
+
 /**
  * fs_dir_add - give @inode the name @name in @dir
  * The entry goes to the end of @dir's list with the next cookie, so a
@@ -97,6 +130,8 @@ int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 	size_t len = strlen(name);
 	struct fs_dirent *de;
 
+	if (inode->flags & FS_I_FIXED)
+		return add_fixed(fs, dir, name, inode);
 	de = kmem_cache_alloc(fs->dentry_cache, GFP_KERNEL);
 	if (!de)
 		return -ENOMEM;
@@ -106,13 +141,7 @@ int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 		return -ENOMEM;
 	}
 	memcpy(de->name, name, len + 1);
-	de->namelen = len;
-	de->inode = inode;
-	de->dir = dir;
-	de->cookie = dir->dir.next_cookie++;
-	list_add_tail(&de->list, &dir->dir.entries);
-	dir->dir.nr_entries++;
-	htable_add(&fs->names, &de->hash, name_hash(dir, name, len));
+	link_entry(fs, dir, de, inode, len);
 	return 0;
 }
 
@@ -129,6 +158,10 @@ void fs_dir_del(struct fs *fs, struct fs_dirent *de)
 	list_del(&de->list);
 	dir->dir.nr_entries--;
 	dir->dir.gen++;
+	if (de->inode->flags & FS_I_FIXED) {
+		kmem_cache_free(fs->pseudo_dentry_cache, de);
+		return;              /* its name is not its own */
+	}
 	kfree(de->name);
 	kmem_cache_free(fs->dentry_cache, de);
 }
@@ -669,7 +702,11 @@ int fs_opendir(struct fs *fs, fuse_ino_t ino, void **fh)
 	if (!S_ISDIR(inode->mode))
 		return -ENOTDIR;
 	fs_dir_refresh(fs, inode);           /* a listing starts now */
-	*fh = kzalloc(sizeof(struct dir_handle), GFP_KERNEL | __GFP_NOWARN);
+	/* the daemon's directories are short, and looking costs no space:
+	   their listings walk */
+	if (!(inode->flags & FS_I_FIXED))
+		*fh = kzalloc(sizeof(struct dir_handle),
+			      GFP_KERNEL | __GFP_NOWARN);
 	return 0;
 }
 

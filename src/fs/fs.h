@@ -5,9 +5,11 @@
 
 /*
  * One struct fs per mount (the FUSE session's userdata).  Every object the
- * daemon keeps comes from libscullc: inodes from the "scull_inode_cache" cache,
- * directory entries from "scull_dentry", names and buffers from kmalloc,
- * file data from the scull device's "scullc" cache.
+ * daemon keeps comes from libscullc: users' inodes from the
+ * "scull_inode_cache" cache, their directory entries from "scull_dentry",
+ * names and buffers from kmalloc, file data from the scull device's
+ * "scullc" cache; the pseudo-files' from caches of their own, outside the
+ * size= limit (FS_GFP_REPORT below).
  *
  * Inode numbers: FUSE_ROOT_ID (1) is the root directory; every other inode
  * gets the next number and numbers are never reused during a mount.  The
@@ -42,12 +44,19 @@
 #define FS_COOKIE_FIRST   3          /* readdir offsets 1, 2: ".", ".." */
 
 /*
- * The buffers of the reports (pseudo.c, slab_tree.c) may use the zone's
- * reserve (__GFP_HIGH), which data, names and attributes never reach: a
- * full mount is when its slabinfo matters most, and the kernel does not
- * charge /proc's buffers to a tmpfs either.
+ * Observation is not usage.  Everything the daemon allocates to show
+ * itself - the pseudo-files' and slab/'s inodes and entries (their own
+ * caches), the caches' records of slab/, the reports' snapshots, open
+ * pseudo-files and scratch arrays (whole pages, fs_report_alloc) - is
+ * taken with FS_GFP_REPORT: __GFP_NOACCOUNT keeps it out of the size=
+ * limit and out of statfs, so it never fails on a full mount and df shows
+ * only what users stored; slabinfo still shows it, as it is real memory.
+ * The namespace's hash tables are the daemon's index of every name, as
+ * the kernel's dentry hash is nobody's tmpfs: FS_GFP_INDEX.  Bound:
+ * SCULLC_NOACCOUNT_MAX bytes (scullcfs(8) says what each part costs).
  */
-#define FS_GFP_REPORT     (GFP_KERNEL | __GFP_HIGH)
+#define FS_GFP_REPORT     (GFP_KERNEL | __GFP_NOACCOUNT)
+#define FS_GFP_INDEX      (GFP_KERNEL | __GFP_NOACCOUNT)
 
 /* Mount option limits (options.c) */
 #define FS_QSET_MAX       SCULL_QSET_MAX
@@ -309,14 +318,17 @@ struct fs {
 					pseudo-files */
 	gid_t group;                 /* and their group */
 	double timeout;              /* entry and attribute timeout: cache= */
-	struct kmem_cache *inode_cache;
-	struct kmem_cache *dentry_cache;
+	struct kmem_cache *inode_cache;  /* users' inodes, and the root */
+	struct kmem_cache *dentry_cache; /* users' entries */
+	struct kmem_cache *pseudo_inode_cache;  /* FS_I_FIXED inodes */
+	struct kmem_cache *pseudo_dentry_cache; /* and their entries */
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
 	size_t iov_max;              /* iovecs in one pool element */
 
 	pthread_rwlock_t ns_lock;    /* the namespace: table, dirs, links */
 	/* protected by ns_lock: */
 	struct htable inodes;        /* every inode, by number */
+	unsigned long nr_fixed;      /* of them, FS_I_FIXED: not users' */
 	fuse_ino_t next_ino;
 	uint64_t nr_inodes;          /* counted against nr_inodes=: the
 					inodes of fs_new_inode still hashed,
@@ -327,6 +339,7 @@ struct fs {
 	struct timespec start;       /* mount time: the pseudo-files' times */
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
 	struct list_head slab_caches; /* slab_tree.c's caches; ns_lock */
+	struct kmem_cache *slab_dir_cache; /* their records; fixed */
 };
 
 /* "file.c" - open files, and the devices' operations */
@@ -406,7 +419,8 @@ void fs_statfs(struct fs *fs, struct statvfs *sv);
 struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 			      gid_t gid);
 /* fs_new_fixed - a new unnamed FS_I_FIXED inode of the mounting user with
-   the operations @fops (NULL for a directory); write.  NULL: ENOMEM. */
+   the operations @fops (NULL for a directory), from pseudo_inode_cache
+   with FS_GFP_REPORT; write.  NULL: ENOMEM. */
 struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 			      const struct fs_file_ops *fops);
 void fs_unhash(struct fs *fs, struct fs_inode *inode);        /* write */
@@ -489,6 +503,8 @@ bool fs_noatime(struct fs_inode *inode);
 /* "dir.c" - directory entries and directory operations */
 struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
 			      const char *name);              /* read */
+/* fs_dir_add - of an FS_I_FIXED @inode the entry is a pseudo one and
+   keeps @name itself, which must outlive it (a static or slab/ name) */
 int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
 void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
@@ -583,6 +599,11 @@ struct fs_inode *pseudo_mkdir(struct fs *fs, struct fs_inode *parent,
 void pseudo_rmdir(struct fs *fs, struct fs_dirent *de,
 		  struct fs_inode **victims);
 void pseudo_evict(struct fs *fs, struct fs_inode *victims);  /* no lock */
+/* fs_report_alloc - @size bytes of whole FS_GFP_REPORT pages, for a
+   report's buffers; NULL with errno ENOMEM.  fs_report_free gives them
+   back (NULL allowed).  May block; any thread. */
+void *fs_report_alloc(size_t size);
+void fs_report_free(void *p);
 
 /* "slab_tree.c" - slab/: SLUB's /sys/kernel/slab for libscullc's caches */
 int slab_tree_init(struct fs *fs, struct fs_inode *root);  /* ns_lock (w) */

@@ -105,16 +105,23 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino)
 	return inode;
 }
 
-/* new_inode - a zeroed inode of @mode with the next number, hashed */
+/* new_inode - a zeroed inode of @mode with the next number, hashed; a
+   @fixed one (the daemon's) from its own cache, not charged to size= */
 static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
-				  gid_t gid)
+				  gid_t gid, bool fixed)
 {
 	struct fs_inode *inode;
 	struct timespec now;
 
-	inode = kmem_cache_zalloc(fs->inode_cache, GFP_KERNEL);
+	if (fixed)
+		inode = kmem_cache_zalloc(fs->pseudo_inode_cache,
+					  FS_GFP_REPORT);
+	else
+		inode = kmem_cache_zalloc(fs->inode_cache, GFP_KERNEL);
 	if (!inode)
 		return NULL;
+	inode->flags = fixed ? FS_I_FIXED : 0;
+	fs->nr_fixed += fixed;
 	pthread_mutex_init(&inode->attr_lock, NULL);
 	clock_gettime(CLOCK_REALTIME, &now);
 	inode->mode = mode;
@@ -150,7 +157,7 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 		errno = ENOSPC;
 		return NULL;
 	}
-	inode = new_inode(fs, mode, uid, gid);
+	inode = new_inode(fs, mode, uid, gid, false);
 	if (!inode)
 		return NULL;
 	fs->nr_inodes++;
@@ -177,11 +184,11 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 			      const struct fs_file_ops *fops)
 {
-	struct fs_inode *inode = new_inode(fs, mode, fs->owner, fs->group);
+	struct fs_inode *inode = new_inode(fs, mode, fs->owner, fs->group,
+					   true);
 
 	if (!inode)
 		return NULL;
-	inode->flags = FS_I_FIXED;
 	inode->fops = fops;
 	inode->atime = inode->mtime = inode->ctime = fs->start;
 	return inode;
@@ -210,6 +217,8 @@ void fs_unhash(struct fs *fs, struct fs_inode *inode)
 	list_del(&inode->devices);          /* a no-op but for devices */
 	if (!(inode->flags & FS_I_FIXED))
 		fs->nr_inodes--;
+	else
+		fs->nr_fixed--;
 }
 
 /* destroy - free an inode nobody can reach with everything it owns */
@@ -221,7 +230,8 @@ static void destroy(struct fs *fs, struct fs_inode *inode)
 		kfree(inode->target);
 	fs_xattr_free_all(inode);
 	pthread_mutex_destroy(&inode->attr_lock);
-	kmem_cache_free(fs->inode_cache, inode);
+	kmem_cache_free(inode->flags & FS_I_FIXED ? fs->pseudo_inode_cache :
+			fs->inode_cache, inode);
 }
 
 /**
@@ -592,9 +602,11 @@ void fs_statfs(struct fs *fs, struct statvfs *sv)
 	struct scullc_meminfo mi;
 	size_t used, inodes, counted, ram;
 
+	/* users' only: the allocator's used leaves out __GFP_NOACCOUNT
+	   pages, and the daemon's own inodes are not counted either */
 	scullc_meminfo(&mi);
 	pthread_rwlock_rdlock(&fs->ns_lock);
-	inodes = fs->inodes.nr;
+	inodes = fs->inodes.nr - fs->nr_fixed;
 	counted = fs->nr_inodes;
 	pthread_rwlock_unlock(&fs->ns_lock);
 

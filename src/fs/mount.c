@@ -7,8 +7,10 @@
  * session exists; fs_destroy frees it all once the session has ended, and
  * says whether anything leaked.
  *
- * The daemon's own caches (scullc, scull_inode_cache, scull_dentry) cannot
- * hide a leak: kmem_cache_destroy refuses to destroy a cache with objects
+ * The daemon's own caches (scullc, scull_inode_cache, scull_dentry, and
+ * scull_pseudo_inode and scull_pseudo_dentry for its pseudo-files, which
+ * are kept apart so that looking at the mount is never charged to its
+ * size=: see FS_GFP_REPORT) cannot hide a leak: kmem_cache_destroy refuses to destroy a cache with objects
  * out and names them.  Names, qset arrays, index nodes, symlink targets and
  * read buffers come from the kmalloc caches, which outlive the mount; for
  * those, leaks_start counts what each cache holds for its users before
@@ -179,6 +181,16 @@ int fs_init(struct fs *fs)
 					     NULL);
 	if (!fs->dentry_cache)
 		goto fail_errno;
+	fs->pseudo_inode_cache = kmem_cache_create("scull_pseudo_inode",
+						   sizeof(struct fs_inode), 0,
+						   SLAB_HWCACHE_ALIGN, NULL);
+	if (!fs->pseudo_inode_cache)
+		goto fail_errno;
+	fs->pseudo_dentry_cache = kmem_cache_create("scull_pseudo_dentry",
+						    sizeof(struct fs_dirent),
+						    0, 0, NULL);
+	if (!fs->pseudo_dentry_cache)
+		goto fail_errno;
 	ret = scull_sb_init(&fs->sb, fs->opt.quantum, fs->opt.qset);
 	if (ret)
 		goto fail;
@@ -187,7 +199,8 @@ int fs_init(struct fs *fs)
 					fs->iov_max * sizeof(struct iovec));
 	if (!fs->iov_pool)
 		goto fail_errno;
-	if (htable_init(&fs->inodes) || htable_init(&fs->names))
+	if (htable_init(&fs->inodes, FS_GFP_INDEX) ||
+	    htable_init(&fs->names, FS_GFP_INDEX))
 		goto fail_errno;
 
 	pthread_rwlock_wrlock(&fs->ns_lock);
@@ -273,6 +286,12 @@ int fs_destroy(struct fs *fs)
 		leaked = 1;
 	}
 	fs->dentry_cache = fs->inode_cache = NULL;
+	if (kmem_cache_destroy(fs->pseudo_dentry_cache) |
+	    kmem_cache_destroy(fs->pseudo_inode_cache)) {   /* both */
+		fuse_log(FUSE_LOG_ERR, "scullcfs: pseudo-files leaked\n");
+		leaked = 1;
+	}
+	fs->pseudo_dentry_cache = fs->pseudo_inode_cache = NULL;
 	pthread_rwlock_destroy(&fs->ns_lock);
 	if (leaks_check(fs->leaks))
 		leaked = 1;

@@ -47,8 +47,14 @@
  * store function even to root.
  *
  * A render is sized by a guess and retried with the size the first try
- * reported when the text did not fit (the snapshot's own allocation shows
- * in slabinfo's kmalloc lines, so the size can move between tries).
+ * reported when the text did not fit (the tree's own allocations show in
+ * slabinfo, so the size can move between tries).
+ *
+ * Looking is not charged to size= (fs.h, FS_GFP_REPORT): the inodes and
+ * entries made here come from scull_pseudo_inode and scull_pseudo_dentry,
+ * and an open file and its snapshots from whole pages (fs_report_alloc),
+ * all taken with __GFP_NOACCOUNT; so on a full mount every file still
+ * opens and reads, and statfs does not move when one looks.
  *
  * Lock order:
  *   1. fs->ns_lock (read)        scullcmem walks fs->devices under it
@@ -286,10 +292,50 @@ static const struct pseudo_file root_files[] = {
 	{ "size",      show_size, store_size },
 };
 
+/*
+ * A report's buffers are whole pages taken with FS_GFP_REPORT, as the
+ * kernel's seq_file takes its buffer with kvmalloc: never a slab shared
+ * with users' objects, so that their class (not charged to size=) is
+ * exact.  The block's order sits in a header before the caller's bytes.
+ */
+struct report_hdr {
+	unsigned int order;
+	max_align_t align[];         /* the caller's bytes start aligned */
+};
+
+void *fs_report_alloc(size_t size)
+{
+	size_t bytes = sizeof(struct report_hdr) + size;
+	unsigned int order = 0;
+	struct report_hdr *h;
+
+	while ((PAGE_SIZE << order) < bytes) {
+		if (++order > MAX_PAGE_ORDER) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	h = (struct report_hdr *)__get_free_pages(FS_GFP_REPORT, order);
+	if (!h)
+		return NULL;
+	h->order = order;
+	return h->align;
+}
+
+void fs_report_free(void *p)
+{
+	struct report_hdr *h;
+
+	if (!p)
+		return;
+	h = container_of((max_align_t *)p, struct report_hdr, align[0]);
+	free_pages((unsigned long)h, h->order);
+}
+
 static void snap_put(struct snap *snap)
 {
 	if (snap && !__atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL))
-		kfree(snap);
+		fs_report_free(snap);
 }
 
 /* render - a new snapshot of @inode's file, holding one reference;
@@ -302,7 +348,7 @@ static struct snap *render(struct fs *fs, struct fs_inode *inode)
 	struct sbuf sb;
 
 	for (;;) {
-		snap = kmalloc(sizeof(*snap) + want, FS_GFP_REPORT);
+		snap = fs_report_alloc(sizeof(*snap) + want);
 		if (!snap)
 			return NULL;
 		sb.buf = snap->text;
@@ -312,7 +358,7 @@ static struct snap *render(struct fs *fs, struct fs_inode *inode)
 		pf->show(fs, pf, inode->pseudo.data, &sb);
 		if (sb.len < sb.cap)
 			break;
-		kfree(snap);
+		fs_report_free(snap);
 		want = sb.len + SNAP_SLACK;  /* it did not fit: once more */
 	}
 	snap->len = sb.len;
@@ -328,7 +374,7 @@ static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
 	/* root passes default_permissions' check on any mode */
 	if ((fi->flags & O_ACCMODE) != O_RDONLY && !inode->pseudo.file->store)
 		return (void) fuse_reply_err(req, EACCES);
-	po = kmalloc(sizeof(*po), FS_GFP_REPORT);
+	po = fs_report_alloc(sizeof(*po));
 	if (!po)
 		return (void) fuse_reply_err(req, ENOMEM);
 	pthread_mutex_init(&po->lock, NULL);
@@ -339,7 +385,7 @@ static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) {
 		pthread_mutex_destroy(&po->lock);
-		kfree(po);          /* the opener went away: no release comes */
+		fs_report_free(po); /* the opener went away: no release comes */
 	}
 }
 
@@ -455,7 +501,7 @@ static void pseudo_release(fuse_req_t req, struct fs_inode *inode,
 	pthread_mutex_unlock(&po->lock);
 	snap_put(snap);
 	pthread_mutex_destroy(&po->lock);
-	kfree(po);
+	fs_report_free(po);
 	fuse_reply_err(req, 0);
 }
 

@@ -24,9 +24,11 @@
  * kmem_cache_create and kmem_cache_destroy.  The first refresh makes
  * them all, and a cache's directory gets its files at the first lookup in
  * it or listing of it (cache_refresh): the tree's inodes, some 60 per
- * cache, are charged to the mount's size only once somebody looks.  A struct slab_cache (the
- * name the files show) is kept until unmount even when its directory
- * goes, because an open file may still point at it.
+ * cache, are made only once somebody looks, and never charged to size=
+ * (fs.h, FS_GFP_REPORT).  A struct slab_cache (the name the files show,
+ * and the name its directory's entry points at), from the cache
+ * scull_slab_dir, is kept until unmount even when its directory goes,
+ * because an open file may still point at it.
  *
  * Formats (mm/slub.c): one number and "\n"; counts with a node breakdown
  * add " N0=<count>" when it is not 0 (everything is node 0 here); the
@@ -261,20 +263,20 @@ static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
 	int n, i;
 
 	for (;;) {
-		loc = kmalloc_array(nr, sizeof(*loc), FS_GFP_REPORT);
+		loc = fs_report_alloc(nr * sizeof(*loc));
 		if (!loc)
 			return;
 		n = kmem_cache_get_locations(s, (int)a->field, loc, nr);
 		if (n != -ENOSPC)
 			break;
-		kfree(loc);
+		fs_report_free(loc);
 		nr *= 4;
 	}
 	for (i = 0; i < n; i++)
 		fmt_location(sb, &loc[i], sysconf(_SC_NPROCESSORS_ONLN));
 	if (n == 0)
 		sbuf_printf(sb, "No data\n");
-	kfree(loc);
+	fs_report_free(loc);
 }
 
 #define INFO(f)  offsetof(struct kmem_cache_info, f)
@@ -441,19 +443,19 @@ static int gather_one(struct kmem_cache *s, void *arg)
 	return 0;
 }
 
-/* gather - the live caches into @g (kmalloc'd); 0 or -ENOMEM */
+/* gather - the live caches into @g (fs_report_alloc'd); 0 or -ENOMEM */
 static int gather(struct gather *g)
 {
 	g->cap = 64;
 	for (;;) {
 		g->nr = 0;
-		g->v = kmalloc_array(g->cap, sizeof(*g->v), FS_GFP_REPORT);
+		g->v = fs_report_alloc(g->cap * sizeof(*g->v));
 		if (!g->v)
 			return -ENOMEM;
 		kmem_cache_for_each(gather_one, g);
 		if (g->nr <= g->cap)
 			return 0;
-		kfree(g->v);
+		fs_report_free(g->v);
 		g->cap = g->nr + 16;
 	}
 }
@@ -487,13 +489,13 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 	for (i = 0; i < g->nr; i++) {
 		if (fs_dir_find(fs, slab, g->v[i].name))
 			continue;
-		sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+		sc = kmem_cache_zalloc(fs->slab_dir_cache, FS_GFP_REPORT);
 		if (!sc)
 			return -ENOMEM;
 		snprintf(sc->name, sizeof(sc->name), "%s", g->v[i].name);
 		sc->dir = pseudo_mkdir(fs, slab, sc->name, &cache_dir_ops);
 		if (!sc->dir) {
-			kfree(sc);
+			kmem_cache_free(fs->slab_dir_cache, sc);
 			return -ENOMEM;
 		}
 		list_add_tail(&sc->list, &fs->slab_caches);
@@ -529,14 +531,14 @@ static void slab_refresh(struct fs *fs, struct fs_inode *slab)
 	same = in_sync(fs, slab, &g);
 	pthread_rwlock_unlock(&fs->ns_lock);
 	if (same) {
-		kfree(g.v);
+		fs_report_free(g.v);
 		return;
 	}
 	pthread_rwlock_wrlock(&fs->ns_lock);
 	sync_dirs(fs, slab, &g, &victims);
 	pthread_rwlock_unlock(&fs->ns_lock);
 	pseudo_evict(fs, victims);
-	kfree(g.v);
+	fs_report_free(g.v);
 }
 
 static const struct fs_dir_ops slab_dir_ops = {
@@ -553,6 +555,11 @@ int slab_tree_init(struct fs *fs, struct fs_inode *root)
 {
 	pthread_once(&events_once, events_init);
 	INIT_LIST_HEAD(&fs->slab_caches);
+	fs->slab_dir_cache = kmem_cache_create("scull_slab_dir",
+					       sizeof(struct slab_cache), 0,
+					       0, NULL);
+	if (!fs->slab_dir_cache)
+		return -ENOMEM;
 	if (!pseudo_mkdir(fs, root, "slab", &slab_dir_ops))
 		return -ENOMEM;
 	return 0;
@@ -567,6 +574,9 @@ void slab_tree_exit(struct fs *fs)
 		return;              /* fs_init failed before the tree */
 	list_for_each_entry_safe(sc, tmp, &fs->slab_caches, list) {
 		list_del(&sc->list);
-		kfree(sc);
+		kmem_cache_free(fs->slab_dir_cache, sc);
 	}
+	if (kmem_cache_destroy(fs->slab_dir_cache))
+		fuse_log(FUSE_LOG_ERR, "scullcfs: slab/ records leaked\n");
+	fs->slab_dir_cache = NULL;
 }
