@@ -158,3 +158,35 @@ umount_scull() {
 slab_field() {
 	awk -v c="$1" -v f="$2" '$1 == c { print $f }' "$MNT/slabinfo"
 }
+
+# kernel_slabinfo: the kernel's own tools/mm/slabinfo, as `make
+# slabinfo-tool` builds it (tools/kernel-slabinfo.sh) into $KSLABINFO,
+# built here if it is not yet; false, saying why, when it cannot run (no
+# linux-source tarball, or no root to bind-mount in a private namespace)
+kernel_slabinfo() {
+	local rc=0 tmp
+	KSLABINFO=${top_builddir:-.}/tools/slabinfo
+	if [ ! -x "$KSLABINFO" ]; then
+		mkdir -p "$(dirname "$KSLABINFO")"
+		# built aside and renamed: tests running at once share it
+		tmp=$(mktemp "$KSLABINFO.XXXXXX")
+		CC=${CC:-cc} sh "$top_srcdir/tools/kernel-slabinfo.sh" "$tmp" >&2 || rc=$?
+		[ $rc -eq 0 ] || [ $rc -eq 2 ] || fail "tools/kernel-slabinfo.sh failed"
+		if [ $rc -eq 0 ]; then mv -f "$tmp" "$KSLABINFO"; else rm -f "$tmp"; fi
+	fi
+	if [ ! -x "$KSLABINFO" ]; then
+		echo "kernel slabinfo part skipped: no linux-source tarball in /usr/src (apt-get install linux-source-6.1)" >&2
+		return 1
+	fi
+	if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
+		echo "kernel slabinfo part skipped: needs root and unshare -m" >&2
+		return 1
+	fi
+}
+
+# ks ARGS...: run $KSLABINFO over $MNT/slab, bind-mounted over
+# /sys/kernel/slab in a private mount namespace (never the host's)
+ks() {
+	unshare -m bash -c 'mount --bind "$1" /sys/kernel/slab && shift && exec "$@"' \
+		ks "$MNT/slab" "$KSLABINFO" "$@"
+}

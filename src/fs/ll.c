@@ -284,8 +284,11 @@ static bool dir_emit(struct fs_dir_sink *sink, const char *name,
 /*
  * list_dir - readdir and readdirplus.  Listing must not fail for lack of
  * memory, or a full file system could not be emptied with rm -r: when the
- * reply buffer cannot be kmalloc'd, a shorter reply is built on the stack
- * (the kernel asks again from where it ends).
+ * reply buffer cannot be had, a shorter reply is built on the stack (the
+ * kernel asks again from where it ends).  The buffers live for the
+ * request only and are nobody's data: whole pages outside size=
+ * (fs_report_alloc), so that listing slab/ or any directory never moves
+ * statfs.
  */
 static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi, bool plus)
@@ -297,18 +300,17 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t i, room;
 	int err;
 
-	d.buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	d.buf = fs_report_alloc(size);
 	if (plus) {
 		/* one inode number per entry that can fit: an entry takes at
 		   least what a 1-byte name does */
 		room = size / fuse_add_direntry_plus(req, NULL, 0, "x", NULL,
 						     0) + 1;
 		if (d.buf)
-			d.held = kmalloc(room * sizeof(*d.held),
-					 GFP_KERNEL | __GFP_NOWARN);
+			d.held = fs_report_alloc(room * sizeof(*d.held));
 	}
 	if (!d.buf || (plus && !d.held)) {
-		kfree(d.buf);
+		fs_report_free(d.buf);
 		d.buf = spare;
 		d.held = spare_held;
 		if (size > sizeof(spare))
@@ -323,8 +325,8 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		for (i = 0; i < d.nr_held; i++)
 			fs_unlookup(fs, d.held[i]);
 	if (d.buf != spare) {
-		kfree(d.held);
-		kfree(d.buf);
+		fs_report_free(d.held);
+		fs_report_free(d.buf);
 	}
 }
 
