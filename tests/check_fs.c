@@ -631,6 +631,43 @@ START_TEST(nr_inodes_counts_every_name_and_stops_at_the_limit)
 }
 END_TEST
 
+static int count_cache(struct kmem_cache *s, void *arg)
+{
+	(void)s;
+	++*(int *)arg;
+	return 0;
+}
+
+/* looking at a full fs: slab/ fills in whole, and statfs does not move */
+START_TEST(a_full_fs_shows_every_cache_and_looking_costs_it_nothing)
+{
+	static struct fx_dirent caches[FX_MAX_ENTRIES], files[FX_MAX_ENTRIES];
+	fuse_ino_t f = mkfile(FX_ROOT, "f"), slab, dir;
+	struct statvfs before, after;
+	int n, i, nr_caches = 0;
+	void *fh;
+
+	ck_assert_int_eq(fill(FX_ROOT, f), -ENOSPC);
+	fs_statfs(fx_fs, &before);
+	slab = fx_ino(fx_fs, FX_ROOT, "slab");
+	ck_assert_int_eq(fs_opendir(fx_fs, slab, &fh), 0);  /* refreshes */
+	ck_assert_ptr_null(fh);      /* a fixed directory takes no cursor */
+	n = fx_list(fx_fs, slab, caches);
+	kmem_cache_for_each(count_cache, &nr_caches);
+	ck_assert_int_eq(n, nr_caches);
+	for (i = 0; i < n; i++) {
+		dir = caches[i].ino;
+		ck_assert_int_eq(fs_opendir(fx_fs, dir, &fh), 0);
+		ck_assert_int_gt(fx_list(fx_fs, dir, files), 50);
+	}
+	fs_statfs(fx_fs, &after);
+	ck_assert_uint_eq(after.f_bfree, before.f_bfree);
+	ck_assert_uint_eq(after.f_bavail, before.f_bavail);
+	ck_assert_uint_eq(after.f_ffree, before.f_ffree);
+	ck_assert_uint_eq(after.f_files, before.f_files);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *fs_suite(void)
@@ -672,6 +709,8 @@ static Suite *fs_suite(void)
 	tcase_add_checked_fixture(tc, setup_full, fx_teardown);
 	tcase_add_test(tc, enospc_at_the_limit_changes_nothing);
 	tcase_add_test(tc, nr_inodes_counts_every_name_and_stops_at_the_limit);
+	tcase_add_test(tc,
+		a_full_fs_shows_every_cache_and_looking_costs_it_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

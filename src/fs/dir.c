@@ -704,6 +704,7 @@ int fs_opendir(struct fs *fs, fuse_ino_t ino, void **fh)
 	fs_dir_refresh(fs, inode);           /* a listing starts now */
 	/* the daemon's directories are short, and looking costs no space:
 	   their listings walk */
+	*fh = NULL;
 	if (!(inode->flags & FS_I_FIXED))
 		*fh = kzalloc(sizeof(struct dir_handle),
 			      GFP_KERNEL | __GFP_NOWARN);
