@@ -109,9 +109,10 @@ size_t scullc_purge(void);
 struct scullc_meminfo {
 	size_t limit;           /* Normal zone limit, bytes (SIZE_MAX: none) */
 	size_t reserve;         /* of which only __GFP_HIGH may use, bytes */
-	size_t used;            /* Normal zone pages handed out, bytes */
+	size_t used;            /* Normal zone pages handed out, bytes,
+	                           but __GFP_NOACCOUNT ones */
 	size_t dma_limit;       /* DMA zone limit, bytes */
-	size_t dma_used;        /* DMA zone pages handed out, bytes */
+	size_t dma_used;        /* the same for the DMA zone */
 	size_t mapped;          /* bytes of chunks mapped from the OS, both zones */
 	unsigned long reclaims; /* direct reclaim runs so far */
 	unsigned long failures; /* page allocations that failed */
