@@ -226,7 +226,7 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 	struct list_head *pos;
 	int n = 0;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	list_for_each(pos, &s->thread_acs) {
 		struct array_cache *ac =
 			list_entry(pos, struct array_cache, list);
@@ -234,7 +234,7 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 		for (unsigned int i = 0; i < ac->limit; i++)
 			n += ac->entry[i] == obj;
 	}
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	return n;
 }
 
@@ -515,11 +515,11 @@ static bool remote_drain_works(void)
 {
 	bool ok;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	ok = mag_claim_idle();
 	if (ok)
 		mag_unclaim();
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	return ok;
 }
 

@@ -32,7 +32,7 @@ int debug_init_env(int x);
 int kmalloc_caches(int x);
 int page_alloc_init(int x);
 int fork_init(int x);
-int slab_mutex(int x);
+int cache_mutex(int x);
 
 int page_address(int x) { return x + 1; }
 int alloc_pages(int x) { return x + 2; }
@@ -49,7 +49,7 @@ int debug_init_env(int x) { return x + 12; }
 int kmalloc_caches(int x) { return x + 13; }
 int page_alloc_init(int x) { return x + 14; }
 int fork_init(int x) { return x + 15; }
-int slab_mutex(int x) { return x + 16; }
+int cache_mutex(int x) { return x + 16; }
 
 int main(void)
 {
@@ -57,7 +57,7 @@ int main(void)
 		page_address, alloc_pages, __free_pages, slab_alloc, slab_free,
 		slab_init, slab_create, virt_to_cache, os_map, os_unmap,
 		mag_alloc, debug_init_env, kmalloc_caches, page_alloc_init,
-		fork_init, slab_mutex,
+		fork_init, cache_mutex,
 	};
 	struct kmem_cache *c;
 	unsigned long pg;

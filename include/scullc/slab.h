@@ -363,6 +363,16 @@ int failslab_setup(const char *str);
 void failslab_get(struct failslab_attr *attr);
 unsigned long failslab_failures(void);       /* failures injected so far */
 
+/*
+ * scullc_set_output - where the library's reports go: slab_debug=
+ * corruption reports, kmem_cache_validate's findings, the objects a
+ * kmem_cache_destroy found still allocated, warnings about SCULLC_*
+ * environment variables.  @fn gets each report whole, in one call, with
+ * @arg; NULL sends them to stderr again (the default).  @fn runs under the
+ * library's report lock: it must not call libscullc.  Since SCULLC_0.2.
+ */
+void scullc_set_output(void (*fn)(const char *msg, void *arg), void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,18 +14,41 @@
  * "kmem_cache", which exists before any cache can be allocated and is
  * listed (and shown in slabinfo) like the rest.
  *
- * Lock order: slab_mutex -> cache->list_lock (see slab.c).  slab_mutex
- * protects slab_caches and the ids; creation allocates before taking it.
+ * Locks (their order: enum lock_rank, src/lock.h): cache_set_lock, then
+ * cache_mutex, then a cache's list_lock (slab.c).  Two locks guard the set
+ * of caches so that a walk may call out without either being recursive:
+ *
+ *   cache_set_lock  held across the walks that call back into the world
+ *                   (kmem_cache_for_each, slab_for_each_cache, slabinfo's
+ *                   find-and-tune), whose callbacks may allocate, shrink,
+ *                   tune and read statistics: all of that takes
+ *                   cache_mutex, never cache_set_lock.  A callback may not
+ *                   create or destroy a cache, nor walk again.
+ *   cache_mutex     slab_caches and the ids (changed with both locks held,
+ *                   so either is enough to read them), and magazine.c's
+ *                   thread lists, claims and tuning.  Reclaim takes it, so
+ *                   nothing allocates while it is held (might_alloc);
+ *                   creation allocates before taking either lock.
+ *
+ * A mutex, not an rwlock, serialises the walks as the one recursive
+ * slab_mutex did: glibc tells an rwlock's writer by thread id, which
+ * fork changes, so a child could not give back one held across fork.
  */
 
 #include "internal.h"
+#include "output.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Every live cache, newest first; protected by slab_mutex */
+struct mutex cache_set_lock =
+	MUTEX_INITIALIZER("cache_set_lock", LOCK_RANK_CACHE_SET);
+struct mutex cache_mutex = MUTEX_INITIALIZER("cache_mutex", LOCK_RANK_CACHE);
+
+/* Every live cache, newest first; changed under cache_set_lock and
+   cache_mutex, read under either */
 static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 
 /* The cache of struct kmem_cache (see above) */
@@ -67,7 +90,7 @@ void memcheck_free(struct kmem_cache *s, void *obj)
  * Set or clear @s's CACHE_GEN_SLOW: every call of a debug cache, and of
  * every cache while failslab is on or memcheck watches, goes to the slow
  * path, which checks each condition itself.  Before @s is published, or
- * under slab_mutex.
+ * under cache_mutex.
  */
 static void update_slow(struct kmem_cache *s)
 {
@@ -88,10 +111,10 @@ static void failslab_changed(void)
 {
 	struct list_head *pos;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	list_for_each(pos, &slab_caches)
 		update_slow(list_entry(pos, struct kmem_cache, list));
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 }
 
 /*
@@ -105,6 +128,7 @@ void *cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	void *obj;
 
+	might_alloc(gfp);
 	if (unlikely(kmem_cache_debug(s)))
 		return slab_alloc_nomag(s, gfp, caller);
 
@@ -122,9 +146,9 @@ void *cache_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 			return obj;
 		}
 	}
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	s->alloc_failed++;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	errno = ENOMEM;
 	return NULL;
 }
@@ -148,7 +172,7 @@ void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 			return;
 		if (unlikely(memcheck))
 			memcheck_free(s, obj);
-		slab_free_locked(s, slab, obj, caller);
+		slab_free_owned(s, slab, obj, caller);
 		return;
 	}
 	if (unlikely(memcheck))
@@ -189,7 +213,7 @@ SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 static void init_cache(struct kmem_cache *s)
 {
-	pthread_mutex_init(&s->list_lock, NULL);
+	mutex_init(&s->list_lock, "list_lock", LOCK_RANK_LIST);
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
 	INIT_LIST_HEAD(&s->free);
@@ -216,6 +240,7 @@ static struct kmem_cache *find_locked(const char *name)
 {
 	struct list_head *pos;
 
+	lock_assert_held(&cache_mutex);
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
@@ -225,13 +250,14 @@ static struct kmem_cache *find_locked(const char *name)
 	return NULL;
 }
 
-/* The smallest id no live cache has.  Under slab_mutex. */
+/* The smallest id no live cache has.  Under cache_mutex. */
 static unsigned int new_id(void)
 {
 	struct list_head *pos;
 	unsigned int id = 0;
 	bool used;
 
+	lock_assert_held(&cache_mutex);
 	do {
 		used = false;
 		list_for_each(pos, &slab_caches) {
@@ -259,7 +285,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		errno = EINVAL;
 		return NULL;
 	}
-	/* Allocated before slab_mutex: page allocation may reclaim. */
+	/* Allocated before the cache locks: page allocation may reclaim. */
 	s = slab_alloc_nomag(&kmem_cache_boot, GFP_KERNEL,
 			     (unsigned long)__builtin_return_address(0));
 	if (!s)
@@ -278,20 +304,23 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 		goto out_free;
 	mag_set_defaults(s);
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_set_lock);
+	mutex_lock(&cache_mutex);
 	if (find_locked(name)) {
-		pthread_mutex_unlock(&slab_mutex);
+		mutex_unlock(&cache_mutex);
+		mutex_unlock(&cache_set_lock);
 		err = -EEXIST;
 		goto out_free;
 	}
 	update_slow(s);
 	s->id = new_id();
 	list_add(&s->list, &slab_caches);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
+	mutex_unlock(&cache_set_lock);
 	return s;
 
 out_free:
-	pthread_mutex_destroy(&s->list_lock);
+	mutex_destroy(&s->list_lock);
 	slab_free_nomag(&kmem_cache_boot, s, 0);
 	errno = -err;
 	return NULL;
@@ -309,8 +338,8 @@ SCULLC_API struct kmem_cache *kmem_cache_create_dtor(const char *name,
 	struct kmem_cache *s = slab_create(name, size, align, flags, ctor, dtor);
 
 	if (!s && (flags & SLAB_PANIC)) {
-		fprintf(stderr,
-			"kmem_cache_create: Failed to create slab '%s'. Error %d\n",
+		out_report("kmem_cache_create: Failed to create slab '%s'. "
+			   "Error %d\n",
 			name ? name : "(null)", -errno);
 		abort();
 	}
@@ -324,7 +353,6 @@ SCULLC_API struct kmem_cache *kmem_cache_create(const char *name, size_t size,
 	return kmem_cache_create_dtor(name, size, align, flags, ctor, NULL);
 }
 
-/* Report every object of @s still allocated.  Locked. */
 /**
  * kmem_cache_destroy - destroy @s, which no thread may be using
  * Returns 0 (also for NULL), or -EBUSY after naming every object still
@@ -338,12 +366,14 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 	if (slab_shutdown(s))
 		return -EBUSY;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_set_lock);
+	mutex_lock(&cache_mutex);
 	list_del(&s->list);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
+	mutex_unlock(&cache_set_lock);
 
 	mag_free_depot(s);
-	pthread_mutex_destroy(&s->list_lock);
+	mutex_destroy(&s->list_lock);
 	slab_free_nomag(&kmem_cache_boot, s,
 			(unsigned long)__builtin_return_address(0));
 	return 0;
@@ -352,15 +382,15 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 /* ------------------------------------------------------------------ */
 /* Shrinking and reclaim                                               */
 
-/* Drain the caller's magazine and the depot, free every empty slab. */
 /*
  * Empty the magazines of @s that can be (this thread's, and those of the
  * idle threads claimed when @claimed) and the depot, then release every
  * empty slab.  Busy threads are asked to flush theirs at their next call.
- * Under slab_mutex.
+ * Under cache_mutex.
  */
 static unsigned long shrink(struct kmem_cache *s, bool *empty, bool claimed)
 {
+	lock_assert_held(&cache_mutex);
 	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
 	if (!kmem_cache_debug(s)) {
 		mag_drain_self(s);
@@ -381,12 +411,12 @@ SCULLC_API int kmem_cache_shrink(struct kmem_cache *s)
 {
 	bool empty, claimed;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	claimed = mag_claim_idle();
 	shrink(s, &empty, claimed);
 	if (claimed)
 		mag_unclaim();
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	page_trim();
 	return empty ? 0 : 1;
 }
@@ -397,7 +427,7 @@ unsigned long slab_reclaim(void)
 	unsigned long pages = 0;
 	bool claimed;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	claimed = mag_claim_idle();
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
@@ -407,7 +437,7 @@ unsigned long slab_reclaim(void)
 	}
 	if (claimed)
 		mag_unclaim();
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	return pages;
 }
 
@@ -435,9 +465,9 @@ SCULLC_API struct kmem_cache *kmem_cache_find(const char *name)
 		errno = ENOENT;
 		return NULL;
 	}
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	s = find_locked(name);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	if (!s)
 		errno = ENOENT;
 	return s;
@@ -448,6 +478,7 @@ void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
 {
 	struct list_head *pos;
 
+	lock_assert_held(&cache_mutex);
 	list_for_each(pos, &slab_caches)
 		fn(list_entry(pos, struct kmem_cache, list), arg);
 }
@@ -455,9 +486,12 @@ void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
 void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
 			 void *arg)
 {
-	pthread_mutex_lock(&slab_mutex);
-	slab_for_each_cache_locked(fn, arg);
-	pthread_mutex_unlock(&slab_mutex);
+	struct list_head *pos;
+
+	mutex_lock(&cache_set_lock);
+	list_for_each(pos, &slab_caches)
+		fn(list_entry(pos, struct kmem_cache, list), arg);
+	mutex_unlock(&cache_set_lock);
 }
 
 /**
@@ -471,7 +505,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	unsigned long ahit, fhit;
 
 	memset(st, 0, sizeof(*st));
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	st->active_objs = s->total_objects - s->free_objects;
 	st->num_objs = s->total_objects;
 	st->active_slabs = s->nr_partial + s->nr_full;
@@ -487,7 +521,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->shrinks = s->shrinks;
 	st->alloc_failed = s->alloc_failed;
 	st->internal_objs = s->internal_objs;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 
 	st->objsize = s->size;
 	st->object_size = s->object_size;
@@ -499,13 +533,11 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	return 0;
 }
 
-/* inuse == objects - length of the free list, all of it in @slab. Locked. */
-
 /**
  * kmem_cache_for_each - call @fn for every live cache, newest first
- * Holds slab_mutex (recursive) for the walk, so no cache comes or goes
- * meanwhile and @fn may call whatever takes it again, but not create or
- * destroy a cache.  Returns the first nonzero value @fn returns, else 0.
+ * Holds cache_set_lock for the walk, so no cache comes or goes meanwhile;
+ * @fn may call any other function of the library (allocate, shrink, tune,
+ * read statistics), but not create or destroy a cache, nor walk again.  Returns the first nonzero value @fn returns, else 0.
  */
 SCULLC_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *, void *),
 				   void *arg)
@@ -513,13 +545,13 @@ SCULLC_API int kmem_cache_for_each(int (*fn)(struct kmem_cache *, void *),
 	struct list_head *pos;
 	int ret = 0;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_set_lock);
 	list_for_each(pos, &slab_caches) {
 		ret = fn(list_entry(pos, struct kmem_cache, list), arg);
 		if (ret)
 			break;
 	}
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_set_lock);
 	return ret;
 }
 
@@ -545,10 +577,10 @@ SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
 	in.has_ctor = s->ctor != NULL;
 	in.ctor = s->ctor;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	list_for_each(pos, &s->thread_acs)
 		in.cpu_slabs++;
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	/* geometry too: slab_apply_debug may still change it, under both */
 	in.flags = s->flags & ~__OBJECT_POISON;
 	in.align = s->align;
@@ -562,8 +594,8 @@ SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
 	in.total_objects = s->total_objects;
 	in.slabs = s->nr_partial + s->nr_full + s->nr_free;
 	in.partial = s->nr_partial + s->nr_free;
-	pthread_mutex_unlock(&s->list_lock);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&s->list_lock);
+	mutex_unlock(&cache_mutex);
 
 	memcpy(info, &in, MIN(size, sizeof(in)));
 	return 0;
@@ -590,16 +622,16 @@ SCULLC_API const char *kmem_cache_event_name(unsigned int event)
 /*
  * Every counter since creation, unsubtracted: the slow path's from s->stat
  * (list_lock), the fast path's summed over the magazines.  The fast path
- * sums run under slab_mutex, the stat copy under list_lock.
+ * sums run under cache_mutex, the stat copy under list_lock.
  */
 static void raw_events(struct kmem_cache *s, unsigned long *ev)
 {
 	unsigned long ahit, fhit;
 
 	mag_sum_hits(s, &ahit, &fhit);
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	memcpy(ev, s->stat, sizeof(s->stat));
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	ev[KMEM_ALLOC_FASTPATH] = ahit;
 	ev[KMEM_FREE_FASTPATH] = fhit;
 }
@@ -618,10 +650,10 @@ SCULLC_API int kmem_cache_get_events(struct kmem_cache *s, unsigned long *ev,
 
 	nr = MIN(nr, (unsigned int)KMEM_NR_EVENTS);
 	raw_events(s, raw);
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	for (i = 0; i < nr; i++)
 		ev[i] = raw[i] - s->stat_base[i];
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	return (int)nr;
 }
 
@@ -639,9 +671,9 @@ SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
 	if (event >= KMEM_NR_EVENTS)
 		return -EINVAL;
 	raw_events(s, raw);
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	s->stat_base[event] = raw[event];
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	return 0;
 }
 
@@ -659,13 +691,13 @@ unsigned int slab_apply_debug(void)
 	struct list_head *pos;
 	unsigned int changed = 0;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	list_for_each(pos, &slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 		unsigned long want = debug_cache_flags(s->name, s->created_flags);
 		unsigned long had = s->flags;
 
-		pthread_mutex_lock(&s->list_lock);
+		mutex_lock(&s->list_lock);
 		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
 		    list_empty(&s->thread_acs) && !s->depot) {
 			s->flags = want;
@@ -678,9 +710,9 @@ unsigned int slab_apply_debug(void)
 				slab_calculate_sizes(s);
 			}
 		}
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 	}
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	return changed;
 }
 
@@ -720,7 +752,6 @@ __attribute__((constructor)) static void scullc_init(void)
 	cache_ready = true;
 	memcheck = RUNNING_ON_VALGRIND != 0 || SCULLC_ASAN;
 
-	slab_init_locks();
 	mag_init();
 	page_alloc_init();
 	debug_init_env();

@@ -17,7 +17,7 @@
  * The free pointer word (object + offset) belongs to slab.c: nothing here
  * writes or checks it, wherever it lies.  A check that finds a wrong byte
  * prints a report through slab_bug() as SLUB does, restores the bytes
- * ("FIX ...") and calls slab_debug_done(), which aborts unless panicking
+ * ("FIX ...") and ends it with report_end(), which aborts unless panicking
  * was turned off, in which case the allocator goes on with what it can
  * trust (an object that failed a check is neither handed out nor freed).
  *
@@ -26,10 +26,9 @@
  * Checks open what they read and close it again; reports read with error
  * reporting off.
  *
- * Lock order:
- *   1. slab_mutex (slab.c), or a cache's list_lock (slab.c)
- *   2. debug_lock
- *   3. stderr's stdio lock (flockfile), held for one report
+ * Locks (their order: enum lock_rank, src/lock.h): debug_lock, taken under
+ * a cache's list_lock or none.  Reports go through output.c, whose lock
+ * (the innermost) keeps two threads' reports apart.
  *
  * debug_lock protects the parsed slab_debug= settings (config), which
  * slab_debug_setup() may replace while another thread creates a cache:
@@ -37,7 +36,6 @@
  * taken, so a bad string never disturbs the setting in force.
  * The checks themselves run under the cache's list_lock, taken by the
  * caller, which keeps the slab's freelist and inuse still while they look.
- * The stdio lock keeps two threads' reports from interleaving.
  */
 
 #include "config.h"
@@ -50,6 +48,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/output.h"
 #include "quote.h"
 
 #define DEBUG_ALL_FLAGS   SLAB_DEBUG_FLAGS   /* "FZPU"; lists without letters */
@@ -68,7 +67,8 @@ struct debug_config {
 	struct debug_pattern pattern[DEBUG_PATTERNS]; /* first match wins */
 };
 
-pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
+struct mutex debug_lock =                   /* fork.c holds it too */
+	MUTEX_INITIALIZER("debug_lock", LOCK_RANK_DEBUG);
 static struct debug_config config;          /* protected by debug_lock */
 static atomic_int debug_panic = 1;          /* relaxed: a plain switch */
 
@@ -187,9 +187,9 @@ int debug_set_config(const char *str)
 	err = parse(str, &c);
 	if (err)
 		return err;
-	pthread_mutex_lock(&debug_lock);
+	mutex_lock(&debug_lock);
 	config = c;
-	pthread_mutex_unlock(&debug_lock);
+	mutex_unlock(&debug_lock);
 	return 0;
 }
 
@@ -209,13 +209,13 @@ void debug_init_env(void)
 	char q[QUOTE_SIZE];
 
 	if (v && debug_set_config(v) < 0)
-		fprintf(stderr, "libscullc: SCULLC_SLAB_DEBUG=%s: invalid "
+		out_report("libscullc: SCULLC_SLAB_DEBUG=%s: invalid "
 			"slab_debug string, ignored\n", quote(q, sizeof(q), v));
 	v = getenv("SCULLC_SLAB_DEBUG_PANIC");
 	if (v && (!strcmp(v, "0") || !strcmp(v, "1")))
 		slab_debug_set_panic(*v == '1');
 	else if (v)
-		fprintf(stderr, "libscullc: SCULLC_SLAB_DEBUG_PANIC=%s: want 0 "
+		out_report("libscullc: SCULLC_SLAB_DEBUG_PANIC=%s: want 0 "
 			"or 1, ignored\n", quote(q, sizeof(q), v));
 }
 
@@ -225,7 +225,7 @@ unsigned long debug_cache_flags(const char *name, unsigned long flags)
 	unsigned long add;
 	unsigned int i;
 
-	pthread_mutex_lock(&debug_lock);
+	mutex_lock(&debug_lock);
 	add = config.global;
 	for (i = 0; i < config.nr; i++) {
 		const struct debug_pattern *pat = &config.pattern[i];
@@ -238,7 +238,7 @@ unsigned long debug_cache_flags(const char *name, unsigned long flags)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&debug_lock);
+	mutex_unlock(&debug_lock);
 	return flags | add;
 }
 
@@ -423,6 +423,7 @@ int debug_add_locations(struct kmem_cache *s, struct page *slab,
 	unsigned int i;
 	struct track t;
 
+	lock_assert_held(&s->list_lock);
 	for (i = 0; i < slab->objects; i++) {
 		uint8_t *p = slab_object(s, slab, i);
 
@@ -446,21 +447,21 @@ static const char *cache_name(const struct kmem_cache *s)
 }
 
 /**
- * slab_bug - open a corruption report on stderr: the banner naming @s and
- * what is wrong.  INFO lines, dumps and FIX lines follow; the report ends
- * with slab_debug_done().  Any thread; never blocks for memory.
+ * slab_bug - the banner of a corruption report, naming @s and what is
+ * wrong, inside an open report (out_begin).  INFO lines, dumps and FIX
+ * lines follow.  Any thread; never blocks for memory.
  */
 void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "========================================"
+	out_printf("========================================"
 		"=====================================\n");
-	fprintf(stderr, "BUG %s (Not tainted): ", cache_name(s));
+	out_printf("BUG %s (Not tainted): ", cache_name(s));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n----------------------------------------"
+	out_printf("\n----------------------------------------"
 		"-------------------------------------\n\n");
 }
 
@@ -468,11 +469,11 @@ static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("INFO: ", stderr);
+	out_printf("INFO: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	out_printf("\n");
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -480,39 +481,52 @@ fix(const struct kmem_cache *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "FIX %s: ", cache_name(s));
+	out_printf("FIX %s: ", cache_name(s));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	out_printf("\n");
 }
 
 /**
- * slab_debug_done - end a report: abort() when panicking (the default),
- * otherwise return so the caller goes on with the repaired state.
+ * slab_err - a whole report of one banner: what slab.c's validate finds
+ * wrong with @s.  Never aborts.  Any thread.
  */
-void slab_debug_done(void)
+void slab_err(struct kmem_cache *s, const char *fmt, ...)
 {
-	if (atomic_load_explicit(&debug_panic, memory_order_relaxed)) {
-		fputs("Kernel panic - not syncing: slab corruption "
-		      "(SCULLC_SLAB_DEBUG_PANIC=0 to go on)\n", stderr);
-		abort();
-	}
-	fputc('\n', stderr);
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	out_begin();
+	slab_bug(s, "%s", what);
+	out_end();
 }
 
-/* Report writes go through these two: one report at a time, memcheck mute */
+/* A report opens with memcheck muted, as it reads what is no-access */
 static void report_begin(void)
 {
-	flockfile(stderr);
+	out_begin();
 	VALGRIND_DISABLE_ERROR_REPORTING;
 }
 
+/*
+ * report_end - end a corruption report: abort() when panicking (the
+ * default), once the report is out, or else return so the caller goes on
+ * with the repaired state.
+ */
 static void report_end(void)
 {
+	bool panic = atomic_load_explicit(&debug_panic, memory_order_relaxed);
+
 	VALGRIND_ENABLE_ERROR_REPORTING;
-	funlockfile(stderr);
-	slab_debug_done();
+	out_printf(panic ? "Kernel panic - not syncing: slab corruption "
+		   "(SCULLC_SLAB_DEBUG_PANIC=0 to go on)\n" : "\n");
+	out_end();
+	if (panic)
+		abort();
 }
 
 /* print_hex_dump(DUMP_PREFIX_ADDRESS, 16, 1, ascii) */
@@ -524,19 +538,19 @@ static void section(const char *text, const uint8_t *addr, size_t len)
 		uint8_t b[16];
 
 		peek(b, addr + row, n);
-		fprintf(stderr, "%s%016lx: ", text, (unsigned long)(addr + row));
+		out_printf("%s%016lx: ", text, (unsigned long)(addr + row));
 		for (i = 0; i < 16; i++) {
 			if (i < n)
-				fprintf(stderr, "%02x", b[i]);
+				out_printf("%02x", b[i]);
 			else
-				fputs("  ", stderr);
+				out_printf("  ");
 			if (i < 15)
-				fputc(' ', stderr);
+				out_printf(" ");
 		}
-		fputs("  ", stderr);
+		out_printf("  ");
 		for (i = 0; i < n; i++)
-			fputc(isprint(b[i]) ? b[i] : '.', stderr);
-		fputc('\n', stderr);
+			out_printf("%c", isprint(b[i]) ? b[i] : '.');
+		out_printf("\n");
 	}
 }
 
@@ -813,6 +827,7 @@ bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
 	uint8_t *p = object;
 	int errors;
 
+	lock_assert_held(&s->list_lock);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		void *fp;
 
@@ -873,6 +888,7 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 {
 	uint8_t *p = object;
 
+	lock_assert_held(&s->list_lock);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		struct page *page = virt_to_head_page(object);
 
@@ -898,7 +914,9 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 	expose(s, p, false);
 	if (check_object(s, slab, p, SLUB_RED_ACTIVE)) {
 		hide(s, p, false);
+		out_begin();
 		fix(s, "Object at 0x%016lx not freed", (unsigned long)p);
+		out_end();
 		return false;
 	}
 	if (s->flags & SLAB_STORE_USER)
@@ -926,6 +944,7 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 	int errors = 0;
 	void *bad;
 
+	lock_assert_held(&s->list_lock);
 	if (!kmem_cache_debug(s))
 		return 0;               /* no patterns to check; slab.c walks
 					   the free lists of every cache */
@@ -961,14 +980,14 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 /**
  * debug_report_leak - one line of kmem_cache_destroy()'s leak report:
  * @object (still allocated) and, under U, where it was allocated.  Never
- * aborts.  The caller opens the report with slab_bug().
+ * aborts.  The caller opens the report (out_begin, slab_bug) and ends it.
  */
 void debug_report_leak(struct kmem_cache *s, struct page *slab, void *object)
 {
 	uint8_t *p = object;
 	struct track t;
 
-	flockfile(stderr);
+	lock_assert_held(&output_lock);
 	info("Object 0x%016lx @offset=%tu", (unsigned long)p,
 	     p - slab_base(slab));
 	if (s->flags & SLAB_STORE_USER) {
@@ -977,7 +996,6 @@ void debug_report_leak(struct kmem_cache *s, struct page *slab, void *object)
 		hide(s, p, false);
 		print_track("Allocated", &t);
 	}
-	funlockfile(stderr);
 }
 
 /* debug_report_wrong_cache - @object freed to @s but is @actual's. */

@@ -18,10 +18,8 @@
  * itself off.  Draws come from xorshift64* seeded with attr.seed, so the
  * same attributes and the same sequence of calls fail the same calls.
  *
- * Lock order:
- *   1. whatever the allocator holds when it asks (a list_lock, or none)
- *   2. fail_lock (a leaf)
- *
+ * Locks (their order: enum lock_rank, src/lock.h): fail_lock, a leaf taken
+ * under whatever the allocator holds when it asks (a list_lock, or none).
  * fail_lock protects the attributes and every counter below: decisions are
  * serialised so that interval and times count exactly.  failslab_enabled
  * mirrors "times != 0" and is read without the lock by the fast path,
@@ -37,6 +35,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/output.h"
 #include "quote.h"
 
 #define FAILSLAB_SEED 0x5c011cfa11ULL      /* for failslab_setup's attrs */
@@ -47,7 +46,8 @@
    which it cannot tell from a call made a little earlier. */
 atomic_bool failslab_enabled;
 
-pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;   /* fork.c holds it too */
+struct mutex fail_lock =                    /* fork.c holds it too */
+	MUTEX_INITIALIZER("fail_lock", LOCK_RANK_FAILSLAB);
 static struct failslab_attr attr = {       /* protected by fail_lock */
 	.interval = 1,
 };
@@ -108,7 +108,7 @@ SCULLC_API int failslab_set(const struct failslab_attr *a)
 {
 	if (a && !valid_attr(a))
 		return -EINVAL;
-	pthread_mutex_lock(&fail_lock);
+	mutex_lock(&fail_lock);
 	if (a) {
 		attr = *a;
 	} else {
@@ -120,7 +120,7 @@ SCULLC_API int failslab_set(const struct failslab_attr *a)
 	rng_state = seed_rng(attr.seed);
 	atomic_store_explicit(&failslab_enabled, attr.times != 0,
 			      memory_order_relaxed);
-	pthread_mutex_unlock(&fail_lock);
+	mutex_unlock(&fail_lock);
 	if (changed)
 		changed();
 	return 0;
@@ -134,9 +134,9 @@ void failslab_set_notify(void (*fn)(void))
 /* failslab_get - a copy of the current attributes (times as it is now). */
 SCULLC_API void failslab_get(struct failslab_attr *a)
 {
-	pthread_mutex_lock(&fail_lock);
+	mutex_lock(&fail_lock);
 	*a = attr;
-	pthread_mutex_unlock(&fail_lock);
+	mutex_unlock(&fail_lock);
 }
 
 /* failslab_failures - how many allocations failslab has failed so far. */
@@ -144,9 +144,9 @@ SCULLC_API unsigned long failslab_failures(void)
 {
 	unsigned long n;
 
-	pthread_mutex_lock(&fail_lock);
+	mutex_lock(&fail_lock);
 	n = failures;
-	pthread_mutex_unlock(&fail_lock);
+	mutex_unlock(&fail_lock);
 	return n;
 }
 
@@ -224,7 +224,7 @@ void failslab_init_env(void)
 	char q[QUOTE_SIZE];
 
 	if (v && failslab_setup(v) < 0)
-		fprintf(stderr, "libscullc: SCULLC_FAILSLAB=%s: want <interval>,"
+		out_report("libscullc: SCULLC_FAILSLAB=%s: want <interval>,"
 			"<probability>,<space>,<times>[,<cache>], ignored\n",
 			quote(q, sizeof(q), v));
 }
@@ -263,7 +263,7 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 	if (!atomic_load_explicit(&failslab_enabled, memory_order_relaxed) ||
 	    (gfp & __GFP_NOFAIL))
 		return false;
-	pthread_mutex_lock(&fail_lock);
+	mutex_lock(&fail_lock);
 	if (attr.ignore_gfp_reclaim && gfpflags_allow_blocking(gfp))
 		fail = false;
 	else if (attr.cache_filter[0] &&
@@ -271,7 +271,7 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 		fail = false;
 	else
 		fail = decide(size);
-	pthread_mutex_unlock(&fail_lock);
+	mutex_unlock(&fail_lock);
 	return fail;
 }
 

@@ -186,6 +186,7 @@ unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
 	void *p;
 	int i;
 
+	lock_assert_held(&s->list_lock);
 	for (i = 0; i < (int)SLAB_MAP_LONGS; i++)
 		map[i] = 0;
 	*bad = NULL;

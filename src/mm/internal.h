@@ -30,27 +30,13 @@
  *                    as they did under the kernel's SLAB)
  *   objects the users hold == active_objs - sum(magazine avail) - depot avail
  *
- * Lock order (the whole library; each file's block says what its locks
- * protect).  fork.c takes all of them in this order before fork() and
- * gives them back after, so a new lock must be added here and there:
- *   1. pools_lock            (mempool.c: the list of pools)
- *   2. each pool->lock       (mempool.c; its holder takes no other lock)
- *   3. slab_mutex            (slab.c: the caches; recursive)
- *   4. each cache->list_lock (slab.c; one at a time, in the caches' list
- *                             order when several)
- *   5. debug_lock            (debug.c: the slab_debug= settings)
- *   6. fail_lock             (failslab.c: a leaf)
- *   7. each zone->lock       (page_alloc.c: Normal, then DMA; innermost)
+ * Locks: the lock order is enum lock_rank (src/lock.h), the one place it
+ * is written, and a debug build checks it (lock_assert_held at the top of
+ * every function that says "Locked." or ends in _locked).  Each file's
+ * opening block says what its locks protect.
  */
 
 /*
- * Lock order (each file that takes a lock repeats its part):
- *   1. slab_mutex            slab.c: the cache list, ids, every thread's
- *                            magazine list; recursive
- *   2. kmem_cache->list_lock slab.c: one cache's slabs, counters, depot
- *   3. zone->lock            page_alloc.c: free lists, usage, limit; a leaf
- *   (fail_lock, failslab.c, is a leaf taken under any of them)
- *
  * struct page.  A block of pages is either free (its head on a zone free
  * list) or held (by a slab, a large kmalloc, a __get_free_pages caller).
  * The fields split by who may write them, so that no field is ever written
@@ -104,6 +90,7 @@
 #include <scullc/mempool.h>
 
 #include "list.h"
+#include "lock.h"
 
 #ifdef HAVE_VALGRIND_MEMCHECK_H
 # include <valgrind/memcheck.h>
@@ -253,7 +240,7 @@ struct chunk {
 
 struct zone {
 	const char *name;                          /* "Normal", "DMA" */
-	pthread_mutex_t lock;
+	struct mutex lock;
 	pthread_cond_t freed;                      /* __GFP_NOFAIL waiters */
 	size_t limit;                              /* bytes; protected by lock */
 	size_t reserve;                            /* bytes only __GFP_HIGH gets */
@@ -287,15 +274,15 @@ struct kmem_cache_order_objects {
 
 /*
  * A thread's remote-drain handshake with reclaim (magazine.c).  busy is
- * written by the owner only, claim by a reclaimer under slab_mutex only;
+ * written by the owner only, claim by a reclaimer under cache_mutex only;
  * each reads the other's.  A reclaimer may empty the thread's magazines
  * while it holds claim with busy seen 0 (see mag_enter).
  */
 struct mag_thread {
 	_Atomic unsigned int busy;   /* the owner's depth inside magazine code */
 	_Atomic unsigned int claim;  /* nonzero: a reclaimer may be draining */
-	bool idle;                   /* claimed and seen idle; slab_mutex */
-	struct list_head list;       /* every thread's; slab_mutex */
+	bool idle;                   /* claimed and seen idle; cache_mutex */
+	struct list_head list;       /* every thread's; cache_mutex */
 };
 
 /* A magazine.  Only its owner thread touches avail and entry[], but for
@@ -306,7 +293,7 @@ struct array_cache {
 	unsigned int batchcount;     /* objects moved per refill or flush */
 	unsigned int gen;            /* cache->gen when this was set up */
 	struct kmem_cache *cache;
-	struct list_head list;       /* cache->thread_acs; protected by slab_mutex */
+	struct list_head list;       /* cache->thread_acs; protected by cache_mutex */
 	struct array_cache **slot;   /* the owner's pointer to this magazine */
 	struct mag_thread *owner;    /* NULL for a depot */
 	unsigned long alloc_hit, alloc_miss;  /* written by the owner only,   */
@@ -318,7 +305,7 @@ struct array_cache {
 
 struct kmem_cache {
 	/* Set at creation, read-only afterwards (but for slab_apply_debug on
-	   a cache never used yet, under slab_mutex and list_lock) */
+	   a cache never used yet, under cache_mutex and list_lock) */
 	unsigned int id;             /* index into each thread's magazines */
 	unsigned long flags;         /* SLAB_*, slab_debug= flags merged in */
 	unsigned long created_flags; /* as kmem_cache_create was given them */
@@ -337,7 +324,7 @@ struct kmem_cache {
 	void (*dtor)(void *);
 	char name[KMEM_CACHE_NAME_MAX + 1];
 
-	/* Tunables: written under slab_mutex and list_lock */
+	/* Tunables: written under cache_mutex and list_lock */
 	unsigned int limit, batchcount, shared;
 	_Atomic unsigned int gen;    /* bumped by tuning and reclaim: a
 	                                magazine with another gen is flushed
@@ -347,7 +334,7 @@ struct kmem_cache {
 	                                the owner rereads gen with the
 	                                tunables under list_lock */
 
-	pthread_mutex_t list_lock;
+	struct mutex list_lock;
 	/* protected by list_lock: */
 	struct list_head partial;    /* 0 < inuse < objects */
 	struct list_head full;       /* inuse == objects */
@@ -364,7 +351,7 @@ struct kmem_cache {
 	unsigned long internal_objs; /* of the active objects, the allocator's
 	                                own (kmalloc_nomag: magazines, depots) */
 
-	/* protected by slab_mutex: */
+	/* protected by cache_mutex: */
 	struct list_head thread_acs; /* every thread's magazine of this cache */
 	struct list_head list;       /* slab_caches, newest first */
 };
@@ -384,6 +371,7 @@ enum track_item { TRACK_ALLOC, TRACK_FREE };
 /* Count slow-path event @item of @s.  Under s->list_lock. */
 static inline void slab_stat(struct kmem_cache *s, enum kmem_cache_event item)
 {
+	lock_assert_held(&s->list_lock);
 	s->stat[item]++;
 }
 
@@ -464,6 +452,22 @@ extern struct chunk *_Atomic *_Atomic chunk_table;
 void page_alloc_init(void);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);  /* NULL, errno */
 void __free_pages(struct page *page, unsigned int order);
+
+/*
+ * might_alloc - an allocation with @gfp is about to run (the kernel's
+ * might_alloc).  One that may reclaim (__GFP_DIRECT_RECLAIM) runs the
+ * shrinker, which takes cache_mutex and every list_lock, so it may not
+ * hold any of them; any allocation of pages takes a zone lock, and none
+ * happens under a list_lock (slab.c).  Checked in debug builds.
+ */
+static inline void might_alloc(gfp_t gfp)
+{
+	if (gfpflags_allow_blocking(gfp) && !(gfp & __GFP_NORETRY))
+		lock_assert_none_from(LOCK_RANK_CACHE,
+				      "an allocation that may reclaim");
+	else
+		lock_assert_none_from(LOCK_RANK_LIST, "an allocation");
+}
 void *page_address(const struct page *page);
 
 /*
@@ -527,7 +531,7 @@ unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
 			  unsigned long *map, void **bad);
 
 /* "debug.c" - slab_debug= checks and SLUB-shaped reports */
-extern pthread_mutex_t debug_lock;
+extern struct mutex debug_lock;
 void debug_init_env(void);
 int debug_set_config(const char *str);   /* 0 or -EINVAL */
 unsigned long debug_cache_flags(const char *name, unsigned long flags);
@@ -546,12 +550,15 @@ int debug_add_locations(struct kmem_cache *s, struct page *slab,
 void debug_report_wrong_cache(struct kmem_cache *s, const void *object,
 			      struct kmem_cache *actual);
 void debug_report_invalid_free(struct kmem_cache *s, const void *object);
+/* The banner of a report opened with out_begin (output.h) */
 void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void slab_debug_done(void);   /* after a report: abort, or go on */
+/* A whole report of one banner; never aborts */
+void slab_err(struct kmem_cache *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* "failslab.c" */
-extern pthread_mutex_t fail_lock;
+extern struct mutex fail_lock;
 extern atomic_bool failslab_enabled;
 void failslab_init_env(void);
 bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
@@ -560,9 +567,7 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
 void failslab_set_notify(void (*fn)(void));
 
 /* "slab.c" - the locked back end: slabs, lists, depot, refill, flush */
-extern pthread_mutex_t slab_mutex;
 extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
-void slab_init_locks(void);
 /* Move objects between a magazine and the slabs, taking list_lock.  A
    refill serves one allocation (alloc_slowpath); a flush serves one free
    (free_slowpath) only when @freeing, else it is a drain. */
@@ -574,8 +579,8 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
    magazines' own memory.  @caller is recorded under SLAB_STORE_USER. */
 void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
 void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);
-/* Free @obj of @slab, known to be @s's (slab_owner), under list_lock */
-void slab_free_locked(struct kmem_cache *s, struct page *slab, void *obj,
+/* Free @obj of @slab, known to be @s's (slab_owner), taking list_lock */
+void slab_free_owned(struct kmem_cache *s, struct page *slab, void *obj,
 		      unsigned long caller);
 struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
 /* Drain the depot and release every empty slab; *empty: none is left.
@@ -604,7 +609,7 @@ static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
 
 /*
  * This thread's magazines by cache id: set up and replaced by their owner
- * (under slab_mutex, as others may walk them), cleared by a destroy whose
+ * (under cache_mutex, as others may walk them), cleared by a destroy whose
  * caller guarantees nobody uses the cache; the owner reads them without a
  * lock.  The initial-exec model spares the shared library a
  * __tls_get_addr call on every fast path, and keeping it all in one block
@@ -755,7 +760,7 @@ void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 		  unsigned long *free_hit);
 void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
 /*
- * Draining idle threads' magazines, under slab_mutex: mag_claim_idle
+ * Draining idle threads' magazines, under cache_mutex: mag_claim_idle
  * claims every other thread and keeps the claims of those outside
  * magazine code (false when it cannot tell: no membarrier); mag_drain_idle
  * then empties the magazines of @s those threads hold, returning how many
@@ -816,10 +821,15 @@ void cache_free(struct kmem_cache *s, void *obj, unsigned long caller)
 		return;
 	cache_free_slow(s, obj, caller);
 }
+/* The two locks of the set of caches (see cache.c) */
+extern struct mutex cache_set_lock, cache_mutex;
+/* @fn for every cache, newest first, under cache_set_lock: @fn may
+   allocate and take cache_mutex, but not create or destroy a cache */
 void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
-			 void *arg);       /* newest first, under slab_mutex */
+			 void *arg);
+/* The same with cache_mutex held: @fn may not allocate */
 void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
-				void *arg); /* the same; slab_mutex held */
+				void *arg);
 unsigned long slab_reclaim(void);             /* the page shrinker */
 unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
 
@@ -830,7 +840,9 @@ void kfree_nomag(const void *p);
 
 /* "mempool.c" */
 unsigned long mempool_late_wakeups(mempool_t *pool);
-void mempool_fork_lock(void);                  /* for fork.c */
+void mempool_fork_lock_list(void);             /* for fork.c */
+void mempool_fork_unlock_list(void);
+void mempool_fork_lock(void);
 void mempool_fork_unlock(void);
 void mempool_fork_reinit(void);
 

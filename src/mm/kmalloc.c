@@ -437,9 +437,9 @@ void *kmalloc_nomag(size_t size, gfp_t gfp)
 	p = slab_alloc_nomag(s, gfp, (unsigned long)__builtin_return_address(0));
 	poison_slack(s, p, size);
 	if (p) {
-		pthread_mutex_lock(&s->list_lock);
+		mutex_lock(&s->list_lock);
 		s->internal_objs++;
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 	}
 	return p;
 }
@@ -457,9 +457,9 @@ void kfree_nomag(const void *p)
 	if (page->flags & PG_slab) {
 		struct kmem_cache *s = page->slab_cache;
 
-		pthread_mutex_lock(&s->list_lock);
+		mutex_lock(&s->list_lock);
 		s->internal_objs--;
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 		slab_free_nomag(s, (void *)p,
 				(unsigned long)__builtin_return_address(0));
 	} else {

@@ -24,7 +24,7 @@
  * empty at once the magazines of every thread that is outside magazine
  * code, as the kernel drains per-cpu caches by IPI before it gives up:
  * each thread marks itself busy while inside (mag_enter, on every fast
- * path: two stores and a load, no fence), and a reclaimer under slab_mutex
+ * path: two stores and a load, no fence), and a reclaimer under cache_mutex
  * claims every thread, runs one membarrier, and drains those it saw idle
  * before it lets them go; a thread that finds itself claimed takes the
  * locked path for that one call (the handshake is in internal.h).  A
@@ -34,20 +34,21 @@
  * objects in per-cpu arrays did under the kernel's SLAB.  A thread's exit
  * (its own, from the pthread key destructor) and kmem_cache_destroy, whose
  * caller guarantees that nobody uses the cache any more, also reach into
- * magazines, under slab_mutex.
+ * magazines, under cache_mutex.
  *
  * Magazines and the slot arrays come from the allocator kmalloc.c gives
  * mag_set_array_alloc (kmalloc_nomag, which never goes through a magazine,
  * so setting one up cannot recurse).  When one cannot be had, the
  * allocation or free takes the locked path for that one object.
  *
- * Lock order: slab_mutex -> cache->list_lock (see slab.c).
- *   slab_mutex protects every cache's thread_acs list, each magazine's
- *   list and slot, the owners' slot arrays while they are replaced or
- *   cleared by another thread (destroy) - the owner reads its own slots
- *   without it - and the list of threads with its claims: one reclaimer
- *   at a time.  list_lock protects the depot and the tunables' snapshot a
- *   thread takes when (re)setting up its magazine.
+ * Locks (their order: enum lock_rank, src/lock.h): cache.c's cache_mutex,
+ * then a cache's list_lock.  cache_mutex protects every cache's thread_acs
+ * list, each magazine's list and slot, the owners' slot arrays while they
+ * are replaced or cleared by another thread (destroy) - the owner reads
+ * its own slots without it - and the list of threads with its claims: one
+ * reclaimer at a time.  list_lock protects the depot and the tunables'
+ * snapshot a thread takes when (re)setting up its magazine.  Nothing
+ * allocates under cache_mutex: reclaim takes it (might_alloc checks).
  */
 
 #include "internal.h"
@@ -58,7 +59,7 @@
 MAG_TLS struct mag_tls mag_tls;
 
 /* Every thread with magazines (their mag_tls.self.list); protected by
-   slab_mutex */
+   cache_mutex */
 static struct list_head threads = LIST_HEAD_INIT(threads);
 /* membarrier registered: set once by mag_init, before any thread exists
    that the library knows of, read-only afterwards */
@@ -159,6 +160,7 @@ static struct array_cache *swap_depot(struct kmem_cache *s,
 	struct array_cache *od = s->depot;
 	unsigned int n = 0;
 
+	lock_assert_held(&s->list_lock);
 	*left = 0;
 	if (od) {
 		n = nd ? MIN(od->avail, nd->limit) : 0;
@@ -187,9 +189,9 @@ void mag_free_depot(struct kmem_cache *s)
 	struct array_cache *od;
 	unsigned int left;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	od = swap_depot(s, NULL, &left);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	retire_depot(s, od, left);
 }
 
@@ -199,24 +201,24 @@ static void fit_depot(struct kmem_cache *s, gfp_t gfp)
 	struct array_cache *nd = NULL, *od;
 	unsigned int want, have, left;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	want = s->shared * s->batchcount;
 	have = s->depot ? s->depot->limit : 0;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	if (want == have)
 		return;
 	if (want && !(nd = new_array(s, want, gfp)))
 		return;                 /* go on without; try again later */
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	if (s->shared * s->batchcount != want ||
 	    (s->depot ? s->depot->limit : 0) == want) {
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 		array_free(nd);
 		return;
 	}
 	od = swap_depot(s, nd, &left);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	retire_depot(s, od, left);
 }
 
@@ -241,7 +243,7 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 		return -ENOMEM;
 	memset(na, 0, n * sizeof(*na));
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	for (i = 0; i < mag_tls.nr; i++) {
 		na[i] = mag_tls.slots[i];
 		if (na[i])
@@ -252,7 +254,7 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	mag_tls.nr = n;
 	if (!mag_tls.self.list.next)
 		list_add(&mag_tls.self.list, &threads);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 
 	array_free(old);
 	pthread_once(&exit_key_once, make_exit_key);
@@ -260,18 +262,19 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	return 0;
 }
 
-/* Flush and free @ac, keeping its counts.  Under slab_mutex. */
+/* Flush and free @ac, keeping its counts.  Under cache_mutex. */
 static void retire(struct array_cache *ac)
 {
 	struct kmem_cache *s = ac->cache;
 
+	lock_assert_held(&cache_mutex);
 	if (ac->avail)
 		slab_flush(s, ac->entry, ac->avail, false);
 	ac->avail = 0;
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	s->exited_alloc_hit += ac->alloc_hit;
 	s->exited_free_hit += ac->free_hit;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	list_del(&ac->list);
 	*ac->slot = NULL;
 	array_free(ac);
@@ -282,7 +285,7 @@ static void thread_exit(void *unused)
 	struct array_cache **old;
 	unsigned int i;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	for (i = 0; i < mag_tls.nr; i++)
 		if (mag_tls.slots[i])
 			retire(mag_tls.slots[i]);
@@ -294,7 +297,7 @@ static void thread_exit(void *unused)
 		list_del(&mag_tls.self.list);
 		mag_tls.self.list.next = NULL;
 	}
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	array_free(old);
 }
 
@@ -308,12 +311,12 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	struct array_cache *ac, *na;
 	unsigned int gen, limit, batchcount;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	gen = atomic_load_explicit(&s->gen, memory_order_relaxed) &
 	      ~CACHE_GEN_SLOW;
 	limit = s->limit;
 	batchcount = s->batchcount;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 
 	if (s->id >= mag_tls.nr && grow_slots(s->id + 1, gfp))
 		return NULL;
@@ -346,7 +349,7 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	/* ac is still mag_tls.slots[s->id], and empty: only this thread
 	   replaces it or fills it, and reclaim in new_array could only
 	   drain it. */
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	if (ac) {
 		na->alloc_hit = ac->alloc_hit;
 		na->alloc_miss = ac->alloc_miss;
@@ -357,7 +360,7 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	list_add(&na->list, &s->thread_acs);
 	na->slot = &mag_tls.slots[s->id];
 	mag_tls.slots[s->id] = na;
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 	array_free(ac);
 	return na;
 }
@@ -493,12 +496,13 @@ static void orphan_others(struct kmem_cache *s, void *arg)
  * others' list nodes lie in stacks the child no longer has (glibc gives
  * them to the child's new threads, zeroed), so the list must hold this
  * thread alone, and their magazines become orphans, which no claim
- * reaches and a shrink or destroy retires.  slab_mutex held.
+ * reaches and a shrink or destroy retires.  cache_mutex held.
  */
 void mag_fork_child(void)
 {
 	bool linked = mag_tls.self.list.next != NULL;
 
+	lock_assert_held(&cache_mutex);
 	INIT_LIST_HEAD(&threads);
 	if (linked)
 		list_add(&mag_tls.self.list, &threads);
@@ -509,6 +513,7 @@ bool mag_claim_idle(void)
 {
 	struct mag_thread *t;
 
+	lock_assert_held(&cache_mutex);
 	if (!can_claim)
 		return false;
 	list_for_each_entry(t, &threads, list)
@@ -538,6 +543,7 @@ unsigned long mag_drain_idle(struct kmem_cache *s)
 	struct array_cache *ac;
 	unsigned long n = 0;
 
+	lock_assert_held(&cache_mutex);
 	list_for_each_entry(ac, &s->thread_acs, list) {
 		if (!ac->owner || ac->owner == &mag_tls.self ||
 		    !ac->owner->idle || !ac->avail)
@@ -552,6 +558,7 @@ void mag_unclaim(void)
 {
 	struct mag_thread *t;
 
+	lock_assert_held(&cache_mutex);
 	list_for_each_entry(t, &threads, list) {
 		if (t == &mag_tls.self)
 			continue;
@@ -564,11 +571,11 @@ void mag_unclaim(void)
 
 void mag_drain_all(struct kmem_cache *s)
 {
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	while (!list_empty(&s->thread_acs))
 		retire(list_first_entry(&s->thread_acs, struct array_cache,
 					list));
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_mutex);
 }
 
 /**
@@ -595,15 +602,15 @@ int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared)
 	if (want && !(nd = new_array(s, want, GFP_KERNEL)))
 		return -ENOMEM;
 
-	pthread_mutex_lock(&slab_mutex);
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&cache_mutex);
+	mutex_lock(&s->list_lock);
 	s->limit = (unsigned int)limit;
 	s->batchcount = (unsigned int)batchcount;
 	s->shared = (unsigned int)shared;
 	od = swap_depot(s, nd, &left);
 	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
-	pthread_mutex_unlock(&s->list_lock);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&s->list_lock);
+	mutex_unlock(&cache_mutex);
 
 	retire_depot(s, od, left);
 	mag_drain_self(s);
@@ -616,7 +623,7 @@ void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 	struct list_head *pos;
 	unsigned long a = 0, f = 0;
 
-	pthread_mutex_lock(&slab_mutex);
+	mutex_lock(&cache_mutex);
 	list_for_each(pos, &s->thread_acs) {
 		struct array_cache *ac =
 			list_entry(pos, struct array_cache, list);
@@ -624,11 +631,11 @@ void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 		a += __atomic_load_n(&ac->alloc_hit, __ATOMIC_RELAXED);
 		f += __atomic_load_n(&ac->free_hit, __ATOMIC_RELAXED);
 	}
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	a += s->exited_alloc_hit;
 	f += s->exited_free_hit;
-	pthread_mutex_unlock(&s->list_lock);
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&s->list_lock);
+	mutex_unlock(&cache_mutex);
 	*alloc_hit = a;
 	*free_hit = f;
 }

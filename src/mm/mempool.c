@@ -24,11 +24,10 @@
  *   elements[0 .. curr_nr - 1] are the reserve
  *   when every element is back: curr_nr == min_nr
  *
- * Lock order:
- *   1. pools_lock
- *   2. pool->lock
- *        (never held across pool->alloc or pool->free, which may take the
- *         allocator's own locks or sleep)
+ * Locks (their order: enum lock_rank, src/lock.h): pools_lock, outermost
+ * of the library's, and each pool->lock, a leaf: never held across
+ * pool->alloc or pool->free, which may take the allocator's own locks or
+ * sleep.  Only fork.c holds several pool locks, nested under pools_lock.
  *
  * pools_lock protects the list of every pool, which fork.c walks to hold
  * every pool->lock across fork().  pool->lock protects curr_nr, min_nr,
@@ -45,7 +44,7 @@
 #define MEMPOOL_WAIT_SEC 5                  /* the kernel's 5 * HZ */
 
 struct mempool {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	int min_nr;                 /* reserve wanted; protected by lock */
 	int curr_nr;                /* reserve held; protected by lock */
 	int capacity;               /* slots in elements; protected by lock */
@@ -59,14 +58,15 @@ struct mempool {
 	struct list_head node;      /* in pools; protected by pools_lock */
 };
 
-static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mutex pools_lock =
+	MUTEX_INITIALIZER("pools_lock", LOCK_RANK_MEMPOOLS);
 static struct list_head pools = LIST_HEAD_INIT(pools);
 
 static void init_locks(mempool_t *pool)
 {
 	pthread_condattr_t cattr;
 
-	pthread_mutex_init(&pool->lock, NULL);
+	mutex_init(&pool->lock, "pool->lock", LOCK_RANK_MEMPOOL);
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	pthread_cond_init(&pool->wait, &cattr);
@@ -91,9 +91,9 @@ static void drain(mempool_t *pool, int keep)
 	while (pool->curr_nr > keep) {
 		void *element = remove_element(pool);
 
-		pthread_mutex_unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		pool->free(element, pool->pool_data);
-		pthread_mutex_lock(&pool->lock);
+		mutex_lock(&pool->lock);
 	}
 }
 
@@ -139,16 +139,16 @@ SCULLC_API mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 			goto fail_fill;
 		add_element(pool, element);
 	}
-	pthread_mutex_lock(&pools_lock);
+	mutex_lock(&pools_lock);
 	list_add(&pool->node, &pools);
-	pthread_mutex_unlock(&pools_lock);
+	mutex_unlock(&pools_lock);
 	return pool;
 
 fail_fill:
 	while (pool->curr_nr > 0)
 		pool->free(remove_element(pool), pool->pool_data);
 	pthread_cond_destroy(&pool->wait);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	kfree(pool->elements);
 fail_elements:
 	kfree(pool);
@@ -165,15 +165,15 @@ SCULLC_API void mempool_destroy(mempool_t *pool)
 {
 	if (!pool)
 		return;
-	pthread_mutex_lock(&pools_lock);
+	mutex_lock(&pools_lock);
 	list_del(&pool->node);
-	pthread_mutex_unlock(&pools_lock);
-	pthread_mutex_lock(&pool->lock);
+	mutex_unlock(&pools_lock);
+	mutex_lock(&pool->lock);
 	assert(pool->curr_nr == pool->min_nr);
 	drain(pool, 0);
-	pthread_mutex_unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	pthread_cond_destroy(&pool->wait);
-	pthread_mutex_destroy(&pool->lock);
+	mutex_destroy(&pool->lock);
 	kfree(pool->elements);
 	kfree(pool);
 }
@@ -210,20 +210,20 @@ SCULLC_API void *mempool_alloc(mempool_t *pool, gfp_t gfp)
 		if (likely(element))
 			return element;
 
-		pthread_mutex_lock(&pool->lock);
+		mutex_lock(&pool->lock);
 		if (likely(pool->curr_nr > 0)) {
 			element = remove_element(pool);
-			pthread_mutex_unlock(&pool->lock);
+			mutex_unlock(&pool->lock);
 			return element;
 		}
 		if (!gfpflags_allow_blocking(gfp)) {
-			pthread_mutex_unlock(&pool->lock);
+			mutex_unlock(&pool->lock);
 			errno = ENOMEM;
 			return NULL;
 		}
 		if (gfp_temp != gfp) {
 			/* one try that may reclaim before sleeping */
-			pthread_mutex_unlock(&pool->lock);
+			mutex_unlock(&pool->lock);
 			gfp_temp = gfp;
 			continue;
 		}
@@ -236,7 +236,7 @@ SCULLC_API void *mempool_alloc(mempool_t *pool, gfp_t gfp)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += MEMPOOL_WAIT_SEC;
 		while (pool->curr_nr == 0) {
-			if (pthread_cond_timedwait(&pool->wait, &pool->lock,
+			if (mutex_cond_timedwait(&pool->wait, &pool->lock,
 						   &ts) == ETIMEDOUT) {
 				if (pool->curr_nr > 0)
 					pool->nr_late++;
@@ -245,10 +245,10 @@ SCULLC_API void *mempool_alloc(mempool_t *pool, gfp_t gfp)
 		}
 		if (pool->curr_nr > 0) {
 			element = remove_element(pool);
-			pthread_mutex_unlock(&pool->lock);
+			mutex_unlock(&pool->lock);
 			return element;
 		}
-		pthread_mutex_unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 	}
 }
 
@@ -261,9 +261,9 @@ unsigned long mempool_late_wakeups(mempool_t *pool)
 {
 	unsigned long n;
 
-	pthread_mutex_lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	n = pool->nr_late;
-	pthread_mutex_unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	return n;
 }
 
@@ -277,14 +277,14 @@ SCULLC_API void mempool_free(void *element, mempool_t *pool)
 {
 	if (unlikely(!element))
 		return;
-	pthread_mutex_lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	if (pool->curr_nr < pool->min_nr) {
 		add_element(pool, element);
 		pthread_cond_signal(&pool->wait);
-		pthread_mutex_unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		return;
 	}
-	pthread_mutex_unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 	pool->free(element, pool->pool_data);
 }
 
@@ -305,15 +305,15 @@ SCULLC_API int mempool_resize(mempool_t *pool, int new_min_nr)
 	if (new_min_nr < 1)
 		return -EINVAL;
 
-	pthread_mutex_lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	if (new_min_nr <= pool->min_nr) {
 		pool->min_nr = new_min_nr;
 		drain(pool, new_min_nr);
-		pthread_mutex_unlock(&pool->lock);
+		mutex_unlock(&pool->lock);
 		return 0;
 	}
 	need = new_min_nr - pool->curr_nr;
-	pthread_mutex_unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 
 	/*
 	 * Two arrays: new_elements may become pool->elements, which a
@@ -334,7 +334,7 @@ SCULLC_API int mempool_resize(mempool_t *pool, int new_min_nr)
 		}
 	}
 
-	pthread_mutex_lock(&pool->lock);
+	mutex_lock(&pool->lock);
 	if (new_min_nr > pool->capacity) {
 		void **old = pool->elements;
 
@@ -348,7 +348,7 @@ SCULLC_API int mempool_resize(mempool_t *pool, int new_min_nr)
 	for (i = 0; i < got && pool->curr_nr < pool->min_nr; i++)
 		add_element(pool, extra[i]);
 	pthread_cond_broadcast(&pool->wait);
-	pthread_mutex_unlock(&pool->lock);
+	mutex_unlock(&pool->lock);
 
 	/* Elements a concurrent mempool_free made unnecessary */
 	for (; i < got; i++)
@@ -423,13 +423,24 @@ SCULLC_API mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size)
 /* ------------------------------------------------------------------ */
 /* fork() (fork.c): every pool lock, held across it                    */
 
+/* pools_lock first, every pool's lock at its own rank, under it */
+void mempool_fork_lock_list(void)
+{
+	mutex_lock(&pools_lock);
+}
+
+void mempool_fork_unlock_list(void)
+{
+	mutex_unlock(&pools_lock);
+}
+
 void mempool_fork_lock(void)
 {
 	mempool_t *pool;
 
-	pthread_mutex_lock(&pools_lock);
+	lock_assert_held(&pools_lock);
 	list_for_each_entry(pool, &pools, node)
-		pthread_mutex_lock(&pool->lock);
+		mutex_lock_nest(&pool->lock, &pools_lock);
 }
 
 void mempool_fork_unlock(void)
@@ -437,8 +448,7 @@ void mempool_fork_unlock(void)
 	mempool_t *pool;
 
 	list_for_each_entry(pool, &pools, node)
-		pthread_mutex_unlock(&pool->lock);
-	pthread_mutex_unlock(&pools_lock);
+		mutex_unlock(&pool->lock);
 }
 
 /* In the child, after mempool_fork_unlock: no other thread waits on a

@@ -78,11 +78,9 @@
  * zone->freed for frees.  Failures are silent (tests provoke thousands);
  * callers that want a message print it.
  *
- * Lock order:
- *   1. locks of the layers above (slab_mutex, kmem_cache->list_lock, ...)
- *   2. zone->lock
- *
- * zone->lock is the innermost lock of the allocator: nothing called with
+ * Locks (their order: enum lock_rank, src/lock.h): zone->lock, inside
+ * every lock of the layers above (cache_mutex, kmem_cache->list_lock...).
+ * zone->lock is the allocator's innermost working lock: nothing called with
  * it held takes another lock (only the OS is called: mmap/munmap), and the
  * shrinker, which takes slab locks and frees pages, is called without it.
  * It protects everything in its zone: the free lists and nr_free, used,
@@ -95,6 +93,7 @@
  */
 
 #include "internal.h"
+#include "output.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -116,12 +115,12 @@ _Static_assert(DESC_SIZE >= sizeof(struct chunk) &&
 static struct zone zones[NR_ZONES] = {
 	[ZONE_NORMAL] = {
 		.name = "Normal",
-		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.lock = MUTEX_INITIALIZER("zone->lock", LOCK_RANK_ZONE),
 		.limit = SIZE_MAX,
 	},
 	[ZONE_DMA] = {
 		.name = "DMA",
-		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.lock = MUTEX_INITIALIZER("zone->lock", LOCK_RANK_ZONE),
 		.limit = DMA_ZONE_LIMIT,
 	},
 };
@@ -163,8 +162,7 @@ __attribute__((noreturn))
 static void bad_page(const struct page *page, unsigned int order,
 		     const char *why)
 {
-	fprintf(stderr,
-		"BUG: Bad page state: page %p flags %#x order %u%s, freed "
+	out_report("BUG: Bad page state: page %p flags %#x order %u%s, freed "
 		"with order %u: %s\n", (const void *)page,
 		page ? page->flags : 0, page ? page->order : 0u,
 		page && page->buddy ? " buddy" : "", order, why);
@@ -186,6 +184,7 @@ static bool zone_add_chunk(struct zone *z)
 	struct chunk *c;
 	void *base;
 
+	lock_assert_held(&z->lock);
 	table = atomic_load_explicit(&chunk_table, memory_order_relaxed);
 	if (!table) {
 		errno = ENOMEM;
@@ -224,6 +223,7 @@ static void shrink(struct zone *z, struct chunk *c)
 {
 	struct chunk *_Atomic *table;
 
+	lock_assert_held(&z->lock);
 	table = atomic_load_explicit(&chunk_table, memory_order_relaxed);
 	atomic_store_explicit(&table[(uintptr_t)c->base >> CHUNK_SHIFT], NULL,
 			      memory_order_release);
@@ -238,6 +238,7 @@ static void shrink(struct zone *z, struct chunk *c)
 static void add_free(struct zone *z, struct page *page, unsigned int order,
 		     bool dirty)
 {
+	lock_assert_held(&z->lock);
 	/* a free block's flags are the zone's, like buddy and order */
 	page->flags = dirty ? PG_dirty : 0;
 	page->buddy = true;
@@ -256,6 +257,7 @@ static bool del_free(struct zone *z, struct page *page, unsigned int order)
 {
 	bool dirty = page->flags & PG_dirty;
 
+	lock_assert_held(&z->lock);
 	list_del(&page->lru);
 	z->nr_free[order]--;
 	page->flags = 0;
@@ -306,6 +308,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 	unsigned int o;
 	bool dirty;
 
+	lock_assert_held(&z->lock);
 	if (!within_limit(z, PAGE_SIZE << order, gfp)) {
 		errno = ENOMEM;
 		return NULL;
@@ -349,6 +352,7 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 	struct chunk *c = page_chunk(page);
 	unsigned long idx = (unsigned long)(page - c->pages);
 
+	lock_assert_held(&z->lock);
 	while (order < MAX_PAGE_ORDER) {
 		unsigned long bidx = idx ^ (1UL << order);
 		struct page *buddy = &c->pages[bidx];
@@ -371,6 +375,7 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 static void free_one(struct zone *z, struct page *page, unsigned int order,
 		     struct list_head *dead)
 {
+	lock_assert_held(&z->lock);
 	if (page->flags & PG_noaccount)
 		z->noaccount -= PAGE_SIZE << order;
 	else
@@ -396,6 +401,7 @@ static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 	size_t bytes = 0;
 	int o;
 
+	lock_assert_held(&z->lock);
 	/* Dirty blocks head each list (add_free): stop at the first clean */
 	for (o = MAX_PAGE_ORDER; o >= 0 && z->dirty > goal; o--)
 		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
@@ -410,12 +416,12 @@ static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 		}
 	if (list_empty(&batch))
 		return 0;
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	list_for_each_entry(page, &batch, lru)
 		if (page->order < MAX_PAGE_ORDER)
 			os_discard(page_address(page),
 				   PAGE_SIZE << page->order);
-	pthread_mutex_lock(&z->lock);
+	mutex_lock(&z->lock);
 	list_for_each_entry_safe(page, tmp, &batch, lru) {
 		list_del(&page->lru);
 		merge(z, page, page->order, false, dead);
@@ -436,6 +442,7 @@ static size_t purge(struct zone *z, size_t goal, struct list_head *dead)
 	size_t bytes = 0, n;
 	unsigned int pass;
 
+	lock_assert_held(&z->lock);
 	for (pass = 0; pass < PURGE_PASSES && z->dirty > goal; pass++) {
 		n = purge_pass(z, goal, dead);
 		if (!n)
@@ -455,6 +462,7 @@ static void decay(struct zone *z, unsigned long now, struct list_head *dead)
 {
 	size_t idle;
 
+	lock_assert_held(&z->lock);
 	if (now - z->epoch < DECAY_MS)
 		return;
 	z->epoch = now;
@@ -485,11 +493,11 @@ static struct page *try_zone(struct zone *z, unsigned int order, gfp_t gfp)
 	unsigned long now = os_coarse_ms();
 	struct page *page;
 
-	pthread_mutex_lock(&z->lock);
+	mutex_lock(&z->lock);
 	/* take first, then decay: what this call reuses is not idle */
 	page = rmqueue(z, order, gfp);
 	decay(z, now, &dead);
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	unmap_dead(&dead);
 	return page;
 }
@@ -503,10 +511,10 @@ size_t page_trim(void)
 
 	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
-		pthread_mutex_lock(&zones[i].lock);
+		mutex_lock(&zones[i].lock);
 		bytes += purge(&zones[i], 0, &dead);
 		zones[i].dirty_low = zones[i].dirty;
-		pthread_mutex_unlock(&zones[i].lock);
+		mutex_unlock(&zones[i].lock);
 	}
 	unmap_dead(&dead);
 	return bytes;
@@ -520,9 +528,9 @@ size_t page_dirty_bytes(void)
 
 	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
-		pthread_mutex_lock(&zones[i].lock);
+		mutex_lock(&zones[i].lock);
 		bytes += zones[i].dirty;
-		pthread_mutex_unlock(&zones[i].lock);
+		mutex_unlock(&zones[i].lock);
 	}
 	return bytes;
 }
@@ -571,17 +579,17 @@ static struct page *wait_for_free(struct zone *z, unsigned int order,
 	struct timespec ts;
 	struct page *page;
 
-	pthread_mutex_lock(&z->lock);
+	mutex_lock(&z->lock);
 	while (!(page = rmqueue(z, order, gfp))) {
 		deadline_in(&ts, NOFAIL_SLICE_MS);
-		if (pthread_cond_timedwait(&z->freed, &z->lock, &ts) ==
+		if (mutex_cond_timedwait(&z->freed, &z->lock, &ts) ==
 		    ETIMEDOUT) {
-			pthread_mutex_unlock(&z->lock);
+			mutex_unlock(&z->lock);
 			reclaim();
-			pthread_mutex_lock(&z->lock);
+			mutex_lock(&z->lock);
 		}
 	}
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	return page;
 }
 
@@ -606,6 +614,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		errno = EINVAL;
 		return NULL;
 	}
+	might_alloc(gfp);
 	page_alloc_init();
 	page = try_zone(z, order, gfp);
 	if (likely(page))
@@ -668,12 +677,14 @@ void __free_pages(struct page *page, unsigned int order)
 	page->large_size = 0;
 	ASAN_POISON_MEMORY_REGION(page_address(page), PAGE_SIZE << order);
 
-	pthread_mutex_lock(&z->lock);
+	/* slab.c gives slabs back only once list_lock is dropped */
+	lock_assert_none_from(LOCK_RANK_LIST, "__free_pages");
+	mutex_lock(&z->lock);
 	free_one(z, page, order, &dead);
 	decay(z, now, &dead);
 	if (z->dirty > dirty_max(z))
 		purge(z, dirty_max(z) / 2, &dead);
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	pthread_cond_broadcast(&z->freed);
 	unmap_dead(&dead);
 }
@@ -776,10 +787,10 @@ SCULLC_API int scullc_set_limit(size_t bytes)
 	if (bytes < PAGE_SIZE)
 		return -EINVAL;
 	page_alloc_init();
-	pthread_mutex_lock(&z->lock);
+	mutex_lock(&z->lock);
 	z->limit = bytes == SIZE_MAX ? SIZE_MAX : ALIGN_DOWN(bytes, PAGE_SIZE);
 	z->reserve = reserve_for(z->limit);
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	/* A raised limit lets __GFP_NOFAIL waiters through */
 	pthread_cond_broadcast(&z->freed);
 	return 0;
@@ -791,9 +802,9 @@ SCULLC_API size_t scullc_get_limit(void)
 	size_t limit;
 
 	page_alloc_init();
-	pthread_mutex_lock(&z->lock);
+	mutex_lock(&z->lock);
 	limit = z->limit;
-	pthread_mutex_unlock(&z->lock);
+	mutex_unlock(&z->lock);
 	return limit;
 }
 
@@ -809,17 +820,17 @@ SCULLC_API void scullc_meminfo(struct scullc_meminfo *info)
 
 	page_alloc_init();
 	memset(info, 0, sizeof(*info));
-	pthread_mutex_lock(&n->lock);
+	mutex_lock(&n->lock);
 	info->limit = n->limit;
 	info->reserve = n->reserve;
 	info->used = n->used;
 	info->mapped = n->mapped;
-	pthread_mutex_unlock(&n->lock);
-	pthread_mutex_lock(&d->lock);
+	mutex_unlock(&n->lock);
+	mutex_lock(&d->lock);
 	info->dma_limit = d->limit;
 	info->dma_used = d->used;
 	info->mapped += d->mapped;
-	pthread_mutex_unlock(&d->lock);
+	mutex_unlock(&d->lock);
 	info->reclaims = atomic_load_explicit(&nr_reclaims,
 					      memory_order_relaxed);
 	info->failures = atomic_load_explicit(&nr_failures,
@@ -842,22 +853,23 @@ SCULLC_API int scullc_buddyinfo(struct scullc_zone_free *out, int nr)
 
 		memset(&out[i], 0, sizeof(out[i]));
 		snprintf(out[i].name, sizeof(out[i].name), "%s", z->name);
-		pthread_mutex_lock(&z->lock);
+		mutex_lock(&z->lock);
 		memcpy(out[i].nr_free, z->nr_free, sizeof(z->nr_free));
-		pthread_mutex_unlock(&z->lock);
+		mutex_unlock(&z->lock);
 	}
 	return SCULLC_NR_ZONES;
 }
 
 /* ------------------------------------------------------------------ */
-/* fork() (fork.c): the zone locks, innermost, held across it           */
+/* fork() (fork.c): the zone locks, held across it                     */
 
+/* Normal, then DMA: the one place two zone locks are held together */
 void zone_fork_lock(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < NR_ZONES; i++)
-		pthread_mutex_lock(&zones[i].lock);
+		mutex_lock_nested(&zones[i].lock, i);
 }
 
 void zone_fork_unlock(void)
@@ -865,7 +877,7 @@ void zone_fork_unlock(void)
 	unsigned int i;
 
 	for (i = NR_ZONES; i-- > 0;)
-		pthread_mutex_unlock(&zones[i].lock);
+		mutex_unlock(&zones[i].lock);
 }
 
 /* In the child, after zone_fork_unlock: no other thread waits in

@@ -17,7 +17,7 @@
  * Above it, magazine.c keeps per-thread magazines and cache.c the cache's
  * lifetime and the public fast path.  slab_refill and slab_flush move
  * batches of objects between a magazine and the slabs, via the cache's
- * depot; slab_alloc_nomag and slab_free_locked move one object, for debug
+ * depot; slab_alloc_nomag and slab_free_owned move one object, for debug
  * caches (which have no magazines: every allocation and free is checked by
  * debug.c) and for the magazines' own memory.  slab_shrink and
  * slab_shutdown give empty slabs back for cache.c's shrink and destroy.
@@ -25,21 +25,8 @@
  * Constructors run when a slab is populated, destructors when it is
  * released, never on each allocation: freed objects stay constructed.
  *
- * Lock order:
- *   1. slab_mutex          (the list of caches, cache ids, every thread's
- *                           magazine list; recursive)
- *   2. cache->list_lock    (one cache's slab lists, counters and depot)
- *   3. zone->lock          (page allocator, page_alloc.c)
- *
- * slab_mutex protects cache.c's list of caches and the cache ids,
- * magazine.c's thread_acs lists and the owners' slots pointing at them, and
- * serialises tuning.  It is defined here, in the lowest file that names it.
- * It is recursive so that slab_for_each_cache callbacks may call
- * kmem_cache_get_stats, and so that a caller holding it around an
- * allocation (slabinfo_write around kmem_cache_tune) survives the reclaim
- * that allocation may run: slab_reclaim takes it too.  Nothing allocates
- * while holding it.
- *
+ * Locks (their order: enum lock_rank, src/lock.h): each cache's list_lock,
+ * inside cache.c's cache_mutex, outside the zone locks of page_alloc.c.
  * list_lock protects a cache's partial/full/free lists, every slab's
  * freelist and inuse, the counters and the depot.  Pages are never allocated
  * nor freed while it is held: slabs to release are unlinked under the lock
@@ -48,26 +35,15 @@
  */
 
 #include "internal.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-pthread_mutex_t slab_mutex;                  /* recursive; see above */
 unsigned int slab_nr_cpus;                   /* nr_cpu_ids for geometry and
                                                 tunables; a test may set it
                                                 before creating caches */
-
-/* slab_init_locks - make slab_mutex recursive; once, before any cache */
-void slab_init_locks(void)
-{
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&slab_mutex, &attr);
-	pthread_mutexattr_destroy(&attr);
-}
 
 /* ------------------------------------------------------------------ */
 /* Slabs: allocation, population, release                              */
@@ -211,6 +187,7 @@ static void relist(struct kmem_cache *s, struct page *slab,
 	enum slab_state from = state_of(slab, old_inuse);
 	enum slab_state to = state_of(slab, slab->inuse);
 
+	lock_assert_held(&s->list_lock);
 	if (from == to)
 		return;
 	(*state_count(s, from))--;
@@ -221,6 +198,7 @@ static void relist(struct kmem_cache *s, struct page *slab,
 /* Link a freshly grown slab into @s.  Locked. */
 static void add_slab(struct kmem_cache *s, struct page *slab)
 {
+	lock_assert_held(&s->list_lock);
 	list_add(&slab->lru, &s->free);
 	s->nr_free++;
 	s->total_objects += slab->objects;
@@ -234,6 +212,7 @@ static void add_slab(struct kmem_cache *s, struct page *slab)
 static void remove_slab(struct kmem_cache *s, struct page *slab,
 			struct list_head *release)
 {
+	lock_assert_held(&s->list_lock);
 	list_move(&slab->lru, release);
 	s->nr_free--;
 	s->total_objects -= slab->objects;
@@ -244,6 +223,7 @@ static void remove_slab(struct kmem_cache *s, struct page *slab,
 /* The slab to allocate from: a partial one, else an empty one.  Locked. */
 static struct page *pick(struct kmem_cache *s)
 {
+	lock_assert_held(&s->list_lock);
 	if (!list_empty(&s->partial))
 		return list_first_entry(&s->partial, struct page, lru);
 	if (!list_empty(&s->free))
@@ -257,6 +237,7 @@ static void *take(struct kmem_cache *s, struct page *slab)
 	void *obj = slab->freelist;
 	unsigned int old = slab->inuse;
 
+	lock_assert_held(&s->list_lock);
 	slab->freelist = get_freepointer(s, obj);
 	slab->inuse++;
 	s->free_objects--;
@@ -275,6 +256,7 @@ static void put_run(struct kmem_cache *s, struct page *slab, void *first,
 {
 	unsigned int old = slab->inuse;
 
+	lock_assert_held(&s->list_lock);
 	set_freepointer(s, last, slab->freelist);
 	slab->freelist = first;
 	slab->inuse -= nr;
@@ -299,6 +281,7 @@ static void drain_depot(struct kmem_cache *s, struct list_head *release)
 {
 	struct array_cache *d = s->depot;
 
+	lock_assert_held(&s->list_lock);
 	if (d && d->avail)
 		slab_stat(s, KMEM_CPU_PARTIAL_DRAIN);
 	while (d && d->avail) {
@@ -313,6 +296,7 @@ static void drain_depot(struct kmem_cache *s, struct list_head *release)
 /* Unlink every empty slab onto @release.  Locked. */
 static void release_empty(struct kmem_cache *s, struct list_head *release)
 {
+	lock_assert_held(&s->list_lock);
 	while (!list_empty(&s->free))
 		remove_slab(s, list_first_entry(&s->free, struct page, lru),
 			    release);
@@ -330,6 +314,7 @@ static void *detach(struct kmem_cache *s, struct page *slab)
 	void *head = slab->freelist;
 	unsigned int old = slab->inuse;
 
+	lock_assert_held(&s->list_lock);
 	s->free_objects -= slab->objects - old;
 	slab->freelist = NULL;
 	slab->inuse = slab->objects;
@@ -362,7 +347,7 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 	struct array_cache *d;
 	struct page *slab;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	for (;;) {
 		d = s->depot;
 		if (d && d->avail && n < nr)
@@ -389,18 +374,18 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 			break;
 
 		/* Nothing cached anywhere: grow, unlocked (it may reclaim). */
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 		slab = new_slab(s, gfp);
-		pthread_mutex_lock(&s->list_lock);
+		mutex_lock(&s->list_lock);
 		if (!slab) {
-			pthread_mutex_unlock(&s->list_lock);
+			mutex_unlock(&s->list_lock);
 			errno = ENOMEM;
 			return 0;
 		}
 		add_slab(s, slab);
 	}
 	slab_stat(s, KMEM_ALLOC_SLOWPATH);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 
 	for (i = 0; i < nlists; i++) {
 		void *obj = lists[i].head;
@@ -440,7 +425,7 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 		set_freepointer(s, objs[end - 1], next == slab ? objs[end] : NULL);
 	}
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	d = s->depot;
 	while (d && d->avail < d->limit && i < nr)
 		d->entry[d->avail++] = objs[i++];
@@ -453,7 +438,7 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 			end - i + 1, &release);
 	}
 	slab_stat(s, freeing ? KMEM_FREE_SLOWPATH : KMEM_CPUSLAB_FLUSH);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
 
@@ -467,15 +452,15 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	    should_failslab(s, s->object_size, gfp))
 		goto fail;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	for (;;) {
 		slab = pick(s);
 		if (!slab) {
-			pthread_mutex_unlock(&s->list_lock);
+			mutex_unlock(&s->list_lock);
 			slab = new_slab(s, gfp);
-			pthread_mutex_lock(&s->list_lock);
+			mutex_lock(&s->list_lock);
 			if (!slab) {
-				pthread_mutex_unlock(&s->list_lock);
+				mutex_unlock(&s->list_lock);
 				goto fail;
 			}
 			add_slab(s, slab);
@@ -503,7 +488,7 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		break;
 	}
 	slab_stat(s, KMEM_ALLOC_SLOWPATH);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 
 	obj_handed_out(obj, s->object_size, gfp & __GFP_ZERO);
 	if (s->ctor)
@@ -513,27 +498,27 @@ void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	return obj;
 
 fail:
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	s->alloc_failed++;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	errno = ENOMEM;
 	return NULL;
 }
 
 /* Free @obj of @slab, known to belong to @s, through the lock. */
-void slab_free_locked(struct kmem_cache *s, struct page *slab, void *obj,
+void slab_free_owned(struct kmem_cache *s, struct page *slab, void *obj,
 		      unsigned long caller)
 {
 	struct list_head release = LIST_HEAD_INIT(release);
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	if (kmem_cache_debug(s) && !debug_free_checks(s, slab, obj, caller)) {
-		pthread_mutex_unlock(&s->list_lock);
+		mutex_unlock(&s->list_lock);
 		return;
 	}
 	put(s, slab, obj, &release);
 	slab_stat(s, KMEM_FREE_SLOWPATH);
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
 
@@ -547,7 +532,7 @@ void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller)
 	if (!slab)
 		return;
 	obj_taken_back(obj, s->object_size);
-	slab_free_locked(s, slab, obj, caller);
+	slab_free_owned(s, slab, obj, caller);
 }
 
 struct kmem_cache *virt_to_cache(const void *obj)
@@ -566,13 +551,13 @@ unsigned long slab_shrink(struct kmem_cache *s, bool *empty)
 {
 	struct list_head release = LIST_HEAD_INIT(release);
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	drain_depot(s, &release);
 	release_empty(s, &release);
 	s->shrinks++;
 	if (empty)
 		*empty = !s->nr_partial && !s->nr_full;
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	return discard_list(s, &release);
 }
 
@@ -584,6 +569,7 @@ static void report_leaks(struct kmem_cache *s, struct list_head *list)
 	unsigned int i;
 	void *bad;
 
+	lock_assert_held(&s->list_lock);
 	list_for_each(pos, list) {
 		struct page *slab = list_entry(pos, struct page, lru);
 
@@ -600,20 +586,21 @@ bool slab_shutdown(struct kmem_cache *s)
 	struct list_head release = LIST_HEAD_INIT(release);
 	bool busy;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	drain_depot(s, &release);
 	release_empty(s, &release);
 	busy = s->nr_partial || s->nr_full;
 	if (busy) {
-		fprintf(stderr,
-			"kmem_cache_destroy %s: Slab cache still has objects\n",
-			s->name);
+		out_begin();
+		out_printf("kmem_cache_destroy %s: Slab cache still has "
+			   "objects\n", s->name);
 		slab_bug(s, "Objects remaining in %s on __kmem_cache_shutdown()",
 			 s->name);
 		report_leaks(s, &s->partial);
 		report_leaks(s, &s->full);
+		out_end();
 	}
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 	return busy;
 }
@@ -628,15 +615,16 @@ static int validate_freelist(struct kmem_cache *s, struct page *slab)
 	unsigned int n;
 	void *bad;
 
+	lock_assert_held(&s->list_lock);
 	n = slab_get_map(s, slab, map, &bad);
 	if (bad) {
-		slab_bug(s, slab_obj_index(s, slab, bad) < 0 ?
+		slab_err(s, slab_obj_index(s, slab, bad) < 0 ?
 			 "Freechain corrupt: 0x%016lx" :
 			 "Freechain loops at 0x%016lx", (unsigned long)bad);
 		return 1;
 	}
 	if (n != slab->objects - slab->inuse) {
-		slab_bug(s, "Wrong number of objects. Found %u but should be %u",
+		slab_err(s, "Wrong number of objects. Found %u but should be %u",
 			 n, slab->objects - slab->inuse);
 		return 1;
 	}
@@ -655,6 +643,7 @@ static int validate_list(struct kmem_cache *s, struct list_head *list,
 	struct list_head *pos;
 	int errors = 0;
 
+	lock_assert_held(&s->list_lock);
 	list_for_each(pos, list) {
 		struct page *slab = list_entry(pos, struct page, lru);
 
@@ -662,14 +651,14 @@ static int validate_list(struct kmem_cache *s, struct list_head *list,
 		*total += slab->objects;
 		*nfree += slab->objects - slab->inuse;
 		if (!(slab->flags & PG_slab) || slab->slab_cache != s) {
-			slab_bug(s, "Slab 0x%016lx on the lists is not ours",
+			slab_err(s, "Slab 0x%016lx on the lists is not ours",
 				 (unsigned long)page_address(slab));
 			errors++;
 			continue;
 		}
 		if (slab->inuse > slab->objects ||
 		    state_of(slab, slab->inuse) != st) {
-			slab_bug(s, "Slab 0x%016lx inuse %u of %u on the wrong list",
+			slab_err(s, "Slab 0x%016lx inuse %u of %u on the wrong list",
 				 (unsigned long)page_address(slab),
 				 slab->inuse, slab->objects);
 			errors++;
@@ -691,7 +680,7 @@ SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 	unsigned long np = 0, nf = 0, ne = 0, total = 0, nfree = 0;
 	int errors = 0;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	errors += validate_list(s, &s->partial, SLAB_STATE_PARTIAL, &np,
 				&total, &nfree);
 	errors += validate_list(s, &s->full, SLAB_STATE_FULL, &nf,
@@ -701,18 +690,18 @@ SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 	/* total_objects == sum of objects; free_objects == sum of free */
 	if (np != s->nr_partial || nf != s->nr_full || ne != s->nr_free ||
 	    total != s->total_objects || nfree != s->free_objects) {
-		slab_bug(s, "Counters partial %lu full %lu free %lu objects %lu/%lu, lists say %lu %lu %lu %lu/%lu",
+		slab_err(s, "Counters partial %lu full %lu free %lu objects %lu/%lu, lists say %lu %lu %lu %lu/%lu",
 			 s->nr_partial, s->nr_full, s->nr_free,
 			 s->free_objects, s->total_objects,
 			 np, nf, ne, nfree, total);
 		errors++;
 	}
 	if (s->depot && s->depot->avail > s->depot->limit) {
-		slab_bug(s, "Depot holds %u of %u", s->depot->avail,
+		slab_err(s, "Depot holds %u of %u", s->depot->avail,
 			 s->depot->limit);
 		errors++;
 	}
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	return errors;
 }
 
@@ -740,7 +729,7 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 	int err = 0;
 	void *bad;
 
-	pthread_mutex_lock(&s->list_lock);
+	mutex_lock(&s->list_lock);
 	if (!(s->flags & SLAB_STORE_USER))
 		err = -EINVAL;
 	for (l = 0; l < 2 && !err; l++) {
@@ -754,7 +743,7 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 				break;
 		}
 	}
-	pthread_mutex_unlock(&s->list_lock);
+	mutex_unlock(&s->list_lock);
 	return err ? err : (int)n;
 }
 

@@ -3,12 +3,11 @@
 
 /*
  * Design.  slabinfo_read renders the whole report in one pass over the
- * caches, under slab_mutex, into a scratch buffer, and only then copies it
+ * caches, under cache_set_lock, into a scratch buffer, and only then copies it
  * out: every call sees one consistent snapshot, and a sizing call
  * (slabinfo_read(NULL, 0)) followed by a real one returns the same bytes
- * when nothing changed in between.  Nothing may allocate pages under
- * slab_mutex, so the buffer is allocated first, with a size guessed from the
- * last report; when the report turns out longer, the pass is run again with
+ * when nothing changed in between.  The buffer is allocated first, with a
+ * size guessed from the last report; when the report turns out longer, the pass is run again with
  * a buffer of the right size.
  *
  * The scratch buffer comes straight from the OS (os_map), not from kmalloc:
@@ -30,11 +29,11 @@
  * out-of-range values (returning success without tuning); here anything
  * malformed or out of range is -EINVAL, so a script learns of its mistake.
  *
- * Lock order: only slab_mutex (slab.c), taken by slab_for_each_cache and
+ * Locks: cache.c's cache_set_lock, taken by slab_for_each_cache and
  * around finding and tuning a cache, as the kernel's slabinfo_write holds
  * slab_mutex so the cache cannot be destroyed in between.  The tune
- * allocates the new depot under it; slab_mutex is recursive, so a direct
- * reclaim in that allocation (which takes it too) cannot deadlock.
+ * allocates the new depot under it, and the direct reclaim that
+ * allocation may run takes only cache_mutex, never cache_set_lock.
  */
 
 #include "mm/internal.h"
@@ -192,12 +191,12 @@ SCULLC_API int slabinfo_write(const char *buf, size_t len)
 	    v[1] > v[0] || v[2] > KMEM_CACHE_SHARED_MAX)
 		return -EINVAL;
 
-	/* Hold slab_mutex so the cache cannot go away between find and tune. */
-	pthread_mutex_lock(&slab_mutex);
+	/* The cache cannot go away between find and tune. */
+	mutex_lock(&cache_set_lock);
 	s = kmem_cache_find(name);
 	ret = s ? kmem_cache_tune(s, (int)v[0], (int)v[1], (int)v[2])
 		: -EINVAL;
-	pthread_mutex_unlock(&slab_mutex);
+	mutex_unlock(&cache_set_lock);
 	return ret;
 }
 
