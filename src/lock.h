@@ -123,30 +123,24 @@ struct rwlock {
 #define RWLOCK_INITIALIZER(name, rank) \
 	{ .rw = PTHREAD_RWLOCK_INITIALIZER, LOCK_DEP_INIT(name, rank) }
 
+#ifdef SCULLC_LOCK_CHECK
+# define LOCK_DEP_SET(l, n, r) ((l)->dep = (struct lock_dep){ (n), (r) })
+#else
+# define LOCK_DEP_SET(l, n, r) ((void)(n), (void)(r))
+#endif
+
 static inline void mutex_init(struct mutex *l, const char *name,
 			      enum lock_rank rank)
 {
 	pthread_mutex_init(&l->m, NULL);
-#ifdef SCULLC_LOCK_CHECK
-	l->dep.name = name;
-	l->dep.rank = rank;
-#else
-	(void)name;
-	(void)rank;
-#endif
+	LOCK_DEP_SET(l, name, rank);
 }
 
 static inline void rwlock_init(struct rwlock *l, const char *name,
 			       enum lock_rank rank)
 {
 	pthread_rwlock_init(&l->rw, NULL);
-#ifdef SCULLC_LOCK_CHECK
-	l->dep.name = name;
-	l->dep.rank = rank;
-#else
-	(void)name;
-	(void)rank;
-#endif
+	LOCK_DEP_SET(l, name, rank);
 }
 
 #define mutex_destroy(l)  pthread_mutex_destroy(&(l)->m)

@@ -451,18 +451,24 @@ static const char *cache_name(const struct kmem_cache *s)
  * wrong, inside an open report (out_begin).  INFO lines, dumps and FIX
  * lines follow.  Any thread; never blocks for memory.
  */
+static void __attribute__((format(printf, 2, 0)))
+slab_vbug(const struct kmem_cache *s, const char *fmt, va_list ap)
+{
+	out_printf("========================================"
+		   "=====================================\n");
+	out_printf("BUG %s (Not tainted): ", cache_name(s));
+	out_vprintf(fmt, ap);
+	out_printf("\n----------------------------------------"
+		   "-------------------------------------\n\n");
+}
+
 void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	out_printf("========================================"
-		"=====================================\n");
-	out_printf("BUG %s (Not tainted): ", cache_name(s));
 	va_start(ap, fmt);
-	out_vprintf(fmt, ap);
+	slab_vbug(s, fmt, ap);
 	va_end(ap);
-	out_printf("\n----------------------------------------"
-		"-------------------------------------\n\n");
 }
 
 static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
@@ -494,14 +500,12 @@ fix(const struct kmem_cache *s, const char *fmt, ...)
  */
 void slab_err(struct kmem_cache *s, const char *fmt, ...)
 {
-	char what[256];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	out_begin();
-	slab_bug(s, "%s", what);
+	va_start(ap, fmt);
+	slab_vbug(s, fmt, ap);
+	va_end(ap);
 	out_end();
 }
 
