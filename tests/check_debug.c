@@ -740,6 +740,144 @@ START_TEST(ctor_of_a_debug_cache_builds_every_object)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Output: scullc_set_output                                           */
+
+#define HOOK_CALLS 8
+
+/* What the hook was given: each call's text, whole */
+struct hooked {
+	unsigned int calls;
+	char *msg[HOOK_CALLS];
+};
+
+static void hook(const char *msg, void *arg)
+{
+	struct hooked *h = arg;
+
+	if (h->calls < HOOK_CALLS)
+		h->msg[h->calls] = strdup(msg);
+	h->calls++;
+}
+
+static void hooked_free(struct hooked *h)
+{
+	for (unsigned int i = 0; i < h->calls && i < HOOK_CALLS; i++)
+		free(h->msg[i]);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Both red zones of one object hit, then validate: two reports */
+static int two_reports(const char *name)
+{
+	struct kmem_cache *s = make(name, 64, SLAB_RED_ZONE);
+	uint8_t *p = get(s);
+	int errors;
+
+	slab_debug_set_panic(0);
+	corrupt(p + 64, 0x42);
+	corrupt(p - 1, 0x43);
+	errors = kmem_cache_validate(s);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+	slab_debug_set_panic(1);
+	return errors;
+}
+
+static void hooked_child(void)
+{
+	struct hooked h = { 0 };
+
+	scullc_set_output(hook, &h);
+	if (two_reports("quiet") != 2)
+		_exit(1);
+	_exit(h.calls == 2 ? 0 : 2);
+}
+
+static void unhooked_child(void)
+{
+	struct hooked h = { 0 };
+
+	scullc_set_output(hook, &h);
+	scullc_set_output(NULL, NULL);
+	_exit(two_reports("loud") == 2 && h.calls == 0 ? 0 : 1);
+}
+
+START_TEST(hook_gets_each_report_whole_in_one_call)
+{
+	struct hooked h = { 0 };
+	const char *banner = "===========================================";
+
+	scullc_set_output(hook, &h);
+	ck_assert_int_eq(two_reports("hooked"), 2);
+	scullc_set_output(NULL, NULL);
+	ck_assert_uint_eq(h.calls, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		const char *m = h.msg[i];
+
+		ck_assert_msg(!strncmp(m, banner, strlen(banner)),
+			      "call %u does not open a report: %s", i, m);
+		ck_assert_ptr_nonnull(strstr(m, "BUG hooked (Not tainted): "));
+		ck_assert_ptr_null(strstr(strstr(m, "BUG ") + 1, "BUG "));
+		ck_assert_ptr_nonnull(strstr(m, "INFO: 0x"));
+		ck_assert_ptr_nonnull(strstr(m, "Redzone  "));
+		ck_assert_ptr_nonnull(strstr(m, "FIX hooked: Restoring"));
+		ck_assert_int_eq(m[strlen(m) - 1], '\n');
+	}
+	ck_assert_ptr_nonnull(strstr(h.msg[0], "Redzone overwritten"));
+	ck_assert(strstr(h.msg[0], "Right Redzone") ||
+		  strstr(h.msg[1], "Right Redzone"));
+	ck_assert(strstr(h.msg[0], "Left Redzone") ||
+		  strstr(h.msg[1], "Left Redzone"));
+	hooked_free(&h);
+}
+END_TEST
+
+START_TEST(with_a_hook_nothing_reaches_stderr)
+{
+	in_child(hooked_child);
+	expect_exit(0);
+	ck_assert_msg(run.len == 0, "stderr: %s", run.out);
+}
+END_TEST
+
+START_TEST(a_null_hook_sends_reports_to_stderr_again)
+{
+	in_child(unhooked_child);
+	expect_exit(0);
+	ck_assert_uint_eq(count("BUG loud (Not tainted): "), 2);
+}
+END_TEST
+
+START_TEST(a_long_leak_report_is_one_call_cut_and_marked)
+{
+	struct kmem_cache *s = make("manyleaks", 32, SLAB_STORE_USER);
+	struct hooked h = { 0 };
+	void *obj[600];
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < 600; i++)
+		obj[i] = check_debug_alloc_site(s);
+	scullc_set_output(hook, &h);
+	ck_assert_int_eq(kmem_cache_destroy(s), -EBUSY);
+	scullc_set_output(NULL, NULL);
+	ck_assert_uint_eq(h.calls, 1);
+	len = strlen(h.msg[0]);
+	ck_assert_uint_lt(len, 16384);
+	ck_assert_uint_gt(len, 16000);
+	ck_assert_str_eq(h.msg[0] + len - strlen("[report truncated]\n"),
+			 "[report truncated]\n");
+	ck_assert_ptr_nonnull(strstr(h.msg[0], "kmem_cache_destroy manyleaks: "
+				     "Slab cache still has objects\n"));
+	ck_assert_ptr_nonnull(strstr(h.msg[0], "INFO: Object 0x"));
+	hooked_free(&h);
+	for (i = 0; i < 600; i++)
+		kmem_cache_free(s, obj[i]);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
 static Suite *debug_suite(void)
 {
 	Suite *s = suite_create("debug");
@@ -783,6 +921,13 @@ static Suite *debug_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, clean_use_of_a_full_debug_cache_validates);
 	tcase_add_test(tc, ctor_of_a_debug_cache_builds_every_object);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Output");
+	tcase_add_test(tc, hook_gets_each_report_whole_in_one_call);
+	tcase_add_test(tc, with_a_hook_nothing_reaches_stderr);
+	tcase_add_test(tc, a_null_hook_sends_reports_to_stderr_again);
+	tcase_add_test(tc, a_long_leak_report_is_one_call_cut_and_marked);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -240,6 +240,18 @@ START_TEST(slab_debug_and_failslab_are_kept_with_colons_as_commas)
 }
 END_TEST
 
+START_TEST(log_keeps_the_file_name_as_given_and_refuses_none)
+{
+	ck_assert_int_eq(parse("-o", "log=reports/a:b", "/m", NULL), 0);
+	ck_assert_str_eq(opts.log, "reports/a:b");     /* ':' stays */
+	ck_assert_int_eq(parse("/m", NULL), 0);
+	ck_assert_ptr_null(opts.log);
+	ck_assert_int_eq(parse("-o", "log=", "/m", NULL), -EINVAL);
+	ck_assert_str_eq(err, "scullcfs: invalid log=\"\": expected a file "
+			 "name");
+}
+END_TEST
+
 START_TEST(help_lists_every_option_with_its_default)
 {
 	char path[] = "/tmp/check_options_help.XXXXXX";
@@ -272,6 +284,7 @@ START_TEST(help_lists_every_option_with_its_default)
 	ck_assert_ptr_nonnull(strstr(text, "(default: 50%)"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o slab_debug="));
 	ck_assert_ptr_nonnull(strstr(text, "    -o failslab="));
+	ck_assert_ptr_nonnull(strstr(text, "    -o log=FILE "));
 	ck_assert_ptr_nonnull(strstr(text, "    -o stats_mode=MODE "));
 	ck_assert_ptr_nonnull(strstr(text, "(default: 0400"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o cache=MODE "));
@@ -887,6 +900,7 @@ Suite *options_suite(void)
 	tcase_add_test(core, three_positional_arguments_are_refused);
 	tcase_add_test(core, help_and_version_are_flagged_and_kept_for_libfuse);
 	tcase_add_test(core, slab_debug_and_failslab_are_kept_with_colons_as_commas);
+	tcase_add_test(core, log_keeps_the_file_name_as_given_and_refuses_none);
 	tcase_add_test(core, help_lists_every_option_with_its_default);
 	suite_add_tcase(s, core);
 

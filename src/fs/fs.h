@@ -94,6 +94,7 @@ struct fs_options {
 					beyond the host's memory (size=0) */
 	char *slab_debug;            /* slab_debug= string or NULL (strdup'd) */
 	char *failslab;              /* failslab= string or NULL (strdup'd) */
+	char *log;                   /* log= file or NULL (strdup'd) */
 	mode_t stats_mode;           /* read bits of the pseudo-files */
 	enum fs_cache cache;         /* cache= */
 	int writeback;               /* -o writeback: the kernel's writeback
@@ -135,6 +136,10 @@ void fs_option_error(char *err, size_t errlen, const char *name,
 	__attribute__((format(printf, 5, 6)));
 void fs_options_free(struct fs_options *opts);
 void fs_print_help(const char *progname);
+
+/* log.c: the allocator's reports to log=, syslog or stderr */
+int fs_log_open(const char *path);             /* 0 or -errno */
+void fs_log_daemonized(int foreground);
 
 /* reap.c: a thread that gives idle memory back once the mount is idle */
 struct fs_reaper {

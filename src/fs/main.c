@@ -19,7 +19,8 @@
  * `fusermount3 -u` followed by `wait` tells whether the daemon was clean.
  *
  * Messages go to stderr in the foreground and to syslog ("scullcfs") once
- * daemonized; -d shows libfuse's trace of every request.
+ * daemonized, the allocator's reports too unless log= names a file
+ * (log.c); -d shows libfuse's trace of every request.
  */
 
 #include "config.h"
@@ -74,7 +75,7 @@ static int apply(const struct fs_options *o)
 		fprintf(stderr, "%s\n", line);
 		return ret;
 	}
-	return 0;
+	return fs_log_open(o->log);
 }
 
 /*
@@ -225,6 +226,8 @@ static int serve(struct fs *fs, struct fuse_session *se,
 		if (lock_memory(&fs->opt))
 			return 1;
 	}
+	fs_log_daemonized(cmd->foreground);
+
 	/* after fuse_daemonize: a thread would not survive its fork */
 	if (fs_reaper_start(&reaper, fs->opt.reap_ms))
 		fuse_log(FUSE_LOG_ERR, "scullcfs: no reaper: idle memory is "

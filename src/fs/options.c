@@ -59,6 +59,7 @@ enum {
 	KEY_NR_INODES,
 	KEY_NOSWAP,
 	KEY_REMOUNT,
+	KEY_LOG,
 	KEY_HELP,
 	KEY_VERSION,
 };
@@ -80,6 +81,7 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("nr_inodes=", KEY_NR_INODES),
 	FUSE_OPT_KEY("noswap", KEY_NOSWAP),
 	FUSE_OPT_KEY("remount", KEY_REMOUNT),
+	FUSE_OPT_KEY("log=", KEY_LOG),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -348,6 +350,24 @@ static bool octal(const char *val, unsigned long *m)
 	return end && !*end && !errno;
 }
 
+/* log_opt - the file the allocator's reports are appended to */
+static int log_opt(struct parse *p, const char *arg, const char *val)
+{
+	char q[QUOTE_SIZE];
+	char *s;
+
+	if (!*val)
+		return complain(p, "invalid log=%s: expected a file name",
+				quote(q, sizeof(q), val));
+	s = strdup(val);
+	if (!s)
+		return complain(p, "out of memory parsing %.*s",
+				(int)(val - arg), arg);
+	free(p->opts->log);
+	p->opts->log = s;
+	return 0;
+}
+
 /* stats_mode_opt - octal read bits for the pseudo-files: 0400 .. 0444 */
 static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
 {
@@ -480,6 +500,8 @@ static int our_opt(struct parse *p, int key, const char *arg,
 		return string_opt(p, arg, val, &o->slab_debug);
 	case KEY_FAILSLAB:
 		return string_opt(p, arg, val, &o->failslab);
+	case KEY_LOG:
+		return log_opt(p, arg, val);
 	case KEY_STATS_MODE:
 		return stats_mode_opt(p, arg, val);
 	case KEY_CACHE:
@@ -633,9 +655,11 @@ void fs_options_free(struct fs_options *opts)
 {
 	free(opts->slab_debug);
 	free(opts->failslab);
+	free(opts->log);
 	free(opts->mountpoint);
 	opts->slab_debug = NULL;
 	opts->failslab = NULL;
+	opts->log = NULL;
 	opts->mountpoint = NULL;
 }
 
@@ -706,6 +730,11 @@ void fs_print_help(const char *progname)
 	       "                           parked objects, empty slabs and "
 	       "free pages back;\n"
 	       "                           0..%u, 0: never (default: %u)\n"
+	       "    -o log=FILE            append the allocator's reports "
+	       "(slab_debug=,\n"
+	       "                           validate, leaks) to FILE (default: "
+	       "stderr in the\n"
+	       "                           foreground, else syslog)\n"
 	       "    In slab_debug= and failslab=, ':' stands for ','.\n"
 	       "    fstab's nofail, _netdev, auto, noauto, user, users, owner, "
 	       "group,\n"
