@@ -4,7 +4,7 @@
 /*
  * A slot is [left red zone][object][right red zone][free pointer]
  * [alloc track][free track][padding]; only the object is always there
- * (see the glossary in internal.h).  The free pointer lives inside a free
+ * (see the glossary in types.h).  The free pointer lives inside a free
  * object, at its middle word, unless a constructor or poisoning owns the
  * object's bytes, or a red zone is wanted on an object smaller than a
  * word: then it follows the object.  The slab order is the smallest from

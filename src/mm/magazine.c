@@ -7,7 +7,7 @@
  * a __thread array.  kmem_cache_alloc pops entry[--avail] and
  * kmem_cache_free pushes, with no lock and no atomic read-modify-write: the
  * only shared state the fast path reads is s->gen, with a relaxed load.
- * Those hit paths (mag_pop_fast, mag_push_fast) are inline in internal.h,
+ * Those hit paths (mag_pop_fast, mag_push_fast) are inline in fastpath.h,
  * so that kmem_cache_alloc, kmem_cache_free and kfree run them without a
  * call; what they miss comes here.
  * An empty magazine is refilled with `batchcount` objects (slab_refill: the
@@ -27,7 +27,7 @@
  * path: two stores and a load, no fence), and a reclaimer under cache_mutex
  * claims every thread, runs one membarrier, and drains those it saw idle
  * before it lets them go; a thread that finds itself claimed takes the
- * locked path for that one call (the handshake is in internal.h).  A
+ * locked path for that one call (the handshake is in fastpath.h).  A
  * thread busy at that moment keeps its magazines and flushes them at its
  * next call, as before; without membarrier (kernels before 4.14, a fork
  * child) every thread does.  Objects in magazines count as active, as
@@ -55,7 +55,7 @@
 
 #include <string.h>
 
-/* This thread's magazines by cache id (see internal.h) */
+/* This thread's magazines by cache id (see fastpath.h) */
 MAG_TLS struct mag_tls mag_tls;
 
 /* Every thread with magazines (their mag_tls.self.list); protected by

@@ -86,7 +86,7 @@
  * It protects everything in its zone: the free lists and nr_free, used,
  * mapped, limit and reserve, dirty, dirty_low and epoch, the chunk list
  * and each chunk's free_pages, every page's buddy and order (see "struct
- * page" in internal.h: the merge test reads only these, never the flags
+ * page" in types.h: the merge test reads only these, never the flags
  * that a block's holder writes without this lock), and the chunk_table
  * entries of its chunks (written under it with release stores, read
  * anywhere with acquire loads).
