@@ -175,11 +175,13 @@ static inline bool slab_map_test(const unsigned long *map, unsigned int i)
 unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
 			  unsigned long *map, void **bad);
 
-/* "debug.c" - slab_debug= checks and SLUB-shaped reports */
+/* "debug_config.c" - the slab_debug= setting */
 extern struct mutex debug_lock;
 void debug_init_env(void);
 int debug_set_config(const char *str);   /* 0 or -EINVAL */
 unsigned long debug_cache_flags(const char *name, unsigned long flags);
+
+/* "debug.c" - the checks of debug caches and SLUB-shaped reports */
 void debug_setup_slab(struct kmem_cache *s, struct page *slab);
 void debug_init_object(struct kmem_cache *s, void *object, uint8_t val);
 bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
