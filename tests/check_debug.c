@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,34 +52,8 @@ static void corrupt(uint8_t *p, uint8_t val)
 /* Run @fn in a child with stderr captured into run. */
 static void in_child(void (*fn)(void))
 {
-	struct rlimit no_core = { 0, 0 };
-	char sink[4096];
-	int fd[2];
-	pid_t pid;
-	ssize_t n;
-
-	ck_assert_int_eq(pipe(fd), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &no_core);
-		close(fd[0]);
-		dup2(fd[1], STDERR_FILENO);
-		close(fd[1]);
-		fn();
-		_exit(0);
-	}
-	close(fd[1]);
-	run.len = 0;
-	while ((n = read(fd[0], run.len < OUT_MAX - 1 ? run.out + run.len : sink,
-			 run.len < OUT_MAX - 1 ? OUT_MAX - 1 - run.len :
-			 sizeof(sink))) > 0)
-		if (run.len < OUT_MAX - 1)
-			run.len += (size_t)n;
-	run.out[run.len] = '\0';
-	close(fd[0]);
-	ck_assert_int_eq(waitpid(pid, &run.status, 0), pid);
+	run.status = unit_in_child(fn, run.out, sizeof(run.out));
+	run.len = strlen(run.out);
 }
 
 static void expect_abort(void)

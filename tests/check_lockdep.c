@@ -17,8 +17,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -43,35 +41,19 @@ static void init_locks(void)
 	rwlock_init(&rw, "rw_lock", LOCK_RANK_CACHE_SET);
 }
 
-/* Run @fn in a child with stderr captured, then wait for it */
+/* Run @fn in a child with fresh locks and stderr captured */
+static void (*child_fn)(void);
+
+static void child_main(void)
+{
+	init_locks();
+	child_fn();
+}
+
 static void in_child(void (*fn)(void))
 {
-	struct rlimit no_core = { 0, 0 };
-	size_t len = 0;
-	ssize_t n;
-	int fd[2];
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(fd), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &no_core);
-		dup2(fd[1], STDERR_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		init_locks();
-		fn();
-		_exit(0);
-	}
-	close(fd[1]);
-	while (len < OUT_MAX - 1 &&
-	       (n = read(fd[0], child.out + len, OUT_MAX - 1 - len)) > 0)
-		len += (size_t)n;
-	child.out[len] = '\0';
-	close(fd[0]);
-	ck_assert_int_eq(waitpid(pid, &child.status, 0), pid);
+	child_fn = fn;
+	child.status = unit_in_child(child_main, child.out, sizeof(child.out));
 }
 
 static void expect_abort_naming(const char *a, const char *b)

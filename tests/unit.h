@@ -18,7 +18,11 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /*
  * unit_rnd - xorshift64*, the random choices of property tests, the same
@@ -128,5 +132,43 @@ static inline void unit_failslab_nth(unsigned long n)
 		srunner_free(sr);                                    \
 		return failed ? EXIT_FAILURE : EXIT_SUCCESS;         \
 	}
+
+/*
+ * unit_in_child - run @fn in a child process (no core dump if it aborts)
+ * whose stderr goes to a pipe; what it wrote, cut to @size - 1 bytes and
+ * NUL-terminated, into @out (the rest is read and dropped, so that the
+ * child never blocks on a full pipe).  Returns its wait status.
+ */
+static inline int unit_in_child(void (*fn)(void), char *out, size_t size)
+{
+	struct rlimit no_core = { 0, 0 };
+	char sink[4096];
+	size_t len = 0;
+	int fd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fd), 0);
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		close(fd[0]);
+		dup2(fd[1], STDERR_FILENO);
+		close(fd[1]);
+		fn();
+		_exit(0);
+	}
+	close(fd[1]);
+	while ((n = read(fd[0], len < size - 1 ? out + len : sink,
+			 len < size - 1 ? size - 1 - len : sizeof(sink))) > 0)
+		if (len < size - 1)
+			len += (size_t)n;
+	out[len] = '\0';
+	close(fd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
 
 #endif /* SCULLCFS_TESTS_UNIT_H */
