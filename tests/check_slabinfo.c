@@ -325,6 +325,50 @@ START_TEST(valid_write_shows_in_the_tunables_at_once)
 }
 END_TEST
 
+static unsigned long (*real_shrinker)(void);
+static unsigned int reclaims_seen;
+
+static unsigned long counting_shrinker(void)
+{
+	reclaims_seen++;
+	return real_shrinker();
+}
+
+/*
+ * A tuning write finds its cache and tunes it under cache_set_lock, and
+ * the new depot (64 * 64 pointers: a 32 KiB block of pages) is allocated
+ * with GFP_KERNEL meanwhile.  At the limit that allocation reclaims, and
+ * reclaim takes cache_mutex: a lock the write does not hold.  When one
+ * recursive slab_mutex did both jobs, this re-entered it; a debug build
+ * (--enable-debug) aborts on any lock taken twice or out of order.
+ */
+START_TEST(a_tuning_write_that_reclaims_takes_no_lock_twice)
+{
+	struct kmem_cache *s = scullc_cache();
+	struct scullc_meminfo mi;
+	size_t limit;
+	int ret;
+
+	real_shrinker = page_get_shrinker();
+	ck_assert_ptr_nonnull(real_shrinker);
+	page_set_shrinker(counting_shrinker);
+	page_trim();
+	scullc_meminfo(&mi);
+	for (limit = mi.used; ; limit += PAGE_SIZE) {
+		ck_assert_int_eq(scullc_set_limit(limit), 0);
+		scullc_meminfo(&mi);
+		if (mi.limit - mi.reserve >= mi.used)
+			break;
+	}
+	ret = slabinfo_write("scullc 64 64 64", 15);
+	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
+	page_set_shrinker(real_shrinker);
+	ck_assert_msg(ret == 0 || ret == -ENOMEM, "slabinfo_write: %d", ret);
+	ck_assert_uint_ge(reclaims_seen, 1);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
 static Suite *slabinfo_suite(void)
 {
 	Suite *s = suite_create("slabinfo");
@@ -342,6 +386,7 @@ static Suite *slabinfo_suite(void)
 	tc = tcase_create("Write");
 	tcase_add_test(tc, every_malformed_write_is_einval_and_changes_nothing);
 	tcase_add_test(tc, valid_write_shows_in_the_tunables_at_once);
+	tcase_add_test(tc, a_tuning_write_that_reclaims_takes_no_lock_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
