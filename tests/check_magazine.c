@@ -8,6 +8,7 @@
 
 #include "mm/internal.h"
 #include "unit.h"
+#include "at_limit.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -590,7 +591,6 @@ START_TEST(allocation_at_the_limit_uses_an_idle_thread_s_parked_objects)
 	struct pingpong pp = { .step = 0 };
 	struct scullc_meminfo mi;
 	void *mine[PARKED];
-	size_t limit;
 	pthread_t t;
 	int i, got = 0;
 
@@ -616,16 +616,7 @@ START_TEST(allocation_at_the_limit_uses_an_idle_thread_s_parked_objects)
 		ck_assert_ptr_nonnull(pp.objs[i]);
 	ck_assert_uint_eq(stats(pp.s).active_objs, PARKED);
 
-	/* The least limit whose usable part (limit - reserve) is what is
-	   in use now: not a page more may be handed out */
-	page_trim();
-	scullc_meminfo(&mi);
-	for (limit = mi.used; ; limit += PAGE_SIZE) {
-		ck_assert_int_eq(scullc_set_limit(limit), 0);
-		scullc_meminfo(&mi);
-		if (mi.limit - mi.reserve >= mi.used)
-			break;
-	}
+	limit_to_usage();           /* not a page more may be handed out */
 	ck_assert_ptr_null(__get_free_pages(GFP_NOWAIT, 0) ? (void *)1 : NULL);
 
 	for (i = 0; i < PARKED / 2; i++) {

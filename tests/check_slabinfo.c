@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "at_limit.h"
 #include "mm/internal.h"
 
 #define HEADER1 "slabinfo - version: 2.1\n"
@@ -345,21 +346,12 @@ static unsigned long counting_shrinker(void)
 START_TEST(a_tuning_write_that_reclaims_takes_no_lock_twice)
 {
 	struct kmem_cache *s = scullc_cache();
-	struct scullc_meminfo mi;
-	size_t limit;
 	int ret;
 
 	real_shrinker = page_get_shrinker();
 	ck_assert_ptr_nonnull(real_shrinker);
 	page_set_shrinker(counting_shrinker);
-	page_trim();
-	scullc_meminfo(&mi);
-	for (limit = mi.used; ; limit += PAGE_SIZE) {
-		ck_assert_int_eq(scullc_set_limit(limit), 0);
-		scullc_meminfo(&mi);
-		if (mi.limit - mi.reserve >= mi.used)
-			break;
-	}
+	limit_to_usage();
 	ret = slabinfo_write("scullc 64 64 64", 15);
 	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
 	page_set_shrinker(real_shrinker);
