@@ -16,7 +16,7 @@
  *
  * The free pointer word (object + offset) belongs to slab.c: nothing here
  * writes or checks it, wherever it lies.  A check that finds a wrong byte
- * prints a report through slab_bug() as SLUB does, restores the bytes
+ * prints a report (report.c) as SLUB does, restores the bytes
  * ("FIX ...") and ends it with report_end(), which aborts unless panicking
  * was turned off, in which case the allocator goes on with what it can
  * trust (an object that failed a check is neither handed out nor freed).
@@ -35,63 +35,16 @@
 
 #include "config.h"
 
-#include <ctype.h>
-#include <dlfcn.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mm/internal.h"
 #include "mm/output.h"
-
-#define DUMP_MAX          256                /* bytes per hex dump section */
-
-static atomic_int debug_panic = 1;          /* relaxed: a plain switch */
-
-/**
- * slab_debug_set_panic - abort after a corruption report (@panic nonzero,
- * the default) or repair what can be repaired and go on.  Any thread.
- */
-SCULLC_API void slab_debug_set_panic(int panic)
-{
-	atomic_store_explicit(&debug_panic, panic != 0, memory_order_relaxed);
-}
+#include "mm/report.h"
+#include "mm/slot.h"
 
 /* ------------------------------------------------------------------ */
-/* Slot geometry                                                       */
-
-static uint8_t *slab_base(const struct page *slab)
-{
-	return page_address(slab);
-}
-
-static size_t slab_bytes(const struct page *slab)
-{
-	return PAGE_SIZE << slab->order;
-}
-
-/* Offset from the object of the padding after the tracks, and its end. */
-static unsigned int pad_start(const struct kmem_cache *s)
-{
-	unsigned int off = slab_info_end(s);
-
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * sizeof(struct track);
-	return off;
-}
-
-static unsigned int slot_end(const struct kmem_cache *s)
-{
-	return s->size - s->red_left_pad;
-}
-
-/* True when @p is the start of one of @slab's objects. */
-static bool valid_object(const struct kmem_cache *s, const struct page *slab,
-			 const void *p)
-{
-	return slab_obj_index(s, slab, p) >= 0;
-}
+/* Slot state for memcheck, and filling                               */
 
 /* Memcheck: open a slot's metadata (@whole: the object too), close it. */
 static void expose(const struct kmem_cache *s, uint8_t *object, bool whole)
@@ -132,39 +85,6 @@ static void fill(const struct kmem_cache *s, uint8_t *object, uint8_t *start,
 		return;
 	}
 	memset(start, val, len);
-}
-
-static struct track *track_of(const struct kmem_cache *s, uint8_t *object,
-			      enum track_item item)
-{
-	return (struct track *)(object + slab_info_end(s)) + item;
-}
-
-/*
- * Copy @n bytes of a slot, whatever ASan thinks of them: reports and
- * tracks read red zones, free pointers and freed objects, which an ASan
- * build keeps poisoned (SLUB's metadata_access_enable() does this for
- * KASAN; memcheck is muted by report_begin instead, or told by expose).
- * Byte by byte through a volatile pointer, so that no memcpy call that
- * ASan intercepts takes its place.
- */
-static __attribute__((no_sanitize_address))
-void peek(void *dst, const void *src, size_t n)
-{
-	const volatile uint8_t *from = src;
-	uint8_t *to = dst;
-
-	while (n--)
-		*to++ = *from++;
-}
-
-static struct track get_track(const struct kmem_cache *s, uint8_t *object,
-			      enum track_item item)
-{
-	struct track t;
-
-	peek(&t, track_of(s, object, item), sizeof(t));
-	return t;
 }
 
 static void set_track(const struct kmem_cache *s, uint8_t *object,
@@ -254,229 +174,6 @@ int debug_add_locations(struct kmem_cache *s, struct page *slab,
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Reports                                                             */
-
-static const char *cache_name(const struct kmem_cache *s)
-{
-	return s ? s->name : "<unknown>";
-}
-
-/**
- * slab_bug - the banner of a corruption report, naming @s and what is
- * wrong, inside an open report (out_begin).  INFO lines, dumps and FIX
- * lines follow.  Any thread; never blocks for memory.
- */
-static void __attribute__((format(printf, 2, 0)))
-slab_vbug(const struct kmem_cache *s, const char *fmt, va_list ap)
-{
-	out_printf("========================================"
-		   "=====================================\n");
-	out_printf("BUG %s (Not tainted): ", cache_name(s));
-	out_vprintf(fmt, ap);
-	out_printf("\n----------------------------------------"
-		   "-------------------------------------\n\n");
-}
-
-void slab_bug(struct kmem_cache *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	slab_vbug(s, fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
-{
-	va_list ap;
-
-	out_printf("INFO: ");
-	va_start(ap, fmt);
-	out_vprintf(fmt, ap);
-	va_end(ap);
-	out_printf("\n");
-}
-
-static void __attribute__((format(printf, 2, 3)))
-fix(const struct kmem_cache *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	out_printf("FIX %s: ", cache_name(s));
-	va_start(ap, fmt);
-	out_vprintf(fmt, ap);
-	va_end(ap);
-	out_printf("\n");
-}
-
-/**
- * slab_err - a whole report of one banner: what slab.c's validate finds
- * wrong with @s.  Never aborts.  Any thread.
- */
-void slab_err(struct kmem_cache *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	out_begin();
-	va_start(ap, fmt);
-	slab_vbug(s, fmt, ap);
-	va_end(ap);
-	out_end();
-}
-
-/* A report opens with memcheck muted, as it reads what is no-access */
-static void report_begin(void)
-{
-	out_begin();
-	VALGRIND_DISABLE_ERROR_REPORTING;
-}
-
-/*
- * report_end - end a corruption report: abort() when panicking (the
- * default), once the report is out, or else return so the caller goes on
- * with the repaired state.
- */
-static void report_end(void)
-{
-	bool panic = atomic_load_explicit(&debug_panic, memory_order_relaxed);
-
-	VALGRIND_ENABLE_ERROR_REPORTING;
-	out_printf(panic ? "Kernel panic - not syncing: slab corruption "
-		   "(SCULLC_SLAB_DEBUG_PANIC=0 to go on)\n" : "\n");
-	out_end();
-	if (panic)
-		abort();
-}
-
-/* print_hex_dump(DUMP_PREFIX_ADDRESS, 16, 1, ascii) */
-static void section(const char *text, const uint8_t *addr, size_t len)
-{
-	len = MIN(len, (size_t)DUMP_MAX);
-	for (size_t row = 0; row < len; row += 16) {
-		size_t n = MIN((size_t)16, len - row), i;
-		uint8_t b[16];
-
-		peek(b, addr + row, n);
-		out_printf("%s%016lx: ", text, (unsigned long)(addr + row));
-		for (i = 0; i < 16; i++) {
-			if (i < n)
-				out_printf("%02x", b[i]);
-			else
-				out_printf("  ");
-			if (i < 15)
-				out_printf(" ");
-		}
-		out_printf("  ");
-		for (i = 0; i < n; i++)
-			out_printf("%c", isprint(b[i]) ? b[i] : '.');
-		out_printf("\n");
-	}
-}
-
-static void symbolize(unsigned long addr, char *buf, size_t len)
-{
-	Dl_info di;
-
-	if (addr && dladdr((void *)addr, &di) && di.dli_sname)
-		snprintf(buf, len, "%s+0x%lx", di.dli_sname,
-			 addr - (unsigned long)di.dli_saddr);
-	else
-		snprintf(buf, len, "0x%lx", addr);
-}
-
-static void print_track(const char *what, const struct track *t)
-{
-	char sym[256];
-
-	if (!t->addr)
-		return;
-	symbolize(t->addr, sym, sizeof(sym));
-	info("%s in %s age=%lu cpu=%d pid=%d", what, sym,
-	     os_now_ms() - t->when, t->cpu, t->tid);
-}
-
-static void print_tracking(const struct kmem_cache *s, uint8_t *object,
-			   bool freed_too)
-{
-	struct track t;
-
-	if (!(s->flags & SLAB_STORE_USER))
-		return;
-	t = get_track(s, object, TRACK_ALLOC);
-	print_track("Allocated", &t);
-	if (!freed_too)
-		return;
-	t = get_track(s, object, TRACK_FREE);
-	print_track("Freed", &t);
-}
-
-static void print_slab_info(const struct page *slab)
-{
-	static const char *const names[] = {
-		"buddy", "head", "tail", "slab", "large",
-	};
-	char flags[64] = "";
-	size_t n = 0;
-
-	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (slab->flags & (1u << i))
-			n += (size_t)snprintf(flags + n, sizeof(flags) - n,
-					      "%s%s", n ? "|" : "", names[i]);
-	info("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=0x%x(%s)",
-	     (unsigned long)slab_base(slab), slab->objects, slab->inuse,
-	     (unsigned long)slab->freelist, slab->flags, flags);
-}
-
-/* Everything known about @object, as SLUB's print_trailer(). */
-static void print_trailer(const struct kmem_cache *s, const struct page *slab,
-			  uint8_t *object)
-{
-	uint8_t *base = slab_base(slab);
-	void *fp;
-	unsigned int off = pad_start(s);
-
-	peek(&fp, object + s->offset, sizeof(fp));
-	print_tracking(s, object, true);
-	print_slab_info(slab);
-	info("Object 0x%016lx @offset=%tu fp=0x%016lx\n",
-	     (unsigned long)object, object - base, (unsigned long)fp);
-	if (s->flags & SLAB_RED_ZONE)
-		section("Redzone  ", object - s->red_left_pad, s->red_left_pad);
-	else if (object >= base + 16)
-		section("Bytes b4 ", object - 16, 16);
-	section("Object   ", object, s->object_size);
-	if (s->flags & SLAB_RED_ZONE)
-		section("Redzone  ", object + s->object_size,
-			s->inuse - s->object_size);
-	if (off < slot_end(s))
-		section("Padding  ", object + off, slot_end(s) - off);
-}
-
-/*
- * A report about @object (NULL: about the slab) for a reason of our own;
- * @unfreed: the pointer a refused free leaves allocated, or NULL.
- */
-static void __attribute__((format(printf, 5, 6)))
-object_err(struct kmem_cache *s, const struct page *slab, uint8_t *object,
-	   const void *unfreed, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	report_begin();
-	slab_bug(s, "%s", what);
-	if (object)
-		print_trailer(s, slab, object);
-	else
-		print_slab_info(slab);
-	if (unfreed)
-		fix(s, "Object at 0x%016lx not freed", (unsigned long)unfreed);
-	report_end();
-}
 
 /*
  * check_range - every byte of [start, start+len) must be @value; else
@@ -501,17 +198,17 @@ static bool check_range(struct kmem_cache *s, const struct page *slab,
 		end--;
 	report_begin();
 	slab_bug(s, "%s overwritten", what);
-	info("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x",
+	report_info("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x",
 	     (unsigned long)fault, (unsigned long)(end - 1),
 	     fault - slab_base(slab), fault[0], value);
 	if (object) {
-		print_trailer(s, slab, object);
+		report_trailer(s, slab, object);
 	} else {
-		print_slab_info(slab);
-		section("Padding  ", start, len);
+		report_slab(slab);
+		report_section("Padding  ", start, len);
 	}
 	memset(fault, value, (size_t)(end - fault));
-	fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what,
+	report_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what,
 	    (unsigned long)fault, (unsigned long)(end - 1), value);
 	report_end();
 	return false;
@@ -652,12 +349,12 @@ bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
 		void *fp;
 
 		if (slab->inuse > slab->objects) {
-			object_err(s, slab, NULL, NULL, "inuse %u > max %u",
+			report_object(s, slab, NULL, NULL, "inuse %u > max %u",
 				   slab->inuse, slab->objects);
 			return false;
 		}
 		if (!valid_object(s, slab, p)) {
-			object_err(s, slab, NULL, NULL, "Freelist Pointer check "
+			report_object(s, slab, NULL, NULL, "Freelist Pointer check "
 				   "fails: 0x%016lx", (unsigned long)p);
 			return false;
 		}
@@ -665,7 +362,7 @@ bool debug_alloc_checks(struct kmem_cache *s, struct page *slab,
 		if (fp && !valid_object(s, slab, fp)) {
 			report_begin();
 			slab_bug(s, "Freepointer corrupt");
-			print_trailer(s, slab, p);
+			report_trailer(s, slab, p);
 			report_end();
 			return false;
 		}
@@ -722,12 +419,12 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 		}
 		slab = page;
 		if (!valid_object(s, slab, p)) {
-			object_err(s, slab, NULL, p, "Invalid object pointer "
+			report_object(s, slab, NULL, p, "Invalid object pointer "
 				   "0x%016lx", (unsigned long)p);
 			return false;
 		}
 		if (on_freelist(s, slab, p)) {
-			object_err(s, slab, p, p, "Object already free");
+			report_object(s, slab, p, p, "Object already free");
 			return false;
 		}
 	}
@@ -735,7 +432,7 @@ bool debug_free_checks(struct kmem_cache *s, struct page *slab,
 	if (check_object(s, slab, p, SLUB_RED_ACTIVE)) {
 		hide(s, p, false);
 		out_begin();
-		fix(s, "Object at 0x%016lx not freed", (unsigned long)p);
+		report_fix(s, "Object at 0x%016lx not freed", (unsigned long)p);
 		out_end();
 		return false;
 	}
@@ -770,13 +467,13 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 					   the free lists of every cache */
 	nr = slab_get_map(s, slab, free_map, &bad);
 	if (bad) {
-		object_err(s, slab, NULL, NULL, valid_object(s, slab, bad) ?
+		report_object(s, slab, NULL, NULL, valid_object(s, slab, bad) ?
 			   "Freechain loops at 0x%016lx" :
 			   "Freechain corrupt: 0x%016lx", (unsigned long)bad);
 		errors++;
 	}
 	if (nr != slab->objects - slab->inuse) {
-		object_err(s, slab, NULL, NULL, "Wrong number of objects. Found %u "
+		report_object(s, slab, NULL, NULL, "Wrong number of objects. Found %u "
 			   "but should be %u", nr, slab->objects - slab->inuse);
 		errors++;
 	}
@@ -808,51 +505,12 @@ void debug_report_leak(struct kmem_cache *s, struct page *slab, void *object)
 	struct track t;
 
 	lock_assert_held(&output_lock);
-	info("Object 0x%016lx @offset=%tu", (unsigned long)p,
+	report_info("Object 0x%016lx @offset=%tu", (unsigned long)p,
 	     p - slab_base(slab));
 	if (s->flags & SLAB_STORE_USER) {
 		expose(s, p, false);
 		t = get_track(s, p, TRACK_ALLOC);
 		hide(s, p, false);
-		print_track("Allocated", &t);
+		report_track("Allocated", &t);
 	}
 }
-
-/* debug_report_wrong_cache - @object freed to @s but is @actual's. */
-void debug_report_wrong_cache(struct kmem_cache *s, const void *object,
-			      struct kmem_cache *actual)
-{
-	struct page *slab = virt_to_head_page(object);
-
-	report_begin();
-	slab_bug(s, "Wrong slab cache. %s but object is from %s",
-		 cache_name(s), cache_name(actual));
-	info("Attempt to free object(0x%016lx) to wrong cache",
-	     (unsigned long)object);
-	if (slab && actual && valid_object(actual, slab, object))
-		print_trailer(actual, slab, (uint8_t *)object);
-	else if (slab)
-		print_slab_info(slab);
-	fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
-	report_end();
-}
-
-/* debug_report_invalid_free - @object is in no slab at all. */
-void debug_report_invalid_free(struct kmem_cache *s, const void *object)
-{
-	struct page *page = virt_to_head_page(object);
-
-	report_begin();
-	slab_bug(s, "Invalid object pointer 0x%016lx", (unsigned long)object);
-	if (page)
-		info("Attempt to free object(0x%016lx) outside of slab "
-		     "(page flags 0x%x)", (unsigned long)object, page->flags);
-	else
-		info("Attempt to free object(0x%016lx) that this allocator "
-		     "never handed out", (unsigned long)object);
-	fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
-	report_end();
-}
-
-/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
-SCULLC_ALIAS(slab_debug_set_panic);
