@@ -140,20 +140,13 @@ static void *large_alloc(size_t size, gfp_t gfp)
 		errno = ENOMEM;
 		return NULL;
 	}
-	/*
-	 * The pages of a freed block are no-access to memcheck, so they are
-	 * zeroed here, once made addressable again, not by alloc_pages.
-	 */
 	order = get_order(size);
-	page = alloc_pages(gfp & ~__GFP_ZERO, order);
+	page = alloc_pages(gfp, order);
 	if (!page)
 		return NULL;
 	page->flags |= PG_large;
 	page->large_size = size;
 	p = page_address(page);
-	mem_undefined(p, PAGE_SIZE << order);
-	if (gfp & __GFP_ZERO)
-		memset(p, 0, PAGE_SIZE << order);
 	obj_handed_out(p, size, (gfp & __GFP_ZERO) != 0);
 	mem_noaccess((char *)p + size, (PAGE_SIZE << order) - size);
 	return p;

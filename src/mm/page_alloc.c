@@ -634,8 +634,12 @@ fail:
 	errno = ENOMEM;
 	return NULL;
 got:
-	/* ASan: a free block is poisoned from __free_pages to here */
-	ASAN_UNPOISON_MEMORY_REGION(page_address(page), PAGE_SIZE << order);
+	/*
+	 * A free block is no-access to ASan and memcheck from __free_pages
+	 * to here: the caller owns it now, contents undefined.  Memcheck may
+	 * remember the range as a freed kmalloc block; this reopens it.
+	 */
+	mem_undefined(page_address(page), PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
@@ -675,7 +679,7 @@ void __free_pages(struct page *page, unsigned int order)
 	page->inuse = 0;
 	page->objects = 0;
 	page->large_size = 0;
-	ASAN_POISON_MEMORY_REGION(page_address(page), PAGE_SIZE << order);
+	mem_noaccess(page_address(page), PAGE_SIZE << order);
 
 	/* slab.c gives slabs back only once list_lock is dropped */
 	lock_assert_none_from(LOCK_RANK_LIST, "__free_pages");
