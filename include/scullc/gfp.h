@@ -105,6 +105,30 @@ size_t scullc_get_limit(void);
  */
 size_t scullc_purge(void);
 
+/*
+ * scullc_set_huge - whether the page allocator's chunks are backed by
+ * transparent huge pages (2 MiB), in the words of tmpfs's huge= option:
+ *   SCULLC_HUGE_NEVER   4 KiB pages (the chunks are marked MADV_NOHUGEPAGE);
+ *                       free memory goes back to the OS page by page (the
+ *                       default: a program opts in)
+ *   SCULLC_HUGE_ALWAYS  huge pages (MADV_HUGEPAGE before the chunk is
+ *                       populated); free memory goes back in whole 2 MiB
+ *                       units only, so that no huge page is split
+ *   SCULLC_HUGE_ADVISE  ALWAYS when the kernel offers huge pages to a
+ *                       range that asks (THP "madvise" or "always" in
+ *                       /sys/kernel/mm/transparent_hugepage/enabled, read
+ *                       at this call), else NEVER
+ * Applies to chunks mapped from then on (those mapped before keep their
+ * pages) and to every later purge.
+ * Returns 0, or -EINVAL for another @mode.  Any thread; never blocks.
+ * scullc_get_huge - the mode set; scullc_huge_pages - true when chunks
+ * are being backed by huge pages (the mode resolved).
+ */
+enum { SCULLC_HUGE_NEVER, SCULLC_HUGE_ALWAYS, SCULLC_HUGE_ADVISE };
+int scullc_set_huge(int mode);
+int scullc_get_huge(void);
+int scullc_huge_pages(void);
+
 /* A snapshot of the page allocator, for statfs, tests and reports. */
 struct scullc_meminfo {
 	size_t limit;           /* Normal zone limit, bytes (SIZE_MAX: none) */

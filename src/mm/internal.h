@@ -47,6 +47,8 @@ void *os_map(size_t size, size_t align);       /* NULL, errno ENOMEM */
 void os_unmap(void *addr, size_t size);        /* keeps errno */
 void os_discard(void *addr, size_t size);      /* RSS drops, reads zero */
 void os_populate(void *addr, size_t size);     /* fault in now; best effort */
+void os_advise_huge(void *addr, size_t size, bool huge); /* THP or not */
+bool os_thp_enabled(void);                     /* THP sysfs: madvise/always */
 unsigned int os_nr_cpus(void);
 size_t os_total_ram(void);
 unsigned long os_now_ms(void);                 /* since the library started */

@@ -17,6 +17,8 @@
 
 #include <linux/membarrier.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -121,6 +123,46 @@ void os_populate(void *addr, size_t size)
 	(void)addr;
 	(void)size;
 #endif
+}
+
+/*
+ * os_advise_huge - ask the kernel to back [@addr, @addr + @size) with
+ * transparent huge pages (@huge) or never to (!@huge), before the range
+ * is populated: MADV_HUGEPAGE makes a fault on an empty 2 MiB-aligned
+ * unit take one huge page, where the default would take 512 small ones.
+ * Best effort (no THP, or THP disabled: the range stays as it is); errno
+ * is left untouched.
+ */
+void os_advise_huge(void *addr, size_t size, bool huge)
+{
+	int saved = errno;
+
+	madvise(addr, ALIGN(size, PAGE_SIZE), huge ? MADV_HUGEPAGE :
+		MADV_NOHUGEPAGE);
+	errno = saved;
+}
+
+/*
+ * os_thp_enabled - whether the kernel gives huge pages to a range that
+ * asks (MADV_HUGEPAGE): /sys/kernel/mm/transparent_hugepage/enabled shows
+ * [always] or [madvise].  False when it shows [never] or cannot be read
+ * (no THP in the kernel).  errno is left untouched.
+ */
+bool os_thp_enabled(void)
+{
+	char buf[64] = "";
+	int saved = errno;
+	bool on = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+	if (f) {
+		on = fgets(buf, sizeof(buf), f) && !strstr(buf, "[never]") &&
+		     strchr(buf, '[');
+		fclose(f);
+	}
+	errno = saved;
+	return on;
 }
 
 /*

@@ -138,6 +138,18 @@ static __thread bool in_reclaim;        /* a shrinker's allocations do
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+/* Transparent huge pages (scullc_set_huge), read and written relaxed: a
+   change reaches chunks mapped and purges begun after it */
+#define HUGE_ORDER      (21 - PAGE_SHIFT)       /* 2 MiB */
+_Static_assert(HUGE_ORDER <= MAX_PAGE_ORDER, "a chunk holds huge pages");
+static _Atomic int huge_mode = SCULLC_HUGE_NEVER;       /* as set */
+static _Atomic bool huge_on;            /* the mode resolved, by init() */
+
+static bool huge(void)
+{
+	return atomic_load_explicit(&huge_on, memory_order_relaxed);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pages and chunks                                                    */
 
@@ -203,6 +215,9 @@ static bool zone_add_chunk(struct zone *z)
 		os_unmap(base, CHUNK_SIZE);
 		return false;
 	}
+	/* Huge or not before populating: populate faults in what is asked.
+	   The chunk is aligned to its size, so it is whole huge pages */
+	os_advise_huge(base, CHUNK_SIZE, huge());
 	/* One call instead of a fault per page: the chunk is about to be
 	   cut up and written.  Resident from now on, so it counts as dirty */
 	os_populate(base, CHUNK_SIZE);
@@ -392,7 +407,11 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
  * returns with z->lock held, but drops it around the madvise calls: the
  * blocks being discarded are off the free lists meanwhile (buddy false, so
  * no free merges with them), then go back clean.  A whole chunk is not
- * discarded but unmapped: merge() puts it on @dead.
+ * discarded but unmapped: merge() puts it on @dead.  With huge pages only
+ * blocks of HUGE_ORDER and up are discarded: the buddy system merges a
+ * wholly free aligned 2 MiB unit into one such block, so a smaller dirty
+ * block lies in a huge page still partly in use, and discarding it would
+ * split that page, for 4 KiB pages that a refault would take back.
  */
 static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 {
@@ -403,7 +422,8 @@ static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 
 	lock_assert_held(&z->lock);
 	/* Dirty blocks head each list (add_free): stop at the first clean */
-	for (o = MAX_PAGE_ORDER; o >= 0 && z->dirty > goal; o--)
+	for (o = MAX_PAGE_ORDER; o >= (huge() ? HUGE_ORDER : 0) &&
+	     z->dirty > goal; o--)
 		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
 			if (!(page->flags & PG_dirty))
 				break;
@@ -735,12 +755,23 @@ static void init_zone(struct zone *z)
 	z->reserve = reserve_for(z->limit);
 }
 
+/* set_huge - resolve @mode (advise: ask the kernel) into huge_on */
+static void set_huge(int mode)
+{
+	bool on = mode == SCULLC_HUGE_ALWAYS ||
+		  (mode == SCULLC_HUGE_ADVISE && os_thp_enabled());
+
+	atomic_store_explicit(&huge_mode, mode, memory_order_relaxed);
+	atomic_store_explicit(&huge_on, on, memory_order_relaxed);
+}
+
 static void init(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < NR_ZONES; i++)
 		init_zone(&zones[i]);
+	set_huge(atomic_load_explicit(&huge_mode, memory_order_relaxed));
 	fork_init();
 	/* Without the table every allocation fails with ENOMEM */
 	atomic_store_explicit(&chunk_table,
@@ -810,6 +841,28 @@ SCULLC_API size_t scullc_get_limit(void)
 	limit = z->limit;
 	mutex_unlock(&z->lock);
 	return limit;
+}
+
+SCULLC_API int scullc_set_huge(int mode)
+{
+	if (mode != SCULLC_HUGE_NEVER && mode != SCULLC_HUGE_ALWAYS &&
+	    mode != SCULLC_HUGE_ADVISE)
+		return -EINVAL;
+	page_alloc_init();
+	set_huge(mode);
+	return 0;
+}
+
+SCULLC_API int scullc_get_huge(void)
+{
+	page_alloc_init();
+	return atomic_load_explicit(&huge_mode, memory_order_relaxed);
+}
+
+SCULLC_API int scullc_huge_pages(void)
+{
+	page_alloc_init();
+	return huge();
 }
 
 SCULLC_API size_t scullc_purge(void)
