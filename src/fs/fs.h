@@ -107,6 +107,7 @@ struct fs_options {
 	uint64_t nr_inodes;          /* inodes users may have, the root
 					included (nr_inodes=); 0: no limit */
 	int noswap;                  /* lock the daemon's memory in RAM */
+	int huge;                    /* huge=: SCULLC_HUGE_* */
 	char *mountpoint;            /* the last non-option argument as given,
 					or NULL (strdup'd) */
 	int show_help;

@@ -60,6 +60,7 @@ static int apply(const struct fs_options *o)
 			(unsigned long long)o->size, strerror(-ret));
 		return ret;
 	}
+	scullc_set_huge(o->huge);       /* options.c took a valid mode */
 	if (o->slab_debug && (ret = slab_debug_setup(o->slab_debug))) {
 		fs_option_error(line, sizeof(line), "slab_debug",
 				o->slab_debug, "expected flags from F, Z, P, "

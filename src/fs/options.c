@@ -58,6 +58,7 @@ enum {
 	KEY_GID,
 	KEY_NR_INODES,
 	KEY_NOSWAP,
+	KEY_HUGE,
 	KEY_REMOUNT,
 	KEY_LOG,
 	KEY_HELP,
@@ -80,6 +81,7 @@ static const struct fuse_opt spec[] = {
 	FUSE_OPT_KEY("gid=", KEY_GID),
 	FUSE_OPT_KEY("nr_inodes=", KEY_NR_INODES),
 	FUSE_OPT_KEY("noswap", KEY_NOSWAP),
+	FUSE_OPT_KEY("huge=", KEY_HUGE),
 	FUSE_OPT_KEY("remount", KEY_REMOUNT),
 	FUSE_OPT_KEY("log=", KEY_LOG),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -381,6 +383,17 @@ static int stats_mode_opt(struct parse *p, const char *arg, const char *val)
 	return 0;
 }
 
+/* keyword - the index of @val in @names[0 .. @n), or -1 */
+static int keyword(const char *val, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	return -1;
+}
+
 static int cache_opt(struct parse *p, const char *arg, const char *val)
 {
 	static const char *const names[] = {
@@ -388,14 +401,36 @@ static int cache_opt(struct parse *p, const char *arg, const char *val)
 		[FS_CACHE_AUTO] = "auto",
 		[FS_CACHE_ALWAYS] = "always",
 	};
-	unsigned int i;
+	int i = keyword(val, names, 3);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(val, names[i])) {
-			p->opts->cache = (enum fs_cache)i;
-			return 0;
-		}
-	return bad(p, arg, "expected never, auto or always");
+	if (i < 0)
+		return bad(p, arg, "expected never, auto or always");
+	p->opts->cache = (enum fs_cache)i;
+	return 0;
+}
+
+/*
+ * huge_opt - huge pages for the allocator's chunks, in tmpfs's words
+ * (scullc_set_huge(3)).  within_size is refused: tmpfs means "while
+ * within the file's size", but quanta of every file share the chunks.
+ */
+static int huge_opt(struct parse *p, const char *arg, const char *val)
+{
+	static const char *const names[] = {
+		[SCULLC_HUGE_NEVER] = "never",
+		[SCULLC_HUGE_ALWAYS] = "always",
+		[SCULLC_HUGE_ADVISE] = "advise",
+	};
+	int i = keyword(val, names, 3);
+
+	if (!strcmp(val, "within_size"))
+		return bad(p, arg, "not supported: the files' quanta share "
+			   "the allocator's chunks, which no file's size "
+			   "bounds; use always or advise");
+	if (i < 0)
+		return bad(p, arg, "expected never, always or advise");
+	p->opts->huge = i;
+	return 0;
 }
 
 /* mode_opt - the root directory's permissions, octal, as tmpfs's mode= */
@@ -525,6 +560,8 @@ static int our_opt(struct parse *p, int key, const char *arg,
 	case KEY_NOSWAP:
 		o->noswap = 1;
 		return 0;
+	case KEY_HUGE:
+		return huge_opt(p, arg, val);
 	}
 	return complain(p, "option key %d has no handler", key);   /* a bug */
 }
@@ -601,6 +638,7 @@ int fs_parse_options(struct fuse_args *args, struct fs_options *opts,
 	opts->devices = 4;
 	opts->stats_mode = 0400;
 	opts->cache = FS_CACHE_ALWAYS;
+	opts->huge = SCULLC_HUGE_ADVISE;
 	opts->reap_ms = FS_REAP_MS_DEFAULT;
 	opts->root_mode = 0755;
 	fs_parse_size("50%", &opts->size);
@@ -699,6 +737,11 @@ void fs_print_help(const char *progname)
 	       "    -o uid=N, -o gid=N     the root directory's owner and group "
 	       "(default: the\n"
 	       "                           mounting user's)\n"
+	       "    -o huge=WHEN           huge pages for file data: never, "
+	       "always, or advise\n"
+	       "                           (when the kernel's THP setting "
+	       "allows them;\n"
+	       "                           the default)\n"
 	       "    -o noswap              lock the daemon's memory in RAM "
 	       "(mlockall): needs\n"
 	       "                           CAP_IPC_LOCK or an unlimited "
