@@ -20,6 +20,11 @@
 #   BENCH_SCULLCFS_VARIANTS  space-separated option strings: each adds a
 #                 subject to the filesystem section, scullcfs mounted
 #                 with -o that string (e.g. "cache=never writeback")
+#   BENCH_FS_ROWS  an extended regex: the filesystem section runs only
+#                 the fio rows whose label it matches, and no tree
+#                 workloads (e.g. "^seq write"; default: every row)
+#   BENCH_FS_PEERS  the peers of the filesystem section, of "tmpfs null
+#                 ptll ptll-wb" (the default)
 set -eu -o pipefail
 
 : "${top_builddir:?run me through make bench}" "${top_srcdir:?}"
@@ -29,6 +34,8 @@ BENCH_ONLY=${BENCH_ONLY:-alloc fs mem}
 BENCH_OUT=${BENCH_OUT:-$top_builddir/bench-results}
 BENCH_SCULLCFS_OPTS=${BENCH_SCULLCFS_OPTS:-}
 BENCH_SCULLCFS_VARIANTS=${BENCH_SCULLCFS_VARIANTS:-}
+BENCH_FS_ROWS=${BENCH_FS_ROWS:-}
+BENCH_FS_PEERS=${BENCH_FS_PEERS-tmpfs null ptll ptll-wb}
 BENCH=$top_srcdir/bench
 
 # Sizes by scale.  MiB unless said otherwise.

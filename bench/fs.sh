@@ -24,6 +24,7 @@ SMALLFILES=$top_builddir/bench/smallfiles
 fio_job() {
 	local label=$1 unit=$2 value
 	shift 2
+	wanted "$label" || return 0
 	value=$(fio --name=bench --ioengine=psync --filename="$FILE" \
 		--fallocate=none --create_on_open=1 --end_fsync=1 --invalidate=0 \
 		--group_reporting \
@@ -33,6 +34,12 @@ fio_job() {
 			END { print unit == "IOPS" ? iops : kib / 1024 }') ||
 		die "fio failed on $SUBJECT: $label"
 	record fs "$label" "$unit" "$SUBJECT" "$ROUND" "$value"
+}
+
+# wanted LABEL - whether BENCH_FS_ROWS (an extended regex; empty: all)
+# asks for the row LABEL
+wanted() {
+	[ -z "$BENCH_FS_ROWS" ] || [[ $1 =~ $BENCH_FS_ROWS ]]
 }
 
 # timed_rate LABEL COUNT COMMAND... - run COMMAND, record COUNT per second
@@ -160,7 +167,7 @@ fs_section() {
 		ours="$ours scullcfs:$variant"
 	done
 	subjects=$ours
-	for peer in tmpfs null ptll ptll-wb; do
+	for peer in $BENCH_FS_PEERS; do
 		case $peer in
 		null) build_peer null || continue ;;
 		ptll*) build_peer passthrough_ll || continue ;;
@@ -177,7 +184,8 @@ fs_section() {
 			FILE=$TARGET
 			[ "$SUBJECT" = null ] || FILE=$TARGET/file
 			fs_fio_workloads
-			! tree_fits || fs_tree_workloads
+			[ -n "$BENCH_FS_ROWS" ] || ! tree_fits ||
+				fs_tree_workloads
 			subject_down
 		done
 	done

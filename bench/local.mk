@@ -25,6 +25,8 @@ BENCH_ONLY = alloc fs mem
 BENCH_OUT = $(abs_top_builddir)/bench-results
 BENCH_SCULLCFS_OPTS =
 BENCH_SCULLCFS_VARIANTS =
+BENCH_FS_ROWS =
+BENCH_FS_PEERS = tmpfs null ptll ptll-wb
 
 bench: all
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
@@ -32,6 +34,7 @@ bench: all
 	BENCH_ONLY='$(BENCH_ONLY)' BENCH_OUT='$(BENCH_OUT)' \
 	BENCH_SCULLCFS_OPTS='$(BENCH_SCULLCFS_OPTS)' \
 	BENCH_SCULLCFS_VARIANTS='$(BENCH_SCULLCFS_VARIANTS)' \
+	BENCH_FS_ROWS='$(BENCH_FS_ROWS)' BENCH_FS_PEERS='$(BENCH_FS_PEERS)' \
 	FUSERMOUNT='$(FUSERMOUNT)' \
 	bash $(srcdir)/bench/bench.sh
 
