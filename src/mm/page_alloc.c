@@ -60,6 +60,12 @@
  *   RSS stays within used + dirty_max; a burst of frees (a big file
  *   removed) gives nearly all of it back at once, in large runs.
  *
+ * With huge pages (scullc_set_huge) a chunk is marked MADV_HUGEPAGE before
+ * it is populated, so that it is two transparent huge pages, and purge
+ * discards only blocks of HUGE_ORDER and up: memory goes back in wholly
+ * free 2 MiB units, and a unit partly in use keeps its huge page whole
+ * (its free part stays dirty, beyond what the bound above can force).
+ *
  * No background thread runs the decay: a process that stops allocating
  * keeps up to dirty_max resident until it calls again.  scullc_purge() (for
  * a program about to go idle), kmem_cache_shrink() and direct reclaim give
