@@ -158,6 +158,21 @@ START_TEST(cache_modes_and_writeback_are_taken)
 }
 END_TEST
 
+START_TEST(huge_modes_are_taken_in_tmpfs_words)
+{
+	ck_assert_int_eq(parse("/m", NULL), 0);
+	ck_assert_int_eq(opts.huge, SCULLC_HUGE_ADVISE);
+	ck_assert_int_eq(parse("-o", "huge=never", "/m", NULL), 0);
+	ck_assert_int_eq(opts.huge, SCULLC_HUGE_NEVER);
+	ck_assert_int_eq(parse("-o", "huge=always", "/m", NULL), 0);
+	ck_assert_int_eq(opts.huge, SCULLC_HUGE_ALWAYS);
+	ck_assert_int_eq(parse("-o", "huge=always,huge=advise", "/m", NULL),
+			 0);
+	ck_assert_int_eq(opts.huge, SCULLC_HUGE_ADVISE);
+	ck_assert(!has_arg("huge"));
+}
+END_TEST
+
 START_TEST(last_value_of_an_option_wins)
 {
 	ck_assert_int_eq(parse("-o", "quantum=8,quantum=16", "/m", NULL), 0);
@@ -289,6 +304,7 @@ START_TEST(help_lists_every_option_with_its_default)
 	ck_assert_ptr_nonnull(strstr(text, "(default: 0400"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o cache=MODE "));
 	ck_assert_ptr_nonnull(strstr(text, "(default: always)"));
+	ck_assert_ptr_nonnull(strstr(text, "    -o huge=WHEN "));
 	ck_assert_ptr_nonnull(strstr(text, "    -o writeback "));
 	ck_assert_ptr_nonnull(strstr(text, "(default: off)"));
 	ck_assert_ptr_nonnull(strstr(text, "    -o reap_ms=N "));
@@ -398,6 +414,11 @@ static const struct bad bad_values[] = {
 	  "scullcfs: invalid reap_ms=\"3600001\": too large (must be "
 	  "0..3600000)" },
 	{ "reap_ms=2s", "scullcfs: invalid reap_ms=\"2s\": not a number" },
+	{ "huge=within_size", "scullcfs: invalid huge=\"within_size\": not "
+	  "supported: the files' quanta share the allocator's chunks, which "
+	  "no file's size bounds; use always or advise" },
+	{ "huge=deny", "scullcfs: invalid huge=\"deny\": expected never, "
+	  "always or advise" },
 	{ "cache=never,writeback", "scullcfs: writeback needs the page cache: "
 				   "not with cache=never" },
 	{ "fsname=a\nb", "scullcfs: invalid option \"fsname=a\\nb\": control "
@@ -892,6 +913,7 @@ Suite *options_suite(void)
 	tcase_add_test(core, defaults_are_scullc_geometry_four_devices_half_of_ram);
 	tcase_add_test(core, good_values_are_taken);
 	tcase_add_test(core, cache_modes_and_writeback_are_taken);
+	tcase_add_test(core, huge_modes_are_taken_in_tmpfs_words);
 	tcase_add_test(core, fstab_options_are_dropped_as_mount_fuse3_drops_them);
 	tcase_add_test(core, last_value_of_an_option_wins);
 	tcase_add_test(core, libfuse_options_stay_ours_go);
