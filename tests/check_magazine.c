@@ -339,9 +339,9 @@ static void *dma_kmalloc(void *arg)
 	unsigned long *delta = arg, before = 0, after = 0;
 	void *p;
 
-	slab_for_each_cache(count_dma_others, &before);
+	cache_for_each(count_dma_others, &before);
 	p = kmalloc(64, GFP_KERNEL | __GFP_DMA);
-	slab_for_each_cache(count_dma_others, &after);
+	cache_for_each(count_dma_others, &after);
 	*delta = after - before;
 	kfree(p);
 	return p;
@@ -710,7 +710,7 @@ START_TEST(reclaim_releases_empty_slabs)
 	for (i = 0; i < 500; i++)
 		kmem_cache_free(keep, v[i]);
 	ck_assert_uint_gt(stats(s).num_slabs, 0);
-	ck_assert_uint_ge(slab_reclaim(), 5 * 4);    /* >= 5 slabs of 4 pages */
+	ck_assert_uint_ge(cache_reclaim(), 5 * 4);    /* >= 5 slabs of 4 pages */
 	ck_assert_uint_eq(stats(s).num_slabs, 0);
 	ck_assert_uint_eq(stats(s).shrinks, 1);
 	ck_assert_uint_gt(stats(keep).num_slabs, 0);  /* SLAB_NO_REAP */

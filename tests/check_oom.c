@@ -149,7 +149,7 @@ static unsigned long baseline(void)
 {
 	unsigned long sum = 0;
 
-	slab_for_each_cache(drain_and_count, &sum);
+	cache_for_each(drain_and_count, &sum);
 	return sum;
 }
 

@@ -8,7 +8,7 @@
  * empty at start (nothing at start-up asks for DMA pages); the tests that
  * depend on exact addresses there check that first.
  *
- * Tests that set a shrinker replace slab_reclaim for their own (forked)
+ * Tests that set a shrinker replace cache_reclaim for their own (forked)
  * process and put the previous one back when done.  The tests that end
  * in abort() ("Bad page state") need Check's fork mode: under CK_FORK=no
  * run the other TCases one by one with CK_RUN_CASE.

@@ -128,7 +128,7 @@ START_TEST(geometry_follows_slub)
 	s.align = g->align;
 	s.flags = g->flags;
 	s.ctor = g->ctor ? nop_ctor : NULL;
-	ck_assert_int_eq(slab_calculate_sizes(&s), 0);
+	ck_assert_int_eq(geo_calculate_sizes(&s), 0);
 	ck_assert_msg(s.size == g->size && s.offset == g->offset &&
 		      s.oo.objects == g->objects && s.oo.order == g->order &&
 		      s.red_left_pad == g->red_left_pad,

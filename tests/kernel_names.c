@@ -23,7 +23,7 @@ int __free_pages(int x);
 int slab_alloc(int x);
 int slab_free(int x);
 int slab_init(int x);
-int slab_create(int x);
+int cache_create(int x);
 int virt_to_cache(int x);
 int os_map(int x);
 int os_unmap(int x);
@@ -40,7 +40,7 @@ int __free_pages(int x) { return x + 3; }
 int slab_alloc(int x) { return x + 4; }
 int slab_free(int x) { return x + 5; }
 int slab_init(int x) { return x + 6; }
-int slab_create(int x) { return x + 7; }
+int cache_create(int x) { return x + 7; }
 int virt_to_cache(int x) { return x + 8; }
 int os_map(int x) { return x + 9; }
 int os_unmap(int x) { return x + 10; }
@@ -55,7 +55,7 @@ int main(void)
 {
 	int (*const mine[])(int) = {
 		page_address, alloc_pages, __free_pages, slab_alloc, slab_free,
-		slab_init, slab_create, virt_to_cache, os_map, os_unmap,
+		slab_init, cache_create, virt_to_cache, os_map, os_unmap,
 		mag_alloc, debug_init_env, kmalloc_caches, page_alloc_init,
 		fork_init, cache_mutex,
 	};

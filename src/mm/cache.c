@@ -19,7 +19,7 @@
  * of caches so that a walk may call out without either being recursive:
  *
  *   cache_set_lock  held across the walks that call back into the world
- *                   (kmem_cache_for_each, slab_for_each_cache, slabinfo's
+ *                   (kmem_cache_for_each, cache_for_each, slabinfo's
  *                   find-and-tune), whose callbacks may allocate, shrink,
  *                   tune and read statistics: all of that takes
  *                   cache_mutex, never cache_set_lock.  A callback may not
@@ -271,9 +271,9 @@ static unsigned int new_id(void)
 	return id;
 }
 
-struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
-			       unsigned long flags, void (*ctor)(void *),
-			       void (*dtor)(void *))
+struct kmem_cache *cache_create(const char *name, size_t size, size_t align,
+				unsigned long flags, void (*ctor)(void *),
+				void (*dtor)(void *))
 {
 	struct kmem_cache *s;
 	int err;
@@ -299,7 +299,7 @@ struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
 	s->flags = debug_cache_flags(name, flags);
 	s->ctor = ctor;
 	s->dtor = dtor;
-	err = slab_calculate_sizes(s);
+	err = geo_calculate_sizes(s);
 	if (err)
 		goto out_free;
 	mag_set_defaults(s);
@@ -335,7 +335,7 @@ SCULLC_API struct kmem_cache *kmem_cache_create_dtor(const char *name,
 		size_t size, size_t align, unsigned long flags,
 		void (*ctor)(void *), void (*dtor)(void *))
 {
-	struct kmem_cache *s = slab_create(name, size, align, flags, ctor, dtor);
+	struct kmem_cache *s = cache_create(name, size, align, flags, ctor, dtor);
 
 	if (!s && (flags & SLAB_PANIC)) {
 		out_report("kmem_cache_create: Failed to create slab '%s'. "
@@ -421,7 +421,7 @@ SCULLC_API int kmem_cache_shrink(struct kmem_cache *s)
 	return empty ? 0 : 1;
 }
 
-unsigned long slab_reclaim(void)
+unsigned long cache_reclaim(void)
 {
 	struct list_head *pos;
 	unsigned long pages = 0;
@@ -473,8 +473,8 @@ SCULLC_API struct kmem_cache *kmem_cache_find(const char *name)
 	return s;
 }
 
-void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
-				void *arg)
+void cache_for_each_locked(void (*fn)(struct kmem_cache *s, void *arg),
+			   void *arg)
 {
 	struct list_head *pos;
 
@@ -483,8 +483,8 @@ void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
 		fn(list_entry(pos, struct kmem_cache, list), arg);
 }
 
-void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
-			 void *arg)
+void cache_for_each(void (*fn)(struct kmem_cache *s, void *arg),
+		    void *arg)
 {
 	struct list_head *pos;
 
@@ -497,7 +497,7 @@ void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
 /**
  * kmem_cache_get_stats - fill @st with what slabinfo shows of @s
  * Returns 0.  Never blocks for memory; may be called from a
- * slab_for_each_cache callback.
+ * cache_for_each callback.
  */
 SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 				    struct kmem_cache_stats *st)
@@ -581,7 +581,7 @@ SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
 	list_for_each(pos, &s->thread_acs)
 		in.cpu_slabs++;
 	mutex_lock(&s->list_lock);
-	/* geometry too: slab_apply_debug may still change it, under both */
+	/* geometry too: cache_apply_debug may still change it, under both */
 	in.flags = s->flags & ~__OBJECT_POISON;
 	in.align = s->align;
 	in.objs_per_slab = s->oo.objects;
@@ -678,7 +678,7 @@ SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
 }
 
 /*
- * slab_apply_debug - give the slab_debug= settings to every cache not used
+ * cache_apply_debug - give the slab_debug= settings to every cache not used
  * yet: no slab, no per-thread cache and no shared array, so that no object
  * exists in the old slot layout.  The kernel's slab_debug= is a boot option
  * and so reaches every cache; set after the library has loaded, it still
@@ -686,7 +686,7 @@ SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
  * program that has not used them yet).  The caller sees to it that no
  * other thread allocates meanwhile.  Returns how many caches changed.
  */
-unsigned int slab_apply_debug(void)
+unsigned int cache_apply_debug(void)
 {
 	struct list_head *pos;
 	unsigned int changed = 0;
@@ -701,13 +701,13 @@ unsigned int slab_apply_debug(void)
 		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
 		    list_empty(&s->thread_acs) && !s->depot) {
 			s->flags = want;
-			if (slab_calculate_sizes(s) == 0) {
+			if (geo_calculate_sizes(s) == 0) {
 				mag_set_defaults(s);
 				update_slow(s);
 				changed++;
 			} else {                /* too big with debugging */
 				s->flags = had & ~__OBJECT_POISON;
-				slab_calculate_sizes(s);
+				geo_calculate_sizes(s);
 			}
 		}
 		mutex_unlock(&s->list_lock);
@@ -728,7 +728,7 @@ SCULLC_API int slab_debug_setup(const char *str)
 
 	if (err)
 		return err;
-	slab_apply_debug();
+	cache_apply_debug();
 	return 0;
 }
 
@@ -763,13 +763,13 @@ __attribute__((constructor)) static void scullc_init(void)
 	s->object_size = sizeof(struct kmem_cache);
 	s->created_flags = SLAB_HWCACHE_ALIGN;
 	s->flags = debug_cache_flags(s->name, SLAB_HWCACHE_ALIGN);
-	if (slab_calculate_sizes(s))
+	if (geo_calculate_sizes(s))
 		abort();
 	mag_set_defaults(s);
 	s->id = 0;
 	update_slow(s);
 	list_add(&s->list, &slab_caches);
-	page_set_shrinker(slab_reclaim);
+	page_set_shrinker(cache_reclaim);
 
 	kmalloc_init();
 	failslab_set_notify(failslab_changed);

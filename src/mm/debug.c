@@ -163,7 +163,7 @@ int debug_add_locations(struct kmem_cache *s, struct page *slab,
 	for (i = 0; i < slab->objects; i++) {
 		uint8_t *p = slab_object(s, slab, i);
 
-		if (slab_map_test(free_map, i))
+		if (geo_map_test(free_map, i))
 			continue;
 		expose(s, p, false);
 		t = get_track(s, p, item);
@@ -385,10 +385,10 @@ static bool on_freelist(const struct kmem_cache *s, const struct page *slab,
 {
 	unsigned long map[SLAB_MAP_LONGS];
 	void *bad;
-	int i = slab_obj_index(s, slab, object);
+	int i = geo_obj_index(s, slab, object);
 
-	slab_get_map(s, slab, map, &bad);
-	return i >= 0 && slab_map_test(map, (unsigned int)i);
+	geo_get_map(s, slab, map, &bad);
+	return i >= 0 && geo_map_test(map, (unsigned int)i);
 }
 
 /**
@@ -465,7 +465,7 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 	if (!kmem_cache_debug(s))
 		return 0;               /* no patterns to check; slab.c walks
 					   the free lists of every cache */
-	nr = slab_get_map(s, slab, free_map, &bad);
+	nr = geo_get_map(s, slab, free_map, &bad);
 	if (bad) {
 		report_object(s, slab, NULL, NULL, valid_object(s, slab, bad) ?
 			   "Freechain loops at 0x%016lx" :
@@ -478,7 +478,7 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 		errors++;
 	}
 	for (i = 0; i < slab->objects; i++) {
-		bool free = slab_map_test(free_map, i);
+		bool free = geo_map_test(free_map, i);
 		uint8_t *obj = slab_object(s, slab, i);
 
 		expose(s, obj, free);

@@ -114,7 +114,7 @@ static inline struct array_cache *mag_fast(struct kmem_cache *s)
 	 * thread to come to the slow path soon, and the slow path takes
 	 * list_lock before it trusts anything; the slow bit is set before
 	 * the cache is published (create) or while nobody allocates from it
-	 * (slab_apply_debug), and failslab's is a hint the slow path
+	 * (cache_apply_debug), and failslab's is a hint the slow path
 	 * re-checks.
 	 */
 	if (unlikely(!ac || ac->gen != atomic_load_explicit(&s->gen,

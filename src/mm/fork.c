@@ -59,12 +59,12 @@ static void unlock_cache(struct kmem_cache *s, void *arg)
 /* Every cache's list_lock, under cache_mutex (held: the step before) */
 static void lock_caches(void)
 {
-	slab_for_each_cache_locked(lock_cache, NULL);
+	cache_for_each_locked(lock_cache, NULL);
 }
 
 static void unlock_caches(void)
 {
-	slab_for_each_cache_locked(unlock_cache, NULL);
+	cache_for_each_locked(unlock_cache, NULL);
 }
 
 /* What fork does for one rank: @lock, or @lock_all several locks */

@@ -93,7 +93,7 @@ static int calc_order(unsigned int size)
 	return order <= MAX_PAGE_ORDER ? (int)order : -EINVAL;
 }
 
-int slab_calculate_sizes(struct kmem_cache *s)
+int geo_calculate_sizes(struct kmem_cache *s)
 {
 	const unsigned int word = sizeof(void *);
 	unsigned long flags = s->flags;
@@ -157,8 +157,8 @@ int slab_calculate_sizes(struct kmem_cache *s)
 /* ------------------------------------------------------------------ */
 /* Slot indices and the free-object map                                */
 
-int slab_obj_index(const struct kmem_cache *s, const struct page *slab,
-		   const void *p)
+int geo_obj_index(const struct kmem_cache *s, const struct page *slab,
+		  const void *p)
 {
 	const char *base = (const char *)page_address(slab) + s->red_left_pad;
 	size_t off;
@@ -179,8 +179,8 @@ int slab_obj_index(const struct kmem_cache *s, const struct page *slab,
  * stops on, the bits of the objects met before stay set, and the number
  * of them is returned.  The caller holds list_lock, so the list is still.
  */
-unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
-			  unsigned long *map, void **bad)
+unsigned int geo_get_map(const struct kmem_cache *s, const struct page *slab,
+			 unsigned long *map, void **bad)
 {
 	unsigned int n = 0;
 	void *p;
@@ -191,8 +191,8 @@ unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
 		map[i] = 0;
 	*bad = NULL;
 	for (p = slab->freelist; p; p = get_freepointer(s, p)) {
-		i = slab_obj_index(s, slab, p);
-		if (i < 0 || slab_map_test(map, (unsigned int)i)) {
+		i = geo_obj_index(s, slab, p);
+		if (i < 0 || geo_map_test(map, (unsigned int)i)) {
 			*bad = p;
 			break;
 		}

@@ -158,24 +158,24 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object,
 	mem_noaccess(fp, sizeof(*fp));
 }
 
-/* slab_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
+/* geo_calculate_sizes - fill size/offset/inuse/red_left_pad/oo/min of @s
    from its object_size, align, flags and ctor.  Returns 0 or -EINVAL. */
-int slab_calculate_sizes(struct kmem_cache *s);
+int geo_calculate_sizes(struct kmem_cache *s);
 /* The slot index of @p in @slab, or -1 when @p starts no slot of it */
-int slab_obj_index(const struct kmem_cache *s, const struct page *slab,
-		   const void *p);
-/* A bit per slot of a slab: set for the free ones (slab_get_map) */
+int geo_obj_index(const struct kmem_cache *s, const struct page *slab,
+		  const void *p);
+/* A bit per slot of a slab: set for the free ones (geo_get_map) */
 #define BITS_PER_LONG   (8 * (unsigned int)sizeof(unsigned long))
 #define SLAB_MAP_LONGS  ((MAX_OBJS_PER_PAGE + BITS_PER_LONG - 1) / BITS_PER_LONG)
-static inline bool slab_map_test(const unsigned long *map, unsigned int i)
+static inline bool geo_map_test(const unsigned long *map, unsigned int i)
 {
 	return (map[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1;
 }
-/* slab_get_map - walk @slab's free list once, marking each free slot in
+/* geo_get_map - walk @slab's free list once, marking each free slot in
    @map[SLAB_MAP_LONGS]; returns how many, *bad = the pointer that ended
    the walk early (not a slot, or a loop) or NULL.  Under list_lock. */
-unsigned int slab_get_map(const struct kmem_cache *s, const struct page *slab,
-			  unsigned long *map, void **bad);
+unsigned int geo_get_map(const struct kmem_cache *s, const struct page *slab,
+			 unsigned long *map, void **bad);
 
 /* "debug_config.c" - the slab_debug= setting */
 extern struct mutex debug_lock;
@@ -281,20 +281,20 @@ void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
 			 void (*free)(const void *));
 
 /* "cache.c" - cache lifetime, statistics, the public fast path */
-struct kmem_cache *slab_create(const char *name, size_t size, size_t align,
-			       unsigned long flags, void (*ctor)(void *),
-			       void (*dtor)(void *));
+struct kmem_cache *cache_create(const char *name, size_t size, size_t align,
+				unsigned long flags, void (*ctor)(void *),
+				void (*dtor)(void *));
 /* The two locks of the set of caches (see cache.c) */
 extern struct mutex cache_set_lock, cache_mutex;
 /* @fn for every cache, newest first, under cache_set_lock: @fn may
    allocate and take cache_mutex, but not create or destroy a cache */
-void slab_for_each_cache(void (*fn)(struct kmem_cache *s, void *arg),
-			 void *arg);
+void cache_for_each(void (*fn)(struct kmem_cache *s, void *arg),
+		    void *arg);
 /* The same with cache_mutex held: @fn may not allocate */
-void slab_for_each_cache_locked(void (*fn)(struct kmem_cache *s, void *arg),
-				void *arg);
-unsigned long slab_reclaim(void);             /* the page shrinker */
-unsigned int slab_apply_debug(void);          /* slab_debug= on unused caches */
+void cache_for_each_locked(void (*fn)(struct kmem_cache *s, void *arg),
+			   void *arg);
+unsigned long cache_reclaim(void);            /* the page shrinker */
+unsigned int cache_apply_debug(void);         /* slab_debug= on unused caches */
 
 /* "kmalloc.c" */
 void kmalloc_init(void);          /* once, by the constructor (cache.c) */

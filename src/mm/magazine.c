@@ -506,7 +506,7 @@ void mag_fork_child(void)
 	INIT_LIST_HEAD(&threads);
 	if (linked)
 		list_add(&mag_tls.self.list, &threads);
-	slab_for_each_cache_locked(orphan_others, NULL);
+	cache_for_each_locked(orphan_others, NULL);
 }
 
 bool mag_claim_idle(void)

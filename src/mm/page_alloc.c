@@ -80,7 +80,7 @@
  * so that a program's observation of itself (scullcfs's reports) neither
  * fails at the limit nor takes from it.
  * When it cannot be, an allocation that may reclaim runs the shrinker
- * (cache.c's slab_reclaim) and tries again; __GFP_NOFAIL then waits on
+ * (cache.c's cache_reclaim) and tries again; __GFP_NOFAIL then waits on
  * zone->freed for frees.  Failures are silent (tests provoke thousands);
  * callers that want a message print it.
  *

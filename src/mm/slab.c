@@ -573,9 +573,9 @@ static void report_leaks(struct kmem_cache *s, struct list_head *list)
 	list_for_each(pos, list) {
 		struct page *slab = list_entry(pos, struct page, lru);
 
-		slab_get_map(s, slab, map, &bad);
+		geo_get_map(s, slab, map, &bad);
 		for (i = 0; i < slab->objects; i++)
-			if (!slab_map_test(map, i))
+			if (!geo_map_test(map, i))
 				debug_report_leak(s, slab,
 						  slab_object(s, slab, i));
 	}
@@ -616,9 +616,9 @@ static int validate_freelist(struct kmem_cache *s, struct page *slab)
 	void *bad;
 
 	lock_assert_held(&s->list_lock);
-	n = slab_get_map(s, slab, map, &bad);
+	n = geo_get_map(s, slab, map, &bad);
 	if (bad) {
-		slab_err(s, slab_obj_index(s, slab, bad) < 0 ?
+		slab_err(s, geo_obj_index(s, slab, bad) < 0 ?
 			 "Freechain corrupt: 0x%016lx" :
 			 "Freechain loops at 0x%016lx", (unsigned long)bad);
 		return 1;
@@ -736,7 +736,7 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 		list_for_each(pos, lists[l]) {
 			struct page *slab = list_entry(pos, struct page, lru);
 
-			slab_get_map(s, slab, map, &bad);
+			geo_get_map(s, slab, map, &bad);
 			err = debug_add_locations(s, slab, map, item, loc, nr,
 						  &n);
 			if (err)

@@ -29,7 +29,7 @@
  * out-of-range values (returning success without tuning); here anything
  * malformed or out of range is -EINVAL, so a script learns of its mistake.
  *
- * Locks: cache.c's cache_set_lock, taken by slab_for_each_cache and
+ * Locks: cache.c's cache_set_lock, taken by cache_for_each and
  * around finding and tuning a cache, as the kernel's slabinfo_write holds
  * slab_mutex so the cache cannot be destroyed in between.  The tune
  * allocates the new depot under it, and the direct reclaim that
@@ -94,7 +94,7 @@ SCULLC_API size_t slabinfo_read(char *buf, size_t len)
 			return 0;
 		}
 		sbuf_printf(&r, "%s", SLABINFO_HEADER);
-		slab_for_each_cache(show, &r);
+		cache_for_each(show, &r);
 		if (r.len < r.cap)
 			break;
 		os_unmap(r.buf, r.cap);

@@ -70,7 +70,7 @@ static inline struct track get_track(const struct kmem_cache *s, uint8_t *object
 static inline bool valid_object(const struct kmem_cache *s, const struct page *slab,
 			 const void *p)
 {
-	return slab_obj_index(s, slab, p) >= 0;
+	return geo_obj_index(s, slab, p) >= 0;
 }
 
 #endif

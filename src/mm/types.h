@@ -240,7 +240,7 @@ struct array_cache {
 };
 
 struct kmem_cache {
-	/* Set at creation, read-only afterwards (but for slab_apply_debug on
+	/* Set at creation, read-only afterwards (but for cache_apply_debug on
 	   a cache never used yet, under cache_mutex and list_lock) */
 	unsigned int id;             /* index into each thread's magazines */
 	unsigned long flags;         /* SLAB_*, slab_debug= flags merged in */
