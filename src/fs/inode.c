@@ -206,6 +206,7 @@ struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
  */
 int fs_extra_name(struct fs *fs, int delta)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	if (delta > 0 && fs->opt.nr_inodes &&
 	    fs->nr_inodes >= fs->opt.nr_inodes)
 		return -ENOSPC;

@@ -257,8 +257,7 @@ int fs_destroy(struct fs *fs)
 
 	if (fs->inodes.bucket) {
 		/* no other thread is left, but fs_dir_clear and fs_unhash
-		   are the namespace's writers; a device destroyed under it
-		   takes its own lock by trylock, which cannot wait */
+		   are the namespace's writers, and fs_evict wants no lock */
 		rwlock_wrlock(&fs->ns_lock);
 		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
 			inode = container_of(pos, struct fs_inode, hash);
@@ -268,7 +267,9 @@ int fs_destroy(struct fs *fs)
 		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
 			inode = container_of(pos, struct fs_inode, hash);
 			fs_unhash(fs, inode);
+			rwlock_unlock(&fs->ns_lock);
 			fs_evict(fs, inode);
+			rwlock_wrlock(&fs->ns_lock);
 		}
 		rwlock_unlock(&fs->ns_lock);
 	}

@@ -204,8 +204,8 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
  */
 void scull_dev_destroy(struct scull_dev *dev)
 {
-	/* uncontended, and taken whatever the caller holds (even ns_lock),
-	   for qset_drop's assertion that the index is locked */
+	/* for qset_drop, whose index must be locked: uncontended, so a
+	   trylock, which no lock the caller may hold can make wait */
 	int busy = rwlock_trywrlock(&dev->lock);
 
 	assert(!busy);
@@ -267,6 +267,7 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 	char *q;
 	int nr = 0;
 
+	lock_assert_held(&dev->lock);
 	if (off >= dev->size || max <= 0) {
 		*count = 0;
 		return 0;
