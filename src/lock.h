@@ -13,9 +13,10 @@
  * aborts, naming both locks and where each was taken, when a lock would
  * be taken out of order, taken twice, or released without being held;
  * lock_assert_held() aborts when the calling thread does not hold a lock
- * a function needs (lock_assert_held_write(): an rwlock, for writing), and lock_assert_none_from() when it holds one that
- * the code about to run may take again (an allocation that reclaims).  A trylock cannot deadlock,
- * so it is recorded but never checked for order; locks taken after it
+ * a function needs (lock_assert_held_write(): an rwlock, for writing),
+ * and lock_assert_none_from() when it holds one that the code about to
+ * run may take again (an allocation that reclaims).  A trylock cannot
+ * deadlock, so it is recorded but never checked for order; locks taken after it
  * are checked against it.  Two locks of one rank may be held together
  * only where the code says how they nest: mutex_lock_nested() gives the
  * second a subclass (a higher sub-rank), mutex_lock_nest() lets any

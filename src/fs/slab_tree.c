@@ -38,8 +38,9 @@
  * list the callers as SLUB's list_locations does, ages in milliseconds.
  *
  * Lock order: enum lock_rank (lock.h) - fs->ns_lock (write, refresh
- * only), then the allocator's locks.  Nothing allocates inside kmem_cache_for_each while ns_lock is
- * held: refresh gathers the names first, then changes the tree.
+ * only), then the allocator's locks.  Nothing allocates inside
+ * kmem_cache_for_each while ns_lock is held: refresh gathers the names
+ * first, then changes the tree.
  */
 
 #include "fs/fs.h"
