@@ -38,6 +38,7 @@ struct held_lock {
 	unsigned int key;             /* rank * LOCK_SUBCLASSES + subclass */
 	unsigned int count;           /* locks in this entry (nest groups) */
 	bool trylock;
+	bool read;                    /* an rwlock taken shared */
 	const char *file;             /* where it was taken */
 	int line;
 };
@@ -93,9 +94,10 @@ static struct held_lock *find_group(const struct lock_dep *l,
 }
 
 void lock_acquire(const struct lock_dep *l, unsigned int sub,
-		  const struct lock_dep *nest, int trylock,
+		  const struct lock_dep *nest, int flags,
 		  const char *file, int line)
 {
+	bool trylock = flags & LOCK_ACQ_TRY;
 	unsigned int key = l->rank * LOCK_SUBCLASSES + sub, i;
 	struct held_lock *h;
 
@@ -127,7 +129,8 @@ void lock_acquire(const struct lock_dep *l, unsigned int sub,
 			 l->name, file, line, LOCK_MAX_HELD);
 	stack.held[stack.depth++] = (struct held_lock){
 		.lock = l, .nest = nest, .key = key, .count = 1,
-		.trylock = trylock != 0, .file = file, .line = line,
+		.trylock = trylock, .read = (flags & LOCK_ACQ_READ) != 0,
+		.file = file, .line = line,
 	};
 }
 
@@ -152,6 +155,19 @@ void lock_check_held(const struct lock_dep *l, const char *file, int line)
 {
 	if (!find(l) && !find_group(l, NULL))
 		lock_bug("%s is not held at %s:%d", l->name, file, line);
+}
+
+void lock_check_held_write(const struct lock_dep *l, const char *file,
+			   int line)
+{
+	const struct held_lock *h = find(l);
+
+	if (!h)
+		lock_bug("%s is not held at %s:%d", l->name, file, line);
+	if (h->read)
+		lock_bug("%s is held for reading, taken at %s:%d, not for "
+			 "writing, at %s:%d", l->name, h->file, h->line, file,
+			 line);
 }
 
 void lock_check_held_below(enum lock_rank rank, const char *what,

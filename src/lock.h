@@ -13,9 +13,10 @@
  * aborts, naming both locks and where each was taken, when a lock would
  * be taken out of order, taken twice, or released without being held;
  * lock_assert_held() aborts when the calling thread does not hold a lock
- * a function needs, and lock_assert_none_from() when it holds one that
- * the code about to run may take again (an allocation that reclaims).  A trylock cannot deadlock,
- * so it is recorded but never checked for order; locks taken after it
+ * a function needs (lock_assert_held_write(): an rwlock, for writing),
+ * and lock_assert_none_from() when it holds one that the code about to
+ * run may take again (an allocation that reclaims).  A trylock cannot
+ * deadlock, so it is recorded but never checked for order; locks taken after it
  * are checked against it.  Two locks of one rank may be held together
  * only where the code says how they nest: mutex_lock_nested() gives the
  * second a subclass (a higher sub-rank), mutex_lock_nest() lets any
@@ -42,6 +43,40 @@
 enum lock_rank {
 	LOCK_RANK_NONE = 0,
 	LOCK_RANK_DAEMON_FIRST = 1,     /* 1..99: the daemon's own */
+
+	/* reap.c fs_reaper.lock: the reaper's stop flag.  Taken alone: the
+	   reaper purges with it dropped. */
+	LOCK_RANK_FS_REAPER = LOCK_RANK_DAEMON_FIRST,
+	/* pseudo.c resize's lock: one change of size= at a time; only the
+	   allocator is called under it */
+	LOCK_RANK_FS_RESIZE,
+	/* file.c emergency.lock: the copying read's static buffer, held
+	   across scull_read (a device lock) and the reply */
+	LOCK_RANK_FS_READ_EMERGENCY,
+	/* xattr.c xattr_emergency.lock: listxattr's static buffer, held
+	   across attr_lock, the reply and fs_unpin (which may free the
+	   inode, and its device) */
+	LOCK_RANK_FS_XATTR_EMERGENCY,
+	/* scull.c each scull_dev.lock: a device's size and quanta.  Can be
+	   held for long (a write of 1 MiB, a fallocate of gigabytes), so it
+	   is outside ns_lock: nothing may wait for one while holding
+	   ns_lock, which would stall the namespace behind one busy file
+	   (a trylock under ns_lock cannot wait, and is allowed). */
+	LOCK_RANK_SCULL_DEV,
+	/* fs.h fs->ns_lock: the namespace (inode and name tables,
+	   directories, link counts, fs->devices) */
+	LOCK_RANK_FS_NS,
+	/* fs.h each inode->attr_lock: mode, owner, times, xattrs.  Taken
+	   under ns_lock (a parent's mode, fs_fill_attr, fs_touch); two of
+	   them are never held at once. */
+	LOCK_RANK_FS_ATTR,
+	/* pseudo.c each pseudo_open.lock: an open pseudo-file's latest
+	   snapshot; a leaf, never held while rendering or replying */
+	LOCK_RANK_FS_PSEUDO_OPEN,
+	/* scull.c zero_lock: the first mapping of the zero area, at mount;
+	   only mmap is called under it */
+	LOCK_RANK_SCULL_ZERO,
+
 	LOCK_RANK_DAEMON_LAST = 99,
 
 	/* mempool.c pools_lock: the list of every pool.  Taken alone,
@@ -90,13 +125,19 @@ struct lock_dep {
 };
 # define LOCK_DEP_INIT(n, r) .dep = { .name = (n), .rank = (r) },
 
+/* lock_acquire's @flags */
+# define LOCK_ACQ_TRY   1       /* a trylock: recorded, not order-checked */
+# define LOCK_ACQ_READ  2       /* an rwlock taken shared */
+
 /* lock.c: the checker.  @sub: subclass; @nest: the outer lock under
    which locks of this rank may pile up, or NULL. */
 void lock_acquire(const struct lock_dep *l, unsigned int sub,
-		  const struct lock_dep *nest, int trylock,
+		  const struct lock_dep *nest, int flags,
 		  const char *file, int line);
 void lock_release(const struct lock_dep *l, const char *file, int line);
 void lock_check_held(const struct lock_dep *l, const char *file, int line);
+void lock_check_held_write(const struct lock_dep *l, const char *file,
+			   int line);
 void lock_check_held_below(enum lock_rank rank, const char *what,
 			   const char *file, int line);
 unsigned int lock_held_depth(void);
@@ -136,11 +177,12 @@ static inline void mutex_init(struct mutex *l, const char *name,
 	LOCK_DEP_SET(l, name, rank);
 }
 
-static inline void rwlock_init(struct rwlock *l, const char *name,
-			       enum lock_rank rank)
+/* 0 or pthread_rwlock_init's error (EAGAIN, ENOMEM) */
+static inline int rwlock_init(struct rwlock *l, const char *name,
+			      enum lock_rank rank)
 {
-	pthread_rwlock_init(&l->rw, NULL);
 	LOCK_DEP_SET(l, name, rank);
+	return pthread_rwlock_init(&l->rw, NULL);
 }
 
 #define mutex_destroy(l)  pthread_mutex_destroy(&(l)->m)
@@ -167,7 +209,7 @@ static inline int mutex_trylock_at(struct mutex *l, const char *file,
 	int err = pthread_mutex_trylock(&l->m);
 
 	if (!err)
-		lock_acquire(&l->dep, 0, NULL, 1, file, line);
+		lock_acquire(&l->dep, 0, NULL, LOCK_ACQ_TRY, file, line);
 	return err;
 }
 
@@ -181,7 +223,7 @@ static inline void mutex_unlock_at(struct mutex *l, const char *file,
 static inline void rwlock_rdlock_at(struct rwlock *l, const char *file,
 				    int line)
 {
-	lock_acquire(&l->dep, 0, NULL, 0, file, line);
+	lock_acquire(&l->dep, 0, NULL, LOCK_ACQ_READ, file, line);
 	pthread_rwlock_rdlock(&l->rw);
 }
 
@@ -190,6 +232,16 @@ static inline void rwlock_wrlock_at(struct rwlock *l, const char *file,
 {
 	lock_acquire(&l->dep, 0, NULL, 0, file, line);
 	pthread_rwlock_wrlock(&l->rw);
+}
+
+static inline int rwlock_trywrlock_at(struct rwlock *l, const char *file,
+				      int line)
+{
+	int err = pthread_rwlock_trywrlock(&l->rw);
+
+	if (!err)
+		lock_acquire(&l->dep, 0, NULL, LOCK_ACQ_TRY, file, line);
+	return err;
 }
 
 static inline void rwlock_unlock_at(struct rwlock *l, const char *file,
@@ -207,9 +259,13 @@ static inline void rwlock_unlock_at(struct rwlock *l, const char *file,
 # define mutex_unlock(l)          mutex_unlock_at(l, __FILE__, __LINE__)
 # define rwlock_rdlock(l)         rwlock_rdlock_at(l, __FILE__, __LINE__)
 # define rwlock_wrlock(l)         rwlock_wrlock_at(l, __FILE__, __LINE__)
+# define rwlock_trywrlock(l)      rwlock_trywrlock_at(l, __FILE__, __LINE__)
 # define rwlock_unlock(l)         rwlock_unlock_at(l, __FILE__, __LINE__)
 /* The calling thread holds @l (a struct mutex or struct rwlock) */
 # define lock_assert_held(l)      lock_check_held(&(l)->dep, __FILE__, __LINE__)
+/* The calling thread holds the struct rwlock @l for writing */
+# define lock_assert_held_write(l) \
+	lock_check_held_write(&(l)->dep, __FILE__, __LINE__)
 /* The calling thread holds no lock of @rank or inner: what @what (a
    string for the report) may take or wait for */
 # define lock_assert_none_from(rank, what) \
@@ -242,6 +298,11 @@ static inline void rwlock_wrlock(struct rwlock *l)
 	pthread_rwlock_wrlock(&l->rw);
 }
 
+static inline int rwlock_trywrlock(struct rwlock *l)
+{
+	return pthread_rwlock_trywrlock(&l->rw);
+}
+
 static inline void rwlock_unlock(struct rwlock *l)
 {
 	pthread_rwlock_unlock(&l->rw);
@@ -250,6 +311,7 @@ static inline void rwlock_unlock(struct rwlock *l)
 # define mutex_lock_nested(l, s)  ((void)(s), mutex_lock(l))
 # define mutex_lock_nest(l, n)    ((void)(n), mutex_lock(l))
 # define lock_assert_held(l)      ((void)(l))
+# define lock_assert_held_write(l) ((void)(l))
 # define lock_assert_none_from(rank, what) ((void)(rank), (void)(what))
 
 #endif /* SCULLC_LOCK_CHECK */

@@ -320,6 +320,96 @@ START_TEST(nesting_under_a_lock_not_held_aborts)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* The daemon's ranks: a device lock is outside ns_lock                */
+
+static struct rwlock ns_lock, dev_lock;
+static struct mutex attr_lock;
+
+static void init_daemon_locks(void)
+{
+	rwlock_init(&ns_lock, "ns_lock", LOCK_RANK_FS_NS);
+	rwlock_init(&dev_lock, "scull_dev.lock", LOCK_RANK_SCULL_DEV);
+	mutex_init(&attr_lock, "attr_lock", LOCK_RANK_FS_ATTR);
+}
+
+/* what a lookup under ns_lock would do if it waited for a device */
+static void wait_for_device_under_ns_lock(void)
+{
+	init_daemon_locks();
+	rwlock_rdlock(&ns_lock);
+	rwlock_rdlock(&dev_lock);
+}
+
+START_TEST(device_lock_waited_for_under_ns_lock_aborts)
+{
+	in_child(wait_for_device_under_ns_lock);
+	expect_abort_naming("scull_dev.lock (rank", "while holding ns_lock");
+}
+END_TEST
+
+/* the daemon's real nestings: a device lock, then the allocator (qset
+   allocates under it); ns_lock, attr_lock, the allocator; and a device
+   destroyed under ns_lock by trylock (scull_dev_destroy) */
+static void daemon_order(void)
+{
+	init_daemon_locks();
+	rwlock_wrlock(&dev_lock);
+	lock_assert_held_write(&dev_lock);
+	mutex_lock(&outer);                 /* a library lock */
+	mutex_unlock(&outer);
+	rwlock_unlock(&dev_lock);
+	rwlock_wrlock(&ns_lock);
+	mutex_lock(&attr_lock);
+	mutex_lock(&leaf);
+	mutex_unlock(&leaf);
+	mutex_unlock(&attr_lock);
+	if (rwlock_trywrlock(&dev_lock))
+		_exit(2);
+	lock_assert_held_write(&dev_lock);
+	rwlock_unlock(&dev_lock);
+	rwlock_unlock(&ns_lock);
+	if (lock_held_depth() != 0)
+		_exit(3);
+}
+
+START_TEST(daemon_order_and_a_trylock_under_ns_lock_pass)
+{
+	in_child(daemon_order);
+	expect_clean_exit();
+}
+END_TEST
+
+static void write_assert_on_a_read_hold(void)
+{
+	init_daemon_locks();
+	rwlock_rdlock(&ns_lock);
+	lock_assert_held(&ns_lock);
+	lock_assert_held_write(&ns_lock);
+}
+
+START_TEST(write_assert_fires_on_a_read_hold)
+{
+	in_child(write_assert_on_a_read_hold);
+	expect_abort_naming("ns_lock is held for reading", "not for writing");
+}
+END_TEST
+
+/* the library never calls back into the daemon with its locks held */
+static void daemon_lock_under_library_lock(void)
+{
+	init_daemon_locks();
+	mutex_lock(&inner);
+	mutex_lock(&attr_lock);
+}
+
+START_TEST(daemon_lock_under_a_library_lock_aborts)
+{
+	in_child(daemon_lock_under_library_lock);
+	expect_abort_naming("attr_lock", "inner_lock");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Threads                                                             */
 
 struct handoff {
@@ -396,6 +486,13 @@ static Suite *lockdep_suite(void)
 	tc = tcase_create("Nesting");
 	tcase_add_test(tc, many_locks_of_a_rank_nest_under_an_outer_lock);
 	tcase_add_test(tc, nesting_under_a_lock_not_held_aborts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Daemon");
+	tcase_add_test(tc, device_lock_waited_for_under_ns_lock_aborts);
+	tcase_add_test(tc, daemon_order_and_a_trylock_under_ns_lock_pass);
+	tcase_add_test(tc, write_assert_fires_on_a_read_hold);
+	tcase_add_test(tc, daemon_lock_under_a_library_lock_aborts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Threads");

@@ -29,9 +29,10 @@
  * and ctime, and the ctime of the inode whose link count changed; rename
  * updates both parents and the ctime of the inodes involved.
  *
- * Lock order: as in inode.c - fs->ns_lock, then inode->attr_lock (for
- * reading a parent's mode and in fs_touch/fs_fill_attr).  ns_lock protects
- * the directory lists and link counts; attr_lock the modes and times.  The
+ * Lock order: enum lock_rank (lock.h) - fs->ns_lock, then
+ * inode->attr_lock (for reading a parent's mode and in
+ * fs_touch/fs_fill_attr).  ns_lock protects the directory lists and link
+ * counts; attr_lock the modes and times.  The
  * sinks of readdir run under ns_lock (read), and only copy.
  */
 
@@ -73,6 +74,7 @@ struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
 	uint64_t h = name_hash(dir, name, len);
 	struct hnode *pos;
 
+	lock_assert_held(&fs->ns_lock);
 	htable_for_each_possible(pos, &fs->names, h) {
 		struct fs_dirent *de = container_of(pos, struct fs_dirent,
 						    hash);
@@ -130,6 +132,7 @@ int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 	size_t len = strlen(name);
 	struct fs_dirent *de;
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (inode->flags & FS_I_FIXED)
 		return add_fixed(fs, dir, name, inode);
 	de = kmem_cache_alloc(fs->dentry_cache, GFP_KERNEL);
@@ -154,6 +157,7 @@ void fs_dir_del(struct fs *fs, struct fs_dirent *de)
 {
 	struct fs_inode *dir = de->dir;
 
+	lock_assert_held_write(&fs->ns_lock);
 	htable_del(&fs->names, &de->hash);
 	list_del(&de->list);
 	dir->dir.nr_entries--;
@@ -171,18 +175,22 @@ void fs_dir_clear(struct fs *fs, struct fs_inode *dir)
 {
 	struct fs_dirent *de, *tmp;
 
+	lock_assert_held_write(&fs->ns_lock);
 	list_for_each_entry_safe(de, tmp, &dir->dir.entries, list)
 		fs_dir_del(fs, de);
 }
 
-static void set_nlink(struct fs_inode *inode, unsigned int n)
+static void set_nlink(struct fs *fs, struct fs_inode *inode,
+		      unsigned int n)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	__atomic_store_n(&inode->nlink, n, __ATOMIC_RELAXED);
 }
 
-static void add_nlink(struct fs_inode *inode, int delta)
+static void add_nlink(struct fs *fs, struct fs_inode *inode, int delta)
 {
-	set_nlink(inode, inode->nlink + delta);
+	lock_assert_held_write(&fs->ns_lock);
+	set_nlink(fs, inode, inode->nlink + delta);
 }
 
 static int check_name(const char *name)
@@ -195,6 +203,7 @@ static struct fs_inode *get_dir(struct fs *fs, fuse_ino_t ino, int *err)
 {
 	struct fs_inode *dir = fs_iget(fs, ino);
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (!dir || (S_ISDIR(dir->mode) && dir->nlink == 0))
 		*err = -ENOENT;      /* a removed directory takes no names */
 	else if (!S_ISDIR(dir->mode))
@@ -216,6 +225,7 @@ static bool fixed(const struct fs_dirent *de)
 static bool in_subtree(struct fs *fs, struct fs_inode *dir,
 		       struct fs_inode *top)
 {
+	lock_assert_held(&fs->ns_lock);
 	while (dir && dir != top) {
 		if (dir->ino == FUSE_ROOT_ID)
 			return false;
@@ -243,7 +253,7 @@ static int make(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 
 	if (name && (err = check_name(name)))
 		goto out;
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	dir = get_dir(fs, parent, &err);
 	if (!dir)
 		goto unlock;
@@ -254,13 +264,13 @@ static int make(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	if ((err = fs_may_create(dir)))        /* chattr +i */
 		goto unlock;
 	/* a set-group-ID directory hands its group (and the bit) down */
-	pthread_mutex_lock(&dir->attr_lock);
+	mutex_lock(&dir->attr_lock);
 	if (dir->mode & S_ISGID) {
 		gid = dir->gid;
 		if (S_ISDIR(mode))
 			mode |= S_ISGID;
 	}
-	pthread_mutex_unlock(&dir->attr_lock);
+	mutex_unlock(&dir->attr_lock);
 
 	/* the parent's default ACL, or the umask, shapes the mode */
 	err = fs_acl_inherit(dir, &mode, cred->umask, &acls);
@@ -281,29 +291,29 @@ static int make(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	target = NULL;
 	if (!name) {
 		inode->flags |= FS_I_TMPFILE;   /* unreachable yet */
-		set_nlink(inode, 0);
+		set_nlink(fs, inode, 0);
 		goto made;
 	}
 	if (fs_dir_add(fs, dir, name, inode)) {
 		fs_unhash(fs, inode);
-		pthread_rwlock_unlock(&fs->ns_lock);
+		rwlock_unlock(&fs->ns_lock);
 		fs_evict(fs, inode);
 		err = fs_nospace_errno(sizeof(struct fs_dirent) + strlen(name));
 		goto out;
 	}
 	if (S_ISDIR(mode)) {
 		inode->dir.parent = dir->ino;
-		set_nlink(inode, 2);
-		add_nlink(dir, 1);
+		set_nlink(fs, inode, 2);
+		add_nlink(fs, dir, 1);
 	} else {
-		set_nlink(inode, 1);
+		set_nlink(fs, inode, 1);
 	}
 	fs_touch(dir, FS_MTIME | FS_CTIME);
 made:
 	fs_fill_entry(fs, inode, e);
-	fs_hold(inode);
+	fs_hold(fs, inode);
 unlock:
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 out:
 	kfree(target);
 	return err;
@@ -397,7 +407,7 @@ int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
 	if ((err = check_name(newname)))
 		return err;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	dir = get_dir(fs, newparent, &err);
 	if (!inode || (inode->nlink == 0 && !(inode->flags & FS_I_TMPFILE)))
@@ -417,13 +427,13 @@ int fs_link(struct fs *fs, fuse_ino_t ino, fuse_ino_t newparent,
 			fs_extra_name(fs, -1);
 	}
 	if (!err) {
-		add_nlink(inode, 1);
+		add_nlink(fs, inode, 1);
 		fs_touch(inode, FS_CTIME);
 		fs_touch(dir, FS_MTIME | FS_CTIME);
 		fs_fill_entry(fs, inode, e);
-		fs_hold(inode);
+		fs_hold(fs, inode);
 	}
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return err;
 }
 
@@ -437,7 +447,8 @@ struct dropped {
 static void lost_name(struct fs *fs, struct fs_inode *inode,
 		      struct dropped *d)
 {
-	if (fs_unused(inode)) {
+	lock_assert_held_write(&fs->ns_lock);
+	if (fs_unused(fs, inode)) {
 		fs_unhash(fs, inode);
 		d->victim = inode;
 	}
@@ -461,7 +472,7 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 	struct fs_dirent *de;
 	int err = 0;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
 	if (!dir || !S_ISDIR(dir->mode)) {
 		err = dir ? -ENOTDIR : -ENOENT;
@@ -486,18 +497,18 @@ static int take_name(struct fs *fs, fuse_ino_t parent, const char *name,
 
 	fs_dir_del(fs, de);
 	if (isdir) {
-		set_nlink(inode, 0);
-		add_nlink(dir, -1);
+		set_nlink(fs, inode, 0);
+		add_nlink(fs, dir, -1);
 	} else {
 		if (inode->nlink > 1)
 			fs_extra_name(fs, -1);
-		add_nlink(inode, -1);
+		add_nlink(fs, inode, -1);
 	}
 	fs_touch(inode, FS_CTIME);
 	fs_touch(dir, FS_MTIME | FS_CTIME);
 	lost_name(fs, inode, &d);
 unlock:
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	finish(fs, &d);
 	return err;
 }
@@ -518,19 +529,20 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
 	struct fs_inode *ia = a->inode, *ib = b->inode;
 	struct fs_inode *da = a->dir, *db = b->dir;
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (da != db) {
 		if ((S_ISDIR(ia->mode) && in_subtree(fs, db, ia)) ||
 		    (S_ISDIR(ib->mode) && in_subtree(fs, da, ib)))
 			return -EINVAL;
 		if (S_ISDIR(ia->mode)) {
 			ia->dir.parent = db->ino;
-			add_nlink(da, -1);
-			add_nlink(db, 1);
+			add_nlink(fs, da, -1);
+			add_nlink(fs, db, 1);
 		}
 		if (S_ISDIR(ib->mode)) {
 			ib->dir.parent = da->ino;
-			add_nlink(db, -1);
-			add_nlink(da, 1);
+			add_nlink(fs, db, -1);
+			add_nlink(fs, da, 1);
 		}
 	}
 	a->inode = ib;
@@ -554,6 +566,7 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 	struct fs_inode *inode = src->inode, *odir = src->dir, *old;
 	bool isdir = S_ISDIR(inode->mode);
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (isdir && odir != ndir && in_subtree(fs, ndir, inode))
 		return -EINVAL;
 	if (dst) {
@@ -566,12 +579,12 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 			return -ENOTEMPTY;
 		dst->inode = inode;
 		if (S_ISDIR(old->mode)) {
-			set_nlink(old, 0);
-			add_nlink(ndir, -1);
+			set_nlink(fs, old, 0);
+			add_nlink(fs, ndir, -1);
 		} else {
 			if (old->nlink > 1)
 				fs_extra_name(fs, -1);
-			add_nlink(old, -1);
+			add_nlink(fs, old, -1);
 		}
 		fs_touch(old, FS_CTIME);
 		lost_name(fs, old, d);
@@ -581,14 +594,14 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 	}
 	if (whiteout) {              /* the old name now names it */
 		src->inode = whiteout;
-		set_nlink(whiteout, 1);
+		set_nlink(fs, whiteout, 1);
 	} else {
 		fs_dir_del(fs, src);
 	}
 	if (isdir && odir != ndir) {
 		inode->dir.parent = ndir->ino;
-		add_nlink(odir, -1);
-		add_nlink(ndir, 1);
+		add_nlink(fs, odir, -1);
+		add_nlink(fs, ndir, 1);
 	}
 	fs_touch(inode, FS_CTIME);
 	return 0;
@@ -596,10 +609,12 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 
 /* rename_check - whether @src may be renamed over @dst (or to a new name
    in @ndir) with @flags: 0 or -errno; ns_lock held (write) */
-static int rename_check(struct fs_inode *odir, struct fs_dirent *src,
+static int rename_check(struct fs *fs, struct fs_inode *odir,
+			struct fs_dirent *src,
 			struct fs_inode *ndir, struct fs_dirent *dst,
 			unsigned int flags)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	if (fixed(src) || (dst && fixed(dst)))
 		return -EPERM;
 	if (dst && (flags & RENAME_NOREPLACE))
@@ -621,6 +636,7 @@ static int rename_locked(struct fs *fs, struct fs_cred *cred,
 	struct fs_inode *whiteout = NULL;
 	int err;
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (flags & RENAME_EXCHANGE)
 		return exchange(fs, src, dst);
 	if (flags & RENAME_WHITEOUT) {
@@ -659,7 +675,7 @@ int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	if (check_name(name) || check_name(newname))
 		return -ENAMETOOLONG;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	odir = fs_iget(fs, parent);
 	ndir = get_dir(fs, newparent, &err);
 	if (!odir || !S_ISDIR(odir->mode))
@@ -672,7 +688,7 @@ int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	dst = fs_dir_find(fs, ndir, newname);
 	if (dst && dst->inode == src->inode)
 		goto unlock;         /* POSIX: two links to one file: no-op */
-	err = rename_check(odir, src, ndir, dst, flags);
+	err = rename_check(fs, odir, src, ndir, dst, flags);
 	if (!err)
 		err = rename_locked(fs, cred, src, ndir, newname, dst, flags,
 				    &d);
@@ -682,7 +698,7 @@ int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 			fs_touch(ndir, FS_MTIME | FS_CTIME);
 	}
 unlock:
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	finish(fs, &d);
 	return err;
 }
@@ -726,6 +742,7 @@ static bool emit(struct fs *fs, struct fs_dir_sink *sink, const char *name,
 {
 	struct fuse_entry_param e;
 
+	lock_assert_held(&fs->ns_lock);
 	memset(&e, 0, sizeof(e));
 	if (sink->plus) {
 		fs_fill_entry(fs, inode, &e);
@@ -740,16 +757,18 @@ static bool emit(struct fs *fs, struct fs_dir_sink *sink, const char *name,
 	if (!sink->emit(sink, name, &e, cookie, lookup))
 		return false;
 	if (lookup)
-		fs_hold(inode);
+		fs_hold(fs, inode);
 	return true;
 }
 
 /* seek - the first entry of @dir after offset @off */
-static struct list_head *seek(struct fs_inode *dir, struct dir_handle *h,
+static struct list_head *seek(struct fs *fs, struct fs_inode *dir,
+			      struct dir_handle *h,
 			      uint64_t off)
 {
 	struct fs_dirent *de;
 
+	lock_assert_held(&fs->ns_lock);
 	if (h && h->last && h->gen == dir->dir.gen && h->off == off)
 		return h->last->list.next;
 	list_for_each_entry(de, &dir->dir.entries, list)
@@ -773,6 +792,7 @@ static void fill_dir(struct fs *fs, struct fs_dir_sink *sink,
 	struct list_head *pos;
 	uint64_t c;
 
+	lock_assert_held(&fs->ns_lock);
 	for (c = off + 1; c < FS_COOKIE_FIRST; c++) {
 		if (c == 1 && !emit(fs, sink, ".", dir, c, live, false))
 			return;
@@ -783,7 +803,7 @@ static void fill_dir(struct fs *fs, struct fs_dir_sink *sink,
 				return;
 		}
 	}
-	for (pos = seek(dir, h, off); pos != &dir->dir.entries;
+	for (pos = seek(fs, dir, h, off); pos != &dir->dir.entries;
 	     pos = pos->next) {
 		de = list_entry(pos, struct fs_dirent, list);
 		if (!emit(fs, sink, de->name, de->inode, de->cookie, live,
@@ -809,12 +829,12 @@ int fs_readdir(struct fs *fs, fuse_ino_t ino, off_t off, void *fh,
 	struct fs_inode *dir;
 	int err = 0;
 
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, ino);
 	if (!dir || !S_ISDIR(dir->mode))
 		err = dir ? -ENOTDIR : -ENOENT;
 	else if (off >= 0)
 		fill_dir(fs, sink, dir, (uint64_t)off, fh);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return err;
 }

@@ -61,12 +61,11 @@
  * the kernel serves from its page cache never reach the daemon, so atime
  * is a lower bound.
  *
- * Lock order:
- *   1. emergency.lock          (copying reads when kmalloc failed)
- *   2. fs->ns_lock             (only inside fs_iget_unlocked; never held here)
- *   3. inode->attr_lock        (fs_touch, atime check; never with dev.lock)
- *   4. inode->dev.lock         (taken by every scull_* call; held by fs_read
- *                               across fuse_reply_iov)
+ * Locks: enum lock_rank (lock.h) orders them.  emergency.lock is held
+ * across a copying read (so outside the device's lock); ns_lock is taken
+ * only inside fs_iget_unlocked, never held here; attr_lock (fs_touch, the
+ * atime check) never with the device's lock, which every scull_* call
+ * takes and fs_read holds across fuse_reply_iov.
  *
  * dev.lock keeps the quanta fs_read points at alive until the kernel has
  * copied them.  This is the one exception to "locks are dropped before
@@ -110,9 +109,12 @@
  * Its pages cost nothing until a read needs them.
  */
 static struct {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	char buf[FS_READ_MAX];                /* protected by lock */
-} emergency = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} emergency = {
+	.lock = MUTEX_INITIALIZER("read emergency.lock",
+				  LOCK_RANK_FS_READ_EMERGENCY),
+};
 
 /**
  * fs_read_iov_max - the iovecs one fs->iov_pool element should hold
@@ -137,9 +139,9 @@ static mode_t file_type(struct fs_inode *inode)
 {
 	mode_t mode;
 
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	mode = inode->mode;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	return mode & S_IFMT;
 }
 
@@ -285,11 +287,11 @@ static void touch_atime(struct fs_inode *inode)
 	if (fs_noatime(inode))                     /* chattr +A */
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	stale = !ts_after(&inode->atime, &inode->mtime) ||
 		!ts_after(&inode->atime, &inode->ctime) ||
 		now.tv_sec - inode->atime.tv_sec >= RELATIME_SEC;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	if (stale)
 		fs_touch(inode, FS_ATIME);
 }
@@ -347,13 +349,13 @@ static void read_copy(fuse_req_t req, struct scull_dev *dev, size_t size,
 	/* The kernel never asks for more than FS_READ_MAX at once. */
 	if (size > sizeof(emergency.buf))
 		return (void) fuse_reply_err(req, EIO);
-	pthread_mutex_lock(&emergency.lock);
+	mutex_lock(&emergency.lock);
 	got = scull_read(dev, emergency.buf, size, off);
 	if (got < 0)
 		fuse_reply_err(req, (int)-got);
 	else
 		fuse_reply_buf(req, emergency.buf, (size_t)got);
-	pthread_mutex_unlock(&emergency.lock);
+	mutex_unlock(&emergency.lock);
 }
 
 static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
@@ -391,7 +393,7 @@ static void dev_read(fuse_req_t req, struct fs_inode *inode, size_t size,
 		      (size_t)(dev->size - (uint64_t)off) : size;
 	if (len)
 		scull_read_iov(dev, (uint64_t)off, len, iov, (int)max, &count);
-	fuse_reply_iov(req, iov, count);    /* copies at once: see Lock order */
+	fuse_reply_iov(req, iov, count);    /* copies at once: see Locks */
 	scull_read_unlock(dev);
 	fs_unpin(fs, inode);
 	mempool_free(iov, fs->iov_pool);

@@ -139,9 +139,9 @@ static bool kills_only(struct fs_inode *inode, mode_t mode)
 {
 	mode_t old;
 
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	old = inode->mode & 07777;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	mode &= 07777;
 	return mode != old && (old & ~mode) == (old ^ mode) &&
 	       !((old ^ mode) & ~(mode_t)(S_ISUID | S_ISGID));
@@ -272,10 +272,10 @@ int fs_set_iflags(struct fs *fs, struct fs_cred *cred,
 	unsigned int old;
 	uid_t owner;
 
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	old = inode->iflags;
 	owner = inode->uid;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	/* the kernel's order: owner, capability, then what tmpfs keeps */
 	if (cred->uid != owner && !fs_capable(cred, CAP_FOWNER))
 		return -EPERM;
@@ -284,10 +284,10 @@ int fs_set_iflags(struct fs *fs, struct fs_cred *cred,
 		return -EPERM;
 	if (want & ~FS_FL_SUPPORTED)
 		return -EOPNOTSUPP;
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	__atomic_store_n(&inode->iflags, want, __ATOMIC_RELAXED);
 	clock_gettime(CLOCK_REALTIME, &inode->ctime);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	/* The kernel keeps the attributes and does not drop them after a
 	   fileattr change: make it ask for the new ctime, before the reply
 	   lets the caller look.  Attributes only (offset -1): no page is

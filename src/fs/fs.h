@@ -145,7 +145,7 @@ void fs_log_daemonized(int foreground);
 /* reap.c: a thread that gives idle memory back once the mount is idle */
 struct fs_reaper {
 	pthread_t thread;
-	pthread_mutex_t lock;        /* protects stop */
+	struct mutex lock;           /* protects stop */
 	pthread_cond_t wake;         /* signalled at stop */
 	bool stop;
 	bool running;
@@ -268,7 +268,7 @@ struct fs_inode {
 					fs_unpin frees it */
 	const struct fs_file_ops *fops; /* S_ISREG: what open files do; fixed */
 
-	pthread_mutex_t attr_lock;
+	struct mutex attr_lock;
 	/* protected by attr_lock: */
 	mode_t mode;
 	uid_t uid;
@@ -331,7 +331,7 @@ struct fs {
 	mempool_t *iov_pool;         /* read iovec arrays, so reads never fail */
 	size_t iov_max;              /* iovecs in one pool element */
 
-	pthread_rwlock_t ns_lock;    /* the namespace: table, dirs, links */
+	struct rwlock ns_lock;       /* the namespace: table, dirs, links */
 	/* protected by ns_lock: */
 	struct htable inodes;        /* every inode, by number */
 	unsigned long nr_fixed;      /* of them, FS_I_FIXED: not users' */
@@ -442,12 +442,12 @@ void fs_pin(struct fs_inode *inode);
 void fs_unpin(struct fs *fs, struct fs_inode *inode);       /* no lock */
 /* fs_unused - no name and no kernel lookup left: the caller unhashes it
    under the lock and evicts it after unlocking */
-bool fs_unused(struct fs_inode *inode);                       /* write */
+bool fs_unused(struct fs *fs, struct fs_inode *inode);      /* write */
 /* fs_fill_entry - the reply for a lookup of @inode; read.  The caller
    takes the lookup reference (fs_hold) only once the reply is certain. */
 void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 		   struct fuse_entry_param *e);
-void fs_hold(struct fs_inode *inode);             /* nlookup++; read */
+void fs_hold(struct fs *fs, struct fs_inode *inode);   /* nlookup++; read */
 void fs_dir_refresh(struct fs *fs, struct fs_inode *dir); /* no lock */
 void fs_unlookup(struct fs *fs, fuse_ino_t ino);  /* nlookup--; no lock */
 

@@ -20,11 +20,9 @@
  * (inode->fops) and the FS_I_FIXED flag, which refuses changes of mode
  * and owner here and of names in dir.c.
  *
- * Lock order:
- *   1. fs->ns_lock        (rwlock)
- *   2. inode->attr_lock   (mutex)
- *   3. scull_dev.lock     (rwlock, scull.c)
- *   4. the allocator's locks (libscullc)
+ * Lock order: enum lock_rank (lock.h), checked by debug builds.  A
+ * device's lock (scull.c) is outside ns_lock, ns_lock outside attr_lock,
+ * and all of them outside the allocator's locks.
  *
  * ns_lock protects both tables, every directory's entry list and counters,
  * nlink, and fs->devices.  Lookups and readdir take it for reading, every
@@ -40,10 +38,11 @@
  * attr_lock protects an inode's mode, owner, rdev, times and extended
  * attributes: short critical sections, never held across an allocation
  * (xattr.c's replies are the one documented exception) and never together
- * with a device lock, though the order above would allow it.
+ * with a device lock, though the order would allow one under the other.
  *
- * The rule that keeps one busy file from stalling the namespace: nothing
- * waits for a device's lock (3) while holding ns_lock (1).  A device's lock
+ * The rule that keeps one busy file from stalling the namespace, and the
+ * reason a device's lock ranks outside ns_lock: nothing waits for a
+ * device's lock while holding ns_lock (a trylock may).  A device's lock
  * can be held for long (a write of 1 MiB, a fallocate of gigabytes), and a
  * reader waiting for it under ns_lock would hold up every create, unlink
  * and rename in every directory behind it.  So fs_fill_attr, which runs
@@ -80,6 +79,7 @@ struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino)
 	uint64_t h = hash_u64(ino);
 	struct hnode *pos;
 
+	lock_assert_held(&fs->ns_lock);
 	htable_for_each_possible(pos, &fs->inodes, h) {
 		struct fs_inode *inode = container_of(pos, struct fs_inode,
 						      hash);
@@ -99,9 +99,9 @@ struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino)
 {
 	struct fs_inode *inode;
 
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return inode;
 }
 
@@ -113,6 +113,7 @@ static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
 	struct fs_inode *inode;
 	struct timespec now;
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (fixed)
 		inode = kmem_cache_zalloc(fs->pseudo_inode_cache,
 					  FS_GFP_REPORT);
@@ -122,7 +123,7 @@ static struct fs_inode *new_inode(struct fs *fs, mode_t mode, uid_t uid,
 		return NULL;
 	inode->flags = fixed ? FS_I_FIXED : 0;
 	fs->nr_fixed += fixed;
-	pthread_mutex_init(&inode->attr_lock, NULL);
+	mutex_init(&inode->attr_lock, "attr_lock", LOCK_RANK_FS_ATTR);
 	clock_gettime(CLOCK_REALTIME, &now);
 	inode->mode = mode;
 	inode->uid = uid;
@@ -153,6 +154,7 @@ struct fs_inode *fs_new_inode(struct fs *fs, mode_t mode, uid_t uid,
 {
 	struct fs_inode *inode;
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (fs->opt.nr_inodes && fs->nr_inodes >= fs->opt.nr_inodes) {
 		errno = ENOSPC;
 		return NULL;
@@ -187,6 +189,7 @@ struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
 	struct fs_inode *inode = new_inode(fs, mode, fs->owner, fs->group,
 					   true);
 
+	lock_assert_held_write(&fs->ns_lock);
 	if (!inode)
 		return NULL;
 	inode->fops = fops;
@@ -203,6 +206,7 @@ struct fs_inode *fs_new_fixed(struct fs *fs, mode_t mode,
  */
 int fs_extra_name(struct fs *fs, int delta)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	if (delta > 0 && fs->opt.nr_inodes &&
 	    fs->nr_inodes >= fs->opt.nr_inodes)
 		return -ENOSPC;
@@ -213,6 +217,7 @@ int fs_extra_name(struct fs *fs, int delta)
 /* fs_unhash - take @inode out of the table; the caller holds ns_lock (w) */
 void fs_unhash(struct fs *fs, struct fs_inode *inode)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	htable_del(&fs->inodes, &inode->hash);
 	list_del(&inode->devices);          /* a no-op but for devices */
 	if (!(inode->flags & FS_I_FIXED))
@@ -229,7 +234,7 @@ static void destroy(struct fs *fs, struct fs_inode *inode)
 	else if (S_ISLNK(inode->mode))
 		kfree(inode->target);
 	fs_xattr_free_all(inode);
-	pthread_mutex_destroy(&inode->attr_lock);
+	mutex_destroy(&inode->attr_lock);
 	kmem_cache_free(inode->flags & FS_I_FIXED ? fs->pseudo_inode_cache :
 			fs->inode_cache, inode);
 }
@@ -268,8 +273,9 @@ void fs_unpin(struct fs *fs, struct fs_inode *inode)
 }
 
 /* fs_unused - @inode has no name and no lookup; ns_lock held (write) */
-bool fs_unused(struct fs_inode *inode)
+bool fs_unused(struct fs *fs, struct fs_inode *inode)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	return inode->ino != FUSE_ROOT_ID &&
 	       __atomic_load_n(&inode->nlink, __ATOMIC_RELAXED) == 0 &&
 	       __atomic_load_n(&inode->nlookup, __ATOMIC_RELAXED) == 0;
@@ -287,8 +293,9 @@ void fs_dir_refresh(struct fs *fs, struct fs_inode *dir)
 }
 
 /* fs_hold - one more kernel lookup on @inode; ns_lock held (read) */
-void fs_hold(struct fs_inode *inode)
+void fs_hold(struct fs *fs, struct fs_inode *inode)
 {
+	lock_assert_held(&fs->ns_lock);
 	__atomic_add_fetch(&inode->nlookup, 1, __ATOMIC_RELAXED);
 }
 
@@ -304,6 +311,8 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	unsigned long nr_quanta;
 	uint64_t size;
 
+	if (S_ISDIR(inode->mode))
+		lock_assert_held(&fs->ns_lock);
 	memset(st, 0, sizeof(*st));
 	st->st_ino = inode->ino;
 	st->st_nlink = __atomic_load_n(&inode->nlink, __ATOMIC_RELAXED);
@@ -313,7 +322,7 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	st->st_blksize = PAGE_SIZE;
 	while ((unsigned long)st->st_blksize < fs->sb.quantum)
 		st->st_blksize <<= 1;
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	st->st_mode = inode->mode;
 	st->st_uid = inode->uid;
 	st->st_gid = inode->gid;
@@ -321,7 +330,7 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	st->st_atim = inode->atime;
 	st->st_mtim = inode->mtime;
 	st->st_ctim = inode->ctime;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 
 	if (fs_is_device(inode)) {
 		scull_dev_peek(&inode->dev, &size, &nr_quanta);
@@ -341,6 +350,7 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 		   struct fuse_entry_param *e)
 {
+	lock_assert_held(&fs->ns_lock);
 	memset(e, 0, sizeof(*e));
 	e->ino = inode->ino;
 	fs_fill_attr(fs, inode, &e->attr);
@@ -358,14 +368,14 @@ void fs_touch(struct fs_inode *inode, int which)
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	if (which & FS_ATIME)
 		inode->atime = now;
 	if (which & FS_MTIME)
 		inode->mtime = now;
 	if (which & FS_CTIME)
 		inode->ctime = now;
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 }
 
 /* drop - give back @n lookups of @ino: the core of FORGET */
@@ -375,6 +385,7 @@ static void drop(struct fs *fs, fuse_ino_t ino, uint64_t n,
 	struct fs_inode *inode;
 	uint64_t have;
 
+	lock_assert_held_write(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	if (!inode)
 		return;
@@ -387,7 +398,7 @@ static void drop(struct fs *fs, fuse_ino_t ino, uint64_t n,
 		n = have;
 	}
 	__atomic_sub_fetch(&inode->nlookup, n, __ATOMIC_RELAXED);
-	if (fs_unused(inode)) {
+	if (fs_unused(fs, inode)) {
 		fs_unhash(fs, inode);
 		/* the hash link is free for reuse once unhashed */
 		inode->hash.next = *victims ? &(*victims)->hash : NULL;
@@ -413,9 +424,9 @@ void fs_unlookup(struct fs *fs, fuse_ino_t ino)
 {
 	struct fs_inode *victims = NULL;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	drop(fs, ino, 1, &victims);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	evict_all(fs, victims);
 }
 
@@ -436,15 +447,15 @@ int fs_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
 	if (strlen(name) > FS_NAME_MAX)
 		return -ENAMETOOLONG;
 
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	dir = fs_iget(fs, parent);
 	if (dir && S_ISDIR(dir->mode) && dir->dir.ops) {
 		/* a directory of the daemon's, whose names follow what it
 		   shows, not this kernel: brought up to date first, and its
 		   answers, positive or negative, not kept */
-		pthread_rwlock_unlock(&fs->ns_lock);
+		rwlock_unlock(&fs->ns_lock);
 		fs_dir_refresh(fs, dir);
-		pthread_rwlock_rdlock(&fs->ns_lock);
+		rwlock_rdlock(&fs->ns_lock);
 		timeout = 0;
 	}
 	if (!dir || !S_ISDIR(dir->mode)) {
@@ -454,9 +465,9 @@ int fs_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
 	} else {
 		fs_fill_entry(fs, de->inode, e);
 		e->entry_timeout = timeout;
-		fs_hold(de->inode);
+		fs_hold(fs, de->inode);
 	}
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	if (err == -ENOENT) {
 		memset(e, 0, sizeof(*e));
 		e->entry_timeout = timeout;
@@ -469,9 +480,9 @@ void fs_forget(struct fs *fs, fuse_ino_t ino, uint64_t nlookup)
 {
 	struct fs_inode *victims = NULL;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	drop(fs, ino, nlookup, &victims);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	evict_all(fs, victims);
 }
 
@@ -481,10 +492,10 @@ void fs_forget_multi(struct fs *fs, size_t count,
 	struct fs_inode *victims = NULL;
 	size_t i;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	for (i = 0; i < count; i++)
 		drop(fs, forgets[i].ino, forgets[i].nlookup, &victims);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	evict_all(fs, victims);
 }
 
@@ -492,11 +503,11 @@ int fs_getattr(struct fs *fs, fuse_ino_t ino, struct stat *st)
 {
 	struct fs_inode *inode;
 
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	inode = fs_iget(fs, ino);
 	if (inode)
 		fs_fill_attr(fs, inode, st);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return inode ? 0 : -ENOENT;
 }
 
@@ -529,6 +540,7 @@ static void setattr_apply(struct fs_cred *cred, struct fs_inode *inode,
 {
 	gid_t gid = inode->gid;
 
+	lock_assert_held(&inode->attr_lock);
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		inode->mode = (inode->mode & S_IFMT) | (attr->st_mode & 07777);
 		fs_acl_chmod(inode);
@@ -579,13 +591,13 @@ int fs_setattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 		return ret;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	setattr_apply(cred, inode, attr, to_set, &now);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	fs_fill_attr(fs, inode, st);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return 0;
 }
 
@@ -605,10 +617,10 @@ void fs_statfs(struct fs *fs, struct statvfs *sv)
 	/* users' only: the allocator's used leaves out __GFP_NOACCOUNT
 	   pages, and the daemon's own inodes are not counted either */
 	scullc_meminfo(&mi);
-	pthread_rwlock_rdlock(&fs->ns_lock);
+	rwlock_rdlock(&fs->ns_lock);
 	inodes = fs->inodes.nr - fs->nr_fixed;
 	counted = fs->nr_inodes;
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 
 	memset(sv, 0, sizeof(*sv));
 	sv->f_bsize = PAGE_SIZE;

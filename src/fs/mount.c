@@ -168,7 +168,7 @@ int fs_init(struct fs *fs)
 	fs->timeout = fs->opt.cache == FS_CACHE_AUTO ? FS_TIMEOUT_AUTO :
 		      FS_TIMEOUT_LONG;
 	clock_gettime(CLOCK_REALTIME, &fs->start);
-	pthread_rwlock_init(&fs->ns_lock, NULL);
+	rwlock_init(&fs->ns_lock, "ns_lock", LOCK_RANK_FS_NS);
 	INIT_LIST_HEAD(&fs->devices);
 
 	fs->inode_cache = kmem_cache_create("scull_inode_cache",
@@ -203,7 +203,7 @@ int fs_init(struct fs *fs)
 	    htable_init(&fs->names, FS_GFP_INDEX))
 		goto fail_errno;
 
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	fs->next_ino = FUSE_ROOT_ID;
 	root = fs_new_inode(fs, S_IFDIR | fs->opt.root_mode,
 			    fs->opt.root_uid_set ? fs->opt.root_uid : fs->owner,
@@ -229,11 +229,11 @@ int fs_init(struct fs *fs)
 		}
 		inode->nlink = 1;
 	}
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	return 0;
 
 fail_unlock:
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 fail_errno:
 	ret = -errno;
 fail:
@@ -256,6 +256,9 @@ int fs_destroy(struct fs *fs)
 	size_t i;
 
 	if (fs->inodes.bucket) {
+		/* no other thread is left, but fs_dir_clear and fs_unhash
+		   are the namespace's writers, and fs_evict wants no lock */
+		rwlock_wrlock(&fs->ns_lock);
 		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
 			inode = container_of(pos, struct fs_inode, hash);
 			if (S_ISDIR(inode->mode))
@@ -264,8 +267,11 @@ int fs_destroy(struct fs *fs)
 		htable_for_each_safe(pos, tmp, i, &fs->inodes) {
 			inode = container_of(pos, struct fs_inode, hash);
 			fs_unhash(fs, inode);
+			rwlock_unlock(&fs->ns_lock);
 			fs_evict(fs, inode);
+			rwlock_wrlock(&fs->ns_lock);
 		}
+		rwlock_unlock(&fs->ns_lock);
 	}
 	htable_destroy(&fs->inodes);
 	htable_destroy(&fs->names);
@@ -292,7 +298,7 @@ int fs_destroy(struct fs *fs)
 		leaked = 1;
 	}
 	fs->pseudo_dentry_cache = fs->pseudo_inode_cache = NULL;
-	pthread_rwlock_destroy(&fs->ns_lock);
+	rwlock_destroy(&fs->ns_lock);
 	if (leaks_check(fs->leaks))
 		leaked = 1;
 	fs->leaks = NULL;

@@ -149,6 +149,7 @@ void fs_drop_sgid(struct fs_cred *cred, struct fs_inode *inode, gid_t gid,
 	const int changes = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID |
 			    FUSE_SET_ATTR_GID | FUSE_SET_ATTR_SIZE;
 
+	lock_assert_held(&inode->attr_lock);
 	if (!fs_is_device(inode) || !(inode->mode & S_ISGID))
 		return;
 	if (!(to_set & changes) && (to_set & ~FUSE_SET_ATTR_CTIME))
@@ -186,14 +187,14 @@ bool fs_kill_priv(struct fs_cred *cred, struct fs_inode *inode)
 
 	if (!fs_is_device(inode))
 		return false;
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	if (inode->mode & (S_ISUID | S_ISGID))
 		kill = kill_bits(cred, inode->mode, inode->gid);
 	inode->mode &= ~kill;
 	caps = fs_xattr_take(inode, "security.capability");
 	if (kill || caps)
 		clock_gettime(CLOCK_REALTIME, &inode->ctime);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	kfree(caps);
 	return kill != 0;
 }

@@ -56,11 +56,11 @@
  * all taken with __GFP_NOACCOUNT; so on a full mount every file still
  * opens and reads, and statfs does not move when one looks.
  *
- * Lock order:
- *   1. fs->ns_lock (read)        scullcmem walks fs->devices under it
- *   2. inode->dev.lock (read)    scull_dev_info, scull_for_each_item
- *   3. pseudo_open.lock          an open file's latest snapshot
- * As inode.c requires, no device lock is waited for under ns_lock:
+ * Locks, ordered by enum lock_rank (lock.h): ns_lock (read), under which
+ * scullcmem walks fs->devices; a device's lock (read: scull_dev_info,
+ * scull_for_each_item); pseudo_open.lock, an open file's latest snapshot.
+ * A device's lock ranks outside ns_lock, so no device lock is waited for
+ * under ns_lock (a debug build aborts if one is):
  * scullcmem pins a batch of devices under ns_lock (the table's pin cannot
  * go while it is held, so fs_pin is safe there), drops it, and only then
  * takes each device's lock; the next batch starts after the last inode
@@ -98,7 +98,7 @@ struct snap {
 
 /* An open pseudo-file (fi->fh). */
 struct pseudo_open {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	struct snap *snap;           /* the latest render or NULL; lock */
 };
 
@@ -156,7 +156,7 @@ static void show_scullcmem(struct fs *fs, const struct pseudo_file *pf,
 	(void)data;
 	do {
 		n = 0;
-		pthread_rwlock_rdlock(&fs->ns_lock);
+		rwlock_rdlock(&fs->ns_lock);
 		list_for_each_entry(inode, &fs->devices, devices) {
 			if (inode->ino <= after)
 				continue;
@@ -165,7 +165,7 @@ static void show_scullcmem(struct fs *fs, const struct pseudo_file *pf,
 			if (n == CMEM_BATCH)
 				break;
 		}
-		pthread_rwlock_unlock(&fs->ns_lock);
+		rwlock_unlock(&fs->ns_lock);
 
 		for (i = 0; i < n; i++) {
 			inode = batch[i];
@@ -244,11 +244,12 @@ static void show_size(struct fs *fs, const struct pseudo_file *pf,
  */
 static int resize(uint64_t bytes)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct mutex lock = MUTEX_INITIALIZER("resize lock",
+						    LOCK_RANK_FS_RESIZE);
 	struct scullc_meminfo mi;
 	int ret = 0;
 
-	pthread_mutex_lock(&lock);       /* one resize at a time */
+	mutex_lock(&lock);       /* one resize at a time */
 	scullc_meminfo(&mi);
 	if (bytes && mi.used > bytes) {
 		scullc_purge();
@@ -258,7 +259,7 @@ static int resize(uint64_t bytes)
 		ret = -EINVAL;
 	else
 		ret = scullc_set_limit(bytes ? (size_t)bytes : SIZE_MAX);
-	pthread_mutex_unlock(&lock);
+	mutex_unlock(&lock);
 	return ret;
 }
 
@@ -377,14 +378,14 @@ static void pseudo_open(fuse_req_t req, struct fs_inode *inode,
 	po = fs_report_alloc(sizeof(*po));
 	if (!po)
 		return (void) fuse_reply_err(req, ENOMEM);
-	pthread_mutex_init(&po->lock, NULL);
+	mutex_init(&po->lock, "pseudo_open.lock", LOCK_RANK_FS_PSEUDO_OPEN);
 	po->snap = NULL;
 	fi->fh = (uint64_t)(uintptr_t)po;
 	fi->direct_io = 1;          /* no size: every read comes here */
 	fi->nonseekable = 0;
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT) {
-		pthread_mutex_destroy(&po->lock);
+		mutex_destroy(&po->lock);
 		fs_report_free(po); /* the opener went away: no release comes */
 	}
 }
@@ -412,16 +413,16 @@ static struct snap *pseudo_snap(struct fs *fs, struct fs_inode *inode,
 	struct snap *snap = NULL, *old = NULL, *fresh;
 
 	if (off != 0) {
-		pthread_mutex_lock(&po->lock);
+		mutex_lock(&po->lock);
 		snap = snap_hold(po->snap);
-		pthread_mutex_unlock(&po->lock);
+		mutex_unlock(&po->lock);
 		if (snap)
 			return snap;
 	}
 	fresh = render(fs, inode);           /* never under po->lock */
 	if (!fresh)
 		return NULL;
-	pthread_mutex_lock(&po->lock);
+	mutex_lock(&po->lock);
 	/* at offset 0 the newest render wins; elsewhere a render another
 	   reader installed meanwhile is kept, and ours is not needed */
 	if (off == 0 || !po->snap) {
@@ -430,7 +431,7 @@ static struct snap *pseudo_snap(struct fs *fs, struct fs_inode *inode,
 		fresh = NULL;
 	}
 	snap = snap_hold(po->snap);
-	pthread_mutex_unlock(&po->lock);
+	mutex_unlock(&po->lock);
 	snap_put(old);
 	snap_put(fresh);
 	return snap;
@@ -495,12 +496,12 @@ static void pseudo_release(fuse_req_t req, struct fs_inode *inode,
 	   that order passes through the kernel: po->snap is taken under
 	   po->lock here too, as everywhere, which also orders each
 	   reader's last use of po before the free below */
-	pthread_mutex_lock(&po->lock);
+	mutex_lock(&po->lock);
 	snap = po->snap;
 	po->snap = NULL;
-	pthread_mutex_unlock(&po->lock);
+	mutex_unlock(&po->lock);
 	snap_put(snap);
-	pthread_mutex_destroy(&po->lock);
+	mutex_destroy(&po->lock);
 	fs_report_free(po);
 	fuse_reply_err(req, 0);
 }
@@ -538,6 +539,7 @@ int pseudo_add_file(struct fs *fs, struct fs_inode *dir,
 {
 	struct fs_inode *inode;
 
+	lock_assert_held_write(&fs->ns_lock);
 	inode = fs_new_fixed(fs, file_mode(fs, pf), &pseudo_fops);
 	if (!inode)
 		return -ENOMEM;
@@ -564,6 +566,7 @@ struct fs_inode *pseudo_mkdir(struct fs *fs, struct fs_inode *parent,
 {
 	struct fs_inode *dir;
 
+	lock_assert_held_write(&fs->ns_lock);
 	dir = fs_new_fixed(fs, S_IFDIR | 0555, NULL);
 	if (!dir)
 		return NULL;
@@ -587,13 +590,14 @@ static void drop_name(struct fs *fs, struct fs_dirent *de,
 {
 	struct fs_inode *inode = de->inode, *dir = de->dir;
 
+	lock_assert_held_write(&fs->ns_lock);
 	fs_dir_del(fs, de);
 	if (S_ISDIR(inode->mode))
 		__atomic_store_n(&dir->nlink, dir->nlink - 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&inode->nlink, 0, __ATOMIC_RELAXED);
 	fs_touch(inode, FS_CTIME);
 	fs_touch(dir, FS_MTIME | FS_CTIME);
-	if (fs_unused(inode)) {
+	if (fs_unused(fs, inode)) {
 		fs_unhash(fs, inode);
 		inode->hash.next = *victims ? &(*victims)->hash : NULL;
 		*victims = inode;
@@ -613,6 +617,7 @@ void pseudo_rmdir(struct fs *fs, struct fs_dirent *de,
 	struct fs_inode *dir = de->inode;
 	struct fs_dirent *child, *tmp;
 
+	lock_assert_held_write(&fs->ns_lock);
 	list_for_each_entry_safe(child, tmp, &dir->dir.entries, list)
 		drop_name(fs, child, victims);
 	drop_name(fs, de, victims);

@@ -86,16 +86,16 @@ static void *reaper(void *arg)
 	struct signature purged = signature(), last = purged, now;
 	struct timespec ts;
 
-	pthread_mutex_lock(&r->lock);
+	mutex_lock(&r->lock);
 	while (!r->stop) {
 		deadline_after(&ts, r->period_ms);
 		while (!r->stop &&
-		       pthread_cond_timedwait(&r->wake, &r->lock, &ts) !=
+		       mutex_cond_timedwait(&r->wake, &r->lock, &ts) !=
 			       ETIMEDOUT)
 			;
 		if (r->stop)
 			break;
-		pthread_mutex_unlock(&r->lock);
+		mutex_unlock(&r->lock);
 		now = signature();
 		if (same(now, last) && !same(now, purged)) {
 			scullc_purge();
@@ -103,9 +103,9 @@ static void *reaper(void *arg)
 			purged = now;
 		}
 		last = now;
-		pthread_mutex_lock(&r->lock);
+		mutex_lock(&r->lock);
 	}
-	pthread_mutex_unlock(&r->lock);
+	mutex_unlock(&r->lock);
 	return NULL;
 }
 
@@ -123,7 +123,7 @@ int fs_reaper_start(struct fs_reaper *r, unsigned int period_ms)
 	r->running = false;
 	if (!period_ms)
 		return 0;
-	pthread_mutex_init(&r->lock, NULL);
+	mutex_init(&r->lock, "fs_reaper.lock", LOCK_RANK_FS_REAPER);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&r->wake, &attr);
@@ -131,7 +131,7 @@ int fs_reaper_start(struct fs_reaper *r, unsigned int period_ms)
 	ret = pthread_create(&r->thread, NULL, reaper, r);
 	if (ret) {
 		pthread_cond_destroy(&r->wake);
-		pthread_mutex_destroy(&r->lock);
+		mutex_destroy(&r->lock);
 		return -ret;
 	}
 	r->running = true;
@@ -143,12 +143,12 @@ void fs_reaper_stop(struct fs_reaper *r)
 {
 	if (!r->running)
 		return;
-	pthread_mutex_lock(&r->lock);
+	mutex_lock(&r->lock);
 	r->stop = true;
 	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
+	mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
 	pthread_cond_destroy(&r->wake);
-	pthread_mutex_destroy(&r->lock);
+	mutex_destroy(&r->lock);
 	r->running = false;
 }

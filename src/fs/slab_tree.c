@@ -37,9 +37,10 @@
  * alloc_calls and free_calls, only on caches with owner tracking (U),
  * list the callers as SLUB's list_locations does, ages in milliseconds.
  *
- * Lock order: fs->ns_lock (write, refresh only), then the allocator's
- * locks.  Nothing allocates inside kmem_cache_for_each while ns_lock is
- * held: refresh gathers the names first, then changes the tree.
+ * Lock order: enum lock_rank (lock.h) - fs->ns_lock (write, refresh
+ * only), then the allocator's locks.  Nothing allocates inside
+ * kmem_cache_for_each while ns_lock is held: refresh gathers the names
+ * first, then changes the tree.
  */
 
 #include "fs/fs.h"
@@ -349,6 +350,7 @@ static int populate(struct fs *fs, struct slab_cache *sc, unsigned long flags)
 	size_t i, n = sizeof(attrs) / sizeof(attrs[0]);
 	int ret;
 
+	lock_assert_held_write(&fs->ns_lock);
 	for (i = 0; i < n + KMEM_NR_EVENTS; i++) {
 		pf = i < n ? &attrs[i].file : &events[i - n].file;
 		if (!pf->name || fs_dir_find(fs, sc->dir, pf->name))
@@ -402,20 +404,20 @@ static void cache_refresh(struct fs *fs, struct fs_inode *dir)
 	struct slab_cache *sc;
 	bool done;
 
-	pthread_rwlock_rdlock(&fs->ns_lock);       /* the common case */
+	rwlock_rdlock(&fs->ns_lock);       /* the common case */
 	sc = cache_of(fs, dir);
 	done = !sc || sc->populated;
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	if (done)
 		return;
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	sc = cache_of(fs, dir);
 	if (sc && !sc->populated) {
 		f.name = sc->name;
 		if (kmem_cache_for_each(flags_one, &f))  /* still alive */
 			populate(fs, sc, f.flags);
 	}
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 }
 
 static const struct fs_dir_ops cache_dir_ops = {
@@ -473,6 +475,7 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 	struct fs_dirent *de;
 	size_t i;
 
+	lock_assert_held_write(&fs->ns_lock);
 	list_for_each_entry(sc, &fs->slab_caches, list) {
 		if (!sc->dir)
 			continue;
@@ -510,6 +513,7 @@ static bool in_sync(struct fs *fs, struct fs_inode *slab,
 {
 	size_t i;
 
+	lock_assert_held(&fs->ns_lock);
 	if (slab->dir.nr_entries != g->nr)
 		return false;
 	for (i = 0; i < g->nr; i++)
@@ -527,16 +531,16 @@ static void slab_refresh(struct fs *fs, struct fs_inode *slab)
 
 	if (gather(&g))
 		return;              /* the tree stays as it was */
-	pthread_rwlock_rdlock(&fs->ns_lock);       /* the common case */
+	rwlock_rdlock(&fs->ns_lock);       /* the common case */
 	same = in_sync(fs, slab, &g);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	if (same) {
 		fs_report_free(g.v);
 		return;
 	}
-	pthread_rwlock_wrlock(&fs->ns_lock);
+	rwlock_wrlock(&fs->ns_lock);
 	sync_dirs(fs, slab, &g, &victims);
-	pthread_rwlock_unlock(&fs->ns_lock);
+	rwlock_unlock(&fs->ns_lock);
 	pseudo_evict(fs, victims);
 	fs_report_free(g.v);
 }
@@ -553,6 +557,7 @@ static const struct fs_dir_ops slab_dir_ops = {
  */
 int slab_tree_init(struct fs *fs, struct fs_inode *root)
 {
+	lock_assert_held_write(&fs->ns_lock);
 	pthread_once(&events_once, events_init);
 	INIT_LIST_HEAD(&fs->slab_caches);
 	fs->slab_dir_cache = kmem_cache_create("scull_slab_dir",

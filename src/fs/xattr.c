@@ -34,8 +34,8 @@
  * ACLs are stored in the kernel's xattr form: a 4-byte version (2), then
  * 8-byte entries {tag, perm, id} sorted by tag then id.
  *
- * Lock order: as inode.c - fs->ns_lock, then inode->attr_lock, then the
- * allocator's locks, with xattr_emergency.lock first of all.
+ * Lock order: enum lock_rank (lock.h) - xattr_emergency.lock, then
+ * inode->attr_lock, then the allocator's locks.
  * attr_lock protects inode->xattrs and every block on it, with the mode
  * they keep in step.  It is never held across an allocation.  getxattr
  * and listxattr send their reply with it held, the one exception to
@@ -84,9 +84,12 @@ struct acl_entry {                   /* the kernel's posix_acl_xattr_entry */
 
 /* The buffer listxattr falls back on when kmalloc fails. */
 static struct {
-	pthread_mutex_t lock;
+	struct mutex lock;
 	char buf[LIST_MAX];                   /* protected by lock */
-} xattr_emergency = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} xattr_emergency = {
+	.lock = MUTEX_INITIALIZER("xattr_emergency.lock",
+				  LOCK_RANK_FS_XATTR_EMERGENCY),
+};
 
 static char *value_of(struct fs_xattr *x)
 {
@@ -126,6 +129,7 @@ static struct fs_xattr *find(struct fs_inode *inode, const char *name)
 	struct list_head *pos;
 	struct fs_xattr *x;
 
+	lock_assert_held(&inode->attr_lock);
 	list_for_each(pos, &inode->xattrs) {
 		x = list_entry(pos, struct fs_xattr, list);
 		if (!strcmp(x->name, name))
@@ -140,6 +144,7 @@ struct fs_xattr *fs_xattr_take(struct fs_inode *inode, const char *name)
 {
 	struct fs_xattr *x = find(inode, name);
 
+	lock_assert_held(&inode->attr_lock);
 	if (x)
 		list_del(&x->list);
 	return x;
@@ -298,6 +303,7 @@ void fs_acl_chmod(struct fs_inode *inode)
 	struct acl_entry *e, *group = NULL, *mask = NULL;
 	size_t i, n;
 
+	lock_assert_held(&inode->attr_lock);
 	if (!x)
 		return;
 	e = acl_entries(value_of(x));
@@ -338,20 +344,20 @@ static int copy_default(struct fs_inode *dir, const char *name,
 
 	*out = NULL;
 	for (;;) {
-		pthread_mutex_lock(&dir->attr_lock);
+		mutex_lock(&dir->attr_lock);
 		x = find(dir, ACL_DEFAULT_NAME);
 		size = x ? x->size : 0;
-		pthread_mutex_unlock(&dir->attr_lock);
+		mutex_unlock(&dir->attr_lock);
 		if (!x)
 			return 0;
 		copy = xattr_alloc(name, size);
 		if (!copy)
 			return fs_nospace_errno(sizeof(*copy) + size);
-		pthread_mutex_lock(&dir->attr_lock);
+		mutex_lock(&dir->attr_lock);
 		x = find(dir, ACL_DEFAULT_NAME);
 		if (x && x->size == size)
 			memcpy(value_of(copy), value_of(x), size);
-		pthread_mutex_unlock(&dir->attr_lock);
+		mutex_unlock(&dir->attr_lock);
 		if (x && x->size == size) {
 			*out = copy;
 			return 0;
@@ -520,6 +526,7 @@ static struct fs_xattr *xattr_swap(struct fs_cred *cred,
 {
 	struct fs_xattr *old = find(inode, name);
 
+	lock_assert_held(&inode->attr_lock);
 	*err = 0;
 	if (ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT) {
 		if (old && (flags & XATTR_CREATE))
@@ -576,10 +583,10 @@ int fs_setxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 		if (!x)
 			return fs_nospace_errno(sizeof(*x) + size);
 	}
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	x = xattr_swap(cred, inode, ns, name, x, flags, mode,
 		       ns == NS_ACL_ACCESS && size, &err);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	kfree(x);
 	return err;
 }
@@ -601,7 +608,7 @@ ssize_t fs_getxattr(struct fs *fs, fuse_ino_t ino, const char *name,
 	if (!inode)
 		return err;
 	fs_pin(inode);                      /* unlocked after the reply */
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (!x)
 		ret = -ENODATA;
@@ -611,7 +618,7 @@ ssize_t fs_getxattr(struct fs *fs, fuse_ino_t ino, const char *name,
 		ret = (ssize_t)x->size;
 	if (ret >= 0 && size)
 		sink->send(sink, value_of(x), x->size);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	fs_unpin(fs, inode);
 	return ret;
 }
@@ -632,6 +639,7 @@ static size_t list_names(struct fs_cred *cred, struct fs_inode *inode,
 	struct fs_xattr *x;
 	size_t total = 0;
 
+	lock_assert_held(&inode->attr_lock);
 	list_for_each(pos, &inode->xattrs) {
 		x = list_entry(pos, struct fs_xattr, list);
 		if (!visible(cred, x))
@@ -663,13 +671,13 @@ ssize_t fs_listxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 	if (want) {
 		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
 		if (!buf) {          /* listing never fails for memory */
-			pthread_mutex_lock(&xattr_emergency.lock);
+			mutex_lock(&xattr_emergency.lock);
 			buf = xattr_emergency.buf;
 			emergency = true;
 		}
 	}
 	fs_pin(inode);                      /* unlocked after the reply */
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	total = list_names(cred, inode, buf, want);
 	if (size && total > want)
 		ret = total > LIST_MAX ? -E2BIG : -ERANGE;
@@ -677,10 +685,10 @@ ssize_t fs_listxattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 		ret = (ssize_t)total;
 	if (ret >= 0 && size)
 		sink->send(sink, buf, total);
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	fs_unpin(fs, inode);
 	if (emergency)
-		pthread_mutex_unlock(&xattr_emergency.lock);
+		mutex_unlock(&xattr_emergency.lock);
 	else
 		kfree(buf);
 	return ret;
@@ -696,13 +704,13 @@ int fs_removexattr(struct fs *fs, fuse_ino_t ino, const char *name)
 	inode = xattr_target(fs, ino, ns, true, &err);
 	if (!inode)
 		return err;
-	pthread_mutex_lock(&inode->attr_lock);
+	mutex_lock(&inode->attr_lock);
 	x = find(inode, name);
 	if (x) {
 		list_del(&x->list);
 		clock_gettime(CLOCK_REALTIME, &inode->ctime);
 	}
-	pthread_mutex_unlock(&inode->attr_lock);
+	mutex_unlock(&inode->attr_lock);
 	kfree(x);
 	/* removing an ACL that is not there is no error (setfacl -b, -k) */
 	if (!x && ns != NS_ACL_ACCESS && ns != NS_ACL_DEFAULT)

@@ -84,6 +84,7 @@ static void add_held(struct scull_dev *dev, int64_t delta)
    *@r when present; no allocation */
 void **qset_find(struct scull_dev *dev, uint64_t item, struct index_ref *r)
 {
+	lock_assert_held(&dev->lock);
 	if (item == 0) {
 		r->ptr = (void **)&dev->item0;
 		r->aux = &dev->item0_quanta;
@@ -99,6 +100,7 @@ void **qset_next(struct scull_dev *dev, uint64_t *item, struct index_ref *r)
 	uint64_t it = *item;
 	void **qs;
 
+	lock_assert_held(&dev->lock);
 	if (it == 0) {
 		if (dev->item0)
 			return qset_find(dev, 0, r);
@@ -116,6 +118,7 @@ unsigned int qset_slots(const struct scull_dev *dev, void **qs)
 {
 	size_t n = ksize(qs) / sizeof(void *);
 
+	lock_assert_held(&dev->lock);
 	return n < dev->sb->qset ? (unsigned int)n : dev->sb->qset;
 }
 
@@ -169,6 +172,7 @@ void **qset_get(struct scull_dev *dev, uint64_t item, unsigned int last,
 	void **qs = qset_find(dev, item, r), **grown;
 	unsigned int slots;
 
+	lock_assert_held_write(&dev->lock);
 	if (qs) {
 		slots = qset_slots(dev, qs);
 		if (last < slots)
@@ -194,6 +198,7 @@ void qset_put(struct scull_dev *dev, uint64_t item, struct index_ref *r)
 {
 	void **qs = *r->ptr;
 
+	lock_assert_held_write(&dev->lock);
 	if (!qs || *r->aux)
 		return;
 	if (item)
@@ -288,6 +293,7 @@ static void add_quantum(struct scull_dev *dev, void **qs, unsigned int s,
 int qset_room(struct scull_dev *dev, void **qs, unsigned int s,
 	      struct index_ref *r, size_t byte, size_t n, uintptr_t tag)
 {
+	lock_assert_held_write(&dev->lock);
 	void *slot = qs[s];
 	size_t cap;
 
@@ -320,6 +326,7 @@ int qset_make_whole(struct scull_dev *dev, void **qs, unsigned int s,
 	size_t cap;
 	void *q;
 
+	lock_assert_held_write(&dev->lock);
 	if (qs[s] && !qset_is_small(qs[s]))
 		return 0;
 	if (qs[s]) {
@@ -346,6 +353,7 @@ void *qset_quantum(struct scull_dev *dev, uint64_t pos)
 	struct index_ref r;
 	void **qs = qset_find(dev, item, &r);
 
+	lock_assert_held(&dev->lock);
 	return qs && s < qset_slots(dev, qs) ? qs[s] : NULL;
 }
 
@@ -394,6 +402,7 @@ static bool every(void **slot, bool unused)
 /* qset_drop - free quanta @qfirst..@qlast and the items they empty */
 void qset_drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
 {
+	lock_assert_held_write(&dev->lock);
 	sweep(dev, qfirst, qlast, every, false);
 }
 
@@ -401,6 +410,7 @@ void qset_drop(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast)
    exists (past a small quantum's block it reads zeros already) */
 void qset_zero_part(struct scull_dev *dev, uint64_t pos, uint64_t len)
 {
+	lock_assert_held_write(&dev->lock);
 	void *slot = qset_quantum(dev, pos);
 	size_t byte = pos % dev->sb->quantum, cap;
 
@@ -422,6 +432,7 @@ void qset_clear(struct scull_dev *dev, uint64_t off, uint64_t end)
 	uint64_t qf = off / quantum, ql = (end - 1) / quantum;
 	uint64_t wfirst = qf, wlast = ql, stop;
 
+	lock_assert_held_write(&dev->lock);
 	if (off % quantum) {
 		stop = (qf + 1) * quantum;
 		qset_zero_part(dev, off, (end < stop ? end : stop) - off);
@@ -456,6 +467,7 @@ static bool added(void **slot, bool undo)
 void qset_settle(struct scull_dev *dev, uint64_t qfirst, uint64_t qlast,
 		 bool undo)
 {
+	lock_assert_held_write(&dev->lock);
 	sweep(dev, qfirst, qlast, added, undo);
 }
 
@@ -476,6 +488,7 @@ int qset_reserve(struct scull_dev *dev, uint64_t off, uint64_t end)
 	void **qs = NULL;
 	size_t byte, n;
 
+	lock_assert_held_write(&dev->lock);
 	for (pos = off; pos < end; pos += n) {
 		qn = pos / quantum;
 		item = qn / qset;
@@ -509,6 +522,7 @@ uint64_t qset_missing(struct scull_dev *dev, uint64_t qf, uint64_t ql,
 	struct index_ref r;
 	void **qs;
 
+	lock_assert_held(&dev->lock);
 	for (item = qf / qset; item <= ql / qset && n <= stop; item++) {
 		first = item == qf / qset ? qf % qset : 0;
 		last = item == ql / qset ? ql % qset : qset - 1;

@@ -32,10 +32,10 @@
  * memory, a stray write into it faults, and a run of holes of up to 4 MiB
  * takes a single iovec.
  *
- * Lock order:
- *   1. scull_dev.lock       (pthread_rwlock_t, one per device)
- *   2. the allocator's locks (inside kmalloc, kmem_cache_alloc, kfree...)
- *   zero_lock is taken alone, by scull_sb_init only.
+ * Lock order: enum lock_rank (lock.h).  scull_dev.lock (one per device)
+ * is outside the allocator's locks (kmalloc, kmem_cache_alloc, kfree... are
+ * called under it) and outside the file system's ns_lock; zero_lock is
+ * taken alone, by scull_sb_init only.
  *
  * scull_dev.lock protects size, nr_quanta, held, nr_items, item0 and the
  * whole index: its nodes, the qset arrays and the quantum contents
@@ -68,13 +68,15 @@ _Static_assert(SCULL_QSET_MAX * sizeof(void *) <= KMALLOC_MAX_SIZE,
 	       "a qset array must fit one kmalloc block");
 #define ZERO_AREA_SIZE KMALLOC_MAX_SIZE  /* largest quantum */
 
-static pthread_mutex_t zero_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mutex zero_lock = MUTEX_INITIALIZER("zero_lock",
+						  LOCK_RANK_SCULL_ZERO);
 static void *zero_area;   /* protected by zero_lock; set once, read-only after */
 
 /* set_size - change the size scull_dev_peek reads bare; the write lock
    held */
 static void set_size(struct scull_dev *dev, uint64_t size)
 {
+	lock_assert_held_write(&dev->lock);
 	__atomic_store_n(&dev->size, size, __ATOMIC_RELAXED);
 }
 
@@ -112,7 +114,7 @@ static int map_zero_area(void)
 	void *p;
 	int ret = 0;
 
-	pthread_mutex_lock(&zero_lock);
+	mutex_lock(&zero_lock);
 	if (!zero_area) {
 		p = mmap(NULL, ZERO_AREA_SIZE, PROT_READ,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -121,7 +123,7 @@ static int map_zero_area(void)
 		else
 			zero_area = p;
 	}
-	pthread_mutex_unlock(&zero_lock);
+	mutex_unlock(&zero_lock);
 	return ret;
 }
 
@@ -180,7 +182,8 @@ int scull_sb_destroy(struct scull_sb *sb)
  */
 int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
 {
-	int ret = pthread_rwlock_init(&dev->lock, NULL);
+	int ret = rwlock_init(&dev->lock, "scull_dev.lock",
+			      LOCK_RANK_SCULL_DEV);
 
 	if (ret)
 		return -ret;
@@ -201,10 +204,17 @@ int scull_dev_init(struct scull_dev *dev, struct scull_sb *sb)
  */
 void scull_dev_destroy(struct scull_dev *dev)
 {
+	/* for qset_drop, whose index must be locked: uncontended, so a
+	   trylock, which no lock the caller may hold can make wait */
+	int busy = rwlock_trywrlock(&dev->lock);
+
+	assert(!busy);
+	(void)busy;
 	qset_drop(dev, 0, UINT64_MAX - 1);
 	assert(index_empty(&dev->index) && !dev->item0 && !dev->nr_quanta &&
 	       !dev->nr_items && !dev->held);
-	pthread_rwlock_destroy(&dev->lock);
+	rwlock_unlock(&dev->lock);
+	rwlock_destroy(&dev->lock);
 }
 
 /**
@@ -221,7 +231,7 @@ ssize_t scull_read(struct scull_dev *dev, void *buf, size_t len, uint64_t off)
 
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 	do {
 		got = scull_read_iov(dev, off + done, len - done, iov, 32, &nr);
 		for (int i = 0; i < nr; i++) {
@@ -230,7 +240,7 @@ ssize_t scull_read(struct scull_dev *dev, void *buf, size_t len, uint64_t off)
 		}
 		done += got;
 	} while (got && done < len);
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return done;
 }
 
@@ -257,6 +267,7 @@ size_t scull_read_iov(struct scull_dev *dev, uint64_t off, size_t len,
 	char *q;
 	int nr = 0;
 
+	lock_assert_held(&dev->lock);
 	if (off >= dev->size || max <= 0) {
 		*count = 0;
 		return 0;
@@ -323,12 +334,12 @@ int scull_iov_count(const struct scull_sb *sb, uint64_t off, size_t len)
 /* scull_read_lock - hold the device steady for scull_read_iov's iovecs. */
 void scull_read_lock(struct scull_dev *dev)
 {
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 }
 
 void scull_read_unlock(struct scull_dev *dev)
 {
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 }
 
 /*
@@ -500,9 +511,9 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 		len = dev->sb->max_size - off;
 	end = off + len;
 
-	pthread_rwlock_wrlock(&dev->lock);
+	rwlock_wrlock(&dev->lock);
 	if (src->whole && qset_reserve(dev, off, end)) {
-		pthread_rwlock_unlock(&dev->lock);
+		rwlock_unlock(&dev->lock);
 		return -ENOSPC;
 	}
 	for (pos = off; pos < end; pos += n) {
@@ -534,7 +545,7 @@ static ssize_t write_from(struct scull_dev *dev, struct source *src,
 	assert(!src->whole || done == len);
 	if (done && pos > dev->size)
 		set_size(dev, pos);
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return done ? (ssize_t)done : -ENOSPC;
 }
 
@@ -551,14 +562,14 @@ int scull_truncate(struct scull_dev *dev, uint64_t size)
 
 	if (size > dev->sb->max_size)
 		return -EFBIG;
-	pthread_rwlock_wrlock(&dev->lock);
+	rwlock_wrlock(&dev->lock);
 	if (size <= dev->size) {
 		qset_drop(dev, (size + quantum - 1) / quantum, UINT64_MAX - 1);
 		if (size % quantum)
 			qset_zero_part(dev, size, quantum - size % quantum);
 	}
 	set_size(dev, size);
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return 0;
 }
 
@@ -586,11 +597,11 @@ int scull_zero_range(struct scull_dev *dev, uint64_t off, uint64_t len,
 
 	if (ret)
 		return ret;
-	pthread_rwlock_wrlock(&dev->lock);
+	rwlock_wrlock(&dev->lock);
 	qset_clear(dev, off, end);
 	if (!keep_size && end > dev->size)
 		set_size(dev, end);
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return 0;
 }
 
@@ -608,6 +619,7 @@ static bool room_for(struct scull_dev *dev, uint64_t qf, uint64_t ql)
 	struct scullc_meminfo mi;
 	uint64_t need, free_objs, slabs, bytes, items;
 
+	lock_assert_held(&dev->lock);
 	scullc_meminfo(&mi);
 	if (mi.limit == SIZE_MAX)
 		return true;
@@ -666,9 +678,9 @@ int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
 		return ret;
 	qf = off / quantum;
 	ql = (end - 1) / quantum;
-	pthread_rwlock_wrlock(&dev->lock);
+	rwlock_wrlock(&dev->lock);
 	if (!room_for(dev, qf, ql)) {
-		pthread_rwlock_unlock(&dev->lock);
+		rwlock_unlock(&dev->lock);
 		return -ENOSPC;
 	}
 	for (qn = qf; qn <= ql; qn++) {
@@ -704,7 +716,7 @@ int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
 		if (!keep_size && end > dev->size)
 			set_size(dev, end);
 	}
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return ret;
 }
 
@@ -732,7 +744,7 @@ int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 	struct index_ref r;
 	void **qs;
 
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 	if (off >= dev->size)
 		goto out;
 	s = qn % qset;
@@ -751,7 +763,7 @@ int64_t scull_seek_data(struct scull_dev *dev, uint64_t off)
 		s = 0;
 	}
 out:
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return ret;
 }
 
@@ -769,7 +781,7 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 	struct index_ref r;
 	void **qs;
 
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 	if (off >= dev->size)
 		goto out;
 	ret = dev->size;
@@ -786,19 +798,19 @@ int64_t scull_seek_hole(struct scull_dev *dev, uint64_t off)
 		}
 	}
 out:
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return ret;
 }
 
 /* scull_dev_info - a consistent snapshot of @dev's counters (read lock). */
 void scull_dev_info(struct scull_dev *dev, struct scull_dev_info *info)
 {
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 	info->size = dev->size;
 	info->nr_quanta = dev->nr_quanta;
 	info->nr_items = dev->nr_items;
 	info->held = dev->held;
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 }
 
 /**
@@ -834,13 +846,13 @@ int scull_for_each_item(struct scull_dev *dev,
 	uint64_t item = 0;
 	int ret = 0;
 
-	pthread_rwlock_rdlock(&dev->lock);
+	rwlock_rdlock(&dev->lock);
 	while (!ret && qset_next(dev, &item, &r)) {
 		ret = fn(item, *r.aux, arg);
 		if (item == UINT64_MAX)
 			break;
 		item++;
 	}
-	pthread_rwlock_unlock(&dev->lock);
+	rwlock_unlock(&dev->lock);
 	return ret;
 }

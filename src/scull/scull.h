@@ -27,6 +27,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "lock.h"
 #include "scull/index.h"
 
 struct kmem_cache;
@@ -56,7 +57,7 @@ int scull_sb_init(struct scull_sb *sb, unsigned int quantum,
 int scull_sb_destroy(struct scull_sb *sb);
 
 struct scull_dev {
-	pthread_rwlock_t lock;       /* readers share, writers exclude */
+	struct rwlock lock;          /* readers share, writers exclude */
 	struct scull_sb *sb;
 	/* protected by lock (size, nr_quanta and held also stored
 	   atomically, for scull_dev_peek and scull_dev_held): */
