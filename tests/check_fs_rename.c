@@ -120,6 +120,36 @@ START_TEST(two_names_of_one_file_rename_to_nothing)
 }
 END_TEST
 
+/* Renaming makes nothing: with every slab allocation failing, a rename to
+   a name of the same kmalloc class works, in a directory and across two;
+   one to a name that outgrows it fails, and changes nothing. */
+START_TEST(rename_to_a_name_of_its_class_needs_no_memory)
+{
+	struct failslab_attr all = { .interval = 1, .probability = 100,
+				     .times = -1, .seed = 1 };
+	fuse_ino_t d = make(FX_ROOT, "d", S_IFDIR | 0755);
+	fuse_ino_t f = make(FX_ROOT, "file", S_IFREG | 0644);
+	char longname[101];
+
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_eq(failslab_set(&all), 0);
+	ck_assert_int_eq(fs_rename(fx_fs, &user, FX_ROOT, "file", d, "moved",
+				   0), 0);
+	ck_assert_int_eq(fs_rename(fx_fs, &user, d, "moved", d, "m", 0), 0);
+	ck_assert_int_eq(fs_rename(fx_fs, &user, d, "m", FX_ROOT, longname,
+				   0), -ENOMEM);
+	ck_assert_uint_gt(failslab_failures(), 0);
+	failslab_set(NULL);
+	ck_assert_uint_eq(fx_ino(fx_fs, d, "m"), f);
+	ck_assert_uint_eq(fx_ino(fx_fs, FX_ROOT, "file"), 0);
+	ck_assert_uint_eq(fx_ino(fx_fs, FX_ROOT, longname), 0);
+	ck_assert_int_eq(fs_rename(fx_fs, &user, d, "m", FX_ROOT, longname,
+				   0), 0);
+	ck_assert_uint_eq(fx_ino(fx_fs, FX_ROOT, longname), f);
+}
+END_TEST
+
 /* ------------------------------------------------------- the model */
 
 #define NODES 1024
@@ -390,6 +420,7 @@ static Suite *fs_rename_suite(void)
 	tcase_add_test(tc, whiteout_leaves_a_0_0_character_device);
 	tcase_add_test(tc, rename_over_the_last_name_frees_the_inode);
 	tcase_add_test(tc, two_names_of_one_file_rename_to_nothing);
+	tcase_add_test(tc, rename_to_a_name_of_its_class_needs_no_memory);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Model");

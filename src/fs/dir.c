@@ -100,6 +100,17 @@ static void link_entry(struct fs *fs, struct fs_inode *dir,
 	htable_add(&fs->names, &de->hash, name_hash(dir, de->name, len));
 }
 
+/* unlink_entry - take @de out of its directory's list and the hash */
+static void unlink_entry(struct fs *fs, struct fs_dirent *de)
+{
+	struct fs_inode *dir = de->dir;
+
+	htable_del(&fs->names, &de->hash);
+	list_del(&de->list);
+	dir->dir.nr_entries--;
+	dir->dir.gen++;
+}
+
 /*
  * add_fixed - the entry of a daemon's inode: from the pseudo cache,
  * outside size= (FS_GFP_REPORT), and pointing at @name rather than a
@@ -155,19 +166,42 @@ int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
  */
 void fs_dir_del(struct fs *fs, struct fs_dirent *de)
 {
-	struct fs_inode *dir = de->dir;
-
 	lock_assert_held_write(&fs->ns_lock);
-	htable_del(&fs->names, &de->hash);
-	list_del(&de->list);
-	dir->dir.nr_entries--;
-	dir->dir.gen++;
+	unlink_entry(fs, de);
 	if (de->inode->flags & FS_I_FIXED) {
 		kmem_cache_free(fs->pseudo_dentry_cache, de);
 		return;              /* its name is not its own */
 	}
 	kfree(de->name);
 	kmem_cache_free(fs->dentry_cache, de);
+}
+
+/**
+ * fs_dir_move - give the entry @de, keeping its inode, the name @name in
+ * @dir (which may be its own directory)
+ * The entry is reused, and its name stays in its block when the kmalloc
+ * class holds the new one, so a rename needs memory only for a name that
+ * outgrows the old one's class: at the size limit a file can still be
+ * renamed, as on tmpfs.  The entry goes to the end of @dir's list with the
+ * next cookie, as fs_dir_add's.  The caller holds ns_lock for writing and
+ * has checked that @name is free in @dir.  Returns 0 or -ENOMEM (then
+ * nothing changed).  May block for memory.
+ */
+int fs_dir_move(struct fs *fs, struct fs_dirent *de, struct fs_inode *dir,
+		const char *name)
+{
+	size_t len = strlen(name);
+	char *n;
+
+	lock_assert_held_write(&fs->ns_lock);
+	n = krealloc(de->name, len + 1, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	unlink_entry(fs, de);
+	de->name = n;
+	memcpy(n, name, len + 1);
+	link_entry(fs, dir, de, de->inode, len);
+	return 0;
 }
 
 /* fs_dir_clear - remove every entry of @dir (at unmount); ns_lock (w) */
@@ -555,7 +589,8 @@ static int exchange(struct fs *fs, struct fs_dirent *a, struct fs_dirent *b)
 /*
  * move - rename @src (an entry of @odir) to @newname in @ndir, replacing
  * @dst if there is one.  The entry @dst is reused for the moved inode, so
- * replacing needs no memory.  A replaced inode goes to lost_name(@d).
+ * replacing needs no memory; to a new name @src itself moves, needing at
+ * most a longer name's block.  A replaced inode goes to lost_name(@d).
  * With a @whiteout (RENAME_WHITEOUT: a made, unnamed 0:0 character device)
  * the entry @src stays and names it, so that needs no memory either.
  */
@@ -588,14 +623,15 @@ static int move(struct fs *fs, struct fs_dirent *src, struct fs_inode *ndir,
 		}
 		fs_touch(old, FS_CTIME);
 		lost_name(fs, old, d);
-	} else if (fs_dir_add(fs, ndir, newname, inode)) {
+	} else if (whiteout ? fs_dir_add(fs, ndir, newname, inode) :
+			      fs_dir_move(fs, src, ndir, newname)) {
 		return fs_nospace_errno(sizeof(struct fs_dirent) +
 					strlen(newname));
 	}
 	if (whiteout) {              /* the old name now names it */
 		src->inode = whiteout;
 		set_nlink(fs, whiteout, 1);
-	} else {
+	} else if (dst) {
 		fs_dir_del(fs, src);
 	}
 	if (isdir && odir != ndir) {

@@ -514,6 +514,8 @@ struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
 int fs_dir_add(struct fs *fs, struct fs_inode *dir, const char *name,
 	       struct fs_inode *inode);          /* write; 0/-ENOMEM */
 void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
+int fs_dir_move(struct fs *fs, struct fs_dirent *de, struct fs_inode *dir,
+		const char *name);                              /* write */
 void fs_dir_clear(struct fs *fs, struct fs_inode *dir);       /* write */
 /* fs_mkdir, fs_mknod, fs_create, fs_symlink, fs_link: the new name's
    entry into @e, with its lookup.  fs_create with a NULL @name makes
