@@ -95,9 +95,12 @@ START_TEST(make_refuses_bad_names_and_places)
 	ck_assert_int_eq(fs_mkdir(fx_fs, &user, 9999, "d", 0755, &e), -ENOENT);
 	ck_assert_int_eq(fs_mknod(fx_fs, &user, FX_ROOT, "bad", 0170000 | 0644,
 				  0, &e), -EINVAL);
-	/* the daemon's own directory (slab/) takes no names */
+	/* the daemon's own directories (slab/, debug/) take no names */
 	ck_assert_int_eq(fs_mkdir(fx_fs, &user, fx_ino(fx_fs, FX_ROOT, "slab"),
 				  "d", 0755, &e), -EPERM);
+	ck_assert_int_eq(fs_create(fx_fs, &user,
+				   fx_ino(fx_fs, FX_ROOT, "debug"), "f", 0644,
+				   &e), -EPERM);
 }
 END_TEST
 

@@ -617,4 +617,8 @@ void fs_report_free(void *p);
 int slab_tree_init(struct fs *fs, struct fs_inode *root);  /* ns_lock (w) */
 void slab_tree_exit(struct fs *fs);        /* at unmount, single-threaded */
 
+/* "debugfs.c" - debug/: the kernel's debugfs layout */
+int debugfs_init(struct fs *fs, struct fs_inode *root);    /* ns_lock (w) */
+void debugfs_exit(struct fs *fs);          /* at unmount, single-threaded */
+
 #endif /* SCULLCFS_FS_H */

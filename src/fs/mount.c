@@ -275,6 +275,7 @@ int fs_destroy(struct fs *fs)
 	}
 	htable_destroy(&fs->inodes);
 	htable_destroy(&fs->names);
+	debugfs_exit(fs);
 	slab_tree_exit(fs);
 	if (fs->iov_pool)
 		mempool_destroy(fs->iov_pool);

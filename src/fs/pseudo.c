@@ -28,6 +28,7 @@
  *              which FUSE cannot pass on to the daemon.
  *   slab/      one directory per cache, as SLUB's /sys/kernel/slab
  *              (slab_tree.c).
+ *   debug/     the kernel's debugfs layout (debugfs.c).
  *
  * Reads follow the seq_file rule.  Like /proc files the pseudo-files have
  * size 0 and are opened with direct_io, so every read reaches the daemon.
@@ -650,5 +651,8 @@ int pseudo_init(struct fs *fs, struct fs_inode *root)
 		if (ret)
 			return ret;
 	}
-	return slab_tree_init(fs, root);
+	ret = slab_tree_init(fs, root);
+	if (ret)
+		return ret;
+	return debugfs_init(fs, root);
 }
