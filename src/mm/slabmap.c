@@ -26,6 +26,7 @@
 
 #include "internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 /* Fill the next record from @slab of list @list, if it fits.  Locked. */
@@ -51,6 +52,7 @@ static bool add(struct kmem_cache *s, struct kmem_cache_slabs *w,
 	r->freelist = w->freelist + *used;
 	*used += slab->objects;
 
+	assert(slab->inuse <= slab->objects);
 	r->listed = geo_get_map(s, slab, map, r->freelist, &bad);
 	r->corrupt = bad != NULL || r->listed != slab->objects - slab->inuse;
 	for (i = 0; i < slab->objects; i++)
@@ -141,6 +143,8 @@ static void mark(void *obj, void *arg)
 		r->parked++;
 	else
 		r->shared++;
+	/* objects off the list: users' + parked + shared == inuse */
+	assert(r->parked + r->shared <= r->inuse);
 }
 
 /**

@@ -197,7 +197,8 @@ struct zone {
 	unsigned long pgalloc, pgfree;             /* pages handed out and
 	                                              given back, ever (the
 	                                              kernel's PGALLOC and
-	                                              PGFREE events) */
+	                                              PGFREE events);
+	                                              protected by lock */
 	atomic_ulong allocstall;                   /* direct reclaims entered
 	                                              for this zone; relaxed */
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
