@@ -4,7 +4,8 @@
 /*
  * Each format is fed a fixed state and must give, byte for byte, what the
  * kernel prints for that state: /proc/buddyinfo's lines, and the sysfs
- * attribute forms of /sys/kernel/slab.  A last case renders buddyinfo of
+ * attribute forms of /sys/kernel/slab, /proc/meminfo's and /proc/vmstat's
+ * lines, and slab/<cache>/slab_map's.  A last case renders buddyinfo of
  * libscullc's real page allocator after a known sequence of page
  * allocations in this fresh process.
  */
@@ -168,11 +169,124 @@ START_TEST(symbols_read_as_pS)
 }
 END_TEST
 
+/* ---------------------------------------------------------- Meminfo */
+
+static const struct fmt_vm fixed_vm = {
+	.total = 16384,                       /* 64 MiB */
+	.free = 16000,
+	.available = 15800,
+	.slab_reclaimable = 2,
+	.slab_unreclaimable = 37,
+	.pgalloc_dma = 0,
+	.pgalloc_normal = 1234567,
+	.allocstall_dma = 0,
+	.allocstall_normal = 3,
+	.pgfree = 1234000,
+};
+
+START_TEST(meminfo_lines_are_the_kernels)
+{
+	reset();
+	fmt_meminfo(&sb, &fixed_vm);
+	ck_assert_str_eq(buf,
+		"MemTotal:          65536 kB\n"
+		"MemFree:           64000 kB\n"
+		"MemAvailable:      63200 kB\n"
+		"Slab:                156 kB\n"
+		"SReclaimable:          8 kB\n"
+		"SUnreclaim:          148 kB\n");
+}
+END_TEST
+
+START_TEST(meminfo_widens_past_eight_digits)
+{
+	struct fmt_vm vm = { .total = 1UL << 30 };   /* 4 TiB */
+
+	reset();
+	fmt_meminfo(&sb, &vm);
+	ck_assert_int_eq(strncmp(buf, "MemTotal:       4294967296 kB\n"
+				 "MemFree:               0 kB\n", 58), 0);
+}
+END_TEST
+
+START_TEST(vmstat_lines_are_the_kernels)
+{
+	reset();
+	fmt_vmstat(&sb, &fixed_vm);
+	ck_assert_str_eq(buf,
+		"nr_free_pages 16000\n"
+		"nr_slab_reclaimable 2\n"
+		"nr_slab_unreclaimable 37\n"
+		"pgalloc_dma 0\n"
+		"pgalloc_normal 1234567\n"
+		"allocstall_dma 0\n"
+		"allocstall_normal 3\n"
+		"pgfree 1234000\n");
+}
+END_TEST
+
+/* ------------------------------------------------------------- Slab map */
+
+START_TEST(slab_map_lines_show_slots_and_free_list)
+{
+	char map1[8] = { '#', 'P', '.', '#', 'S', '.', '.', '#' };
+	unsigned short fl1[3] = { 6, 2, 5 };
+	char map2[8] = { '.', '.', '.', '.', '.', '.', '.', '.' };
+	unsigned short fl2[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	char map3[4] = { '#', '#', '#', '#' };
+	struct kmem_cache_slab r[3] = {
+		{ .addr = 0x7f0000010000UL, .order = 3, .objects = 8,
+		  .inuse = 5, .parked = 1, .shared = 1,
+		  .list = KMEM_SLAB_PARTIAL, .map = map1, .freelist = fl1,
+		  .listed = 3 },
+		{ .addr = 0x7f0000018000UL, .order = 3, .objects = 8,
+		  .inuse = 0, .list = KMEM_SLAB_EMPTY, .map = map2,
+		  .freelist = fl2, .listed = 8 },
+		{ .addr = 0x7f0000020000UL, .order = 2, .objects = 4,
+		  .inuse = 4, .list = KMEM_SLAB_FULL, .map = map3,
+		  .freelist = NULL, .listed = 0 },
+	};
+	struct kmem_cache_slabs w = { .slab = r, .nr = 3, .shown = 3,
+				      .slabs = 5, .unseen = 1 };
+	int i;
+
+	reset();
+	fmt_slabs_header(&sb, &w);
+	for (i = 0; i < 3; i++)
+		fmt_slab(&sb, &r[i]);
+	ck_assert_str_eq(buf,
+		"# slabs 5, not shown 2, magazines not seen 1\n"
+		"# address          list    inuse/objs map free-list\n"
+		"0x00007f0000010000 partial     5/8    #P.#S..# 6,2,5\n"
+		"0x00007f0000018000 empty       0/8    ........ 0-7\n"
+		"0x00007f0000020000 full        4/4    #### -\n");
+}
+END_TEST
+
+START_TEST(slab_map_marks_a_corrupt_free_list)
+{
+	char map[4] = { '.', '#', '#', '#' };
+	unsigned short fl[1] = { 0 };
+	struct kmem_cache_slab r = {
+		.addr = 0x1000, .objects = 4, .inuse = 2,
+		.list = KMEM_SLAB_PARTIAL, .corrupt = 1, .map = map,
+		.freelist = fl, .listed = 1,
+	};
+
+	reset();
+	fmt_slab(&sb, &r);
+	ck_assert_str_eq(buf,
+		"0x0000000000001000 partial     2/4    .### 0 corrupt\n");
+}
+END_TEST
+
 static Suite *formats_suite(void)
 {
 	Suite *s = suite_create("formats");
 	TCase *buddy = tcase_create("Buddyinfo");
 	TCase *sysfs = tcase_create("Sysfs");
+	TCase *proc = tcase_create("Meminfo");
+	TCase *map = tcase_create("SlabMap");
 
 	tcase_add_test(buddy, buddyinfo_lines_are_the_kernels);
 	tcase_add_test(buddy, buddyinfo_of_the_allocator_follows_its_pages);
@@ -182,6 +296,13 @@ static Suite *formats_suite(void)
 	tcase_add_test(sysfs, locations_read_as_list_locations);
 	tcase_add_test(sysfs, symbols_read_as_pS);
 	suite_add_tcase(s, sysfs);
+	tcase_add_test(proc, meminfo_lines_are_the_kernels);
+	tcase_add_test(proc, meminfo_widens_past_eight_digits);
+	tcase_add_test(proc, vmstat_lines_are_the_kernels);
+	suite_add_tcase(s, proc);
+	tcase_add_test(map, slab_map_lines_show_slots_and_free_list);
+	tcase_add_test(map, slab_map_marks_a_corrupt_free_list);
+	suite_add_tcase(s, map);
 	return s;
 }
 

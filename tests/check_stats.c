@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_stats.c - the stats API: cache walker, SLUB attributes, event
-   counters, owner-tracking summaries, buddyinfo */
+   counters, owner-tracking summaries, buddyinfo, zone events */
 
 /*
  * What the daemon's slab/ tree and buddyinfo file are built on.  Every
@@ -536,6 +536,72 @@ START_TEST(buddyinfo_lists_dma_then_normal_and_their_free_blocks)
 }
 END_TEST
 
+START_TEST(zone_stat_counts_pages_handed_out_and_given_back)
+{
+	struct scullc_zone_stat a[2], b[2], c[2];
+	unsigned long p, d;
+
+	ck_assert_int_eq(scullc_zone_stat(a, 2), SCULLC_NR_ZONES);
+	ck_assert_str_eq(a[0].name, "DMA");
+	ck_assert_str_eq(a[1].name, "Normal");
+	/* an order-2 block counts 4 pages, as the kernel's PGALLOC */
+	p = __get_free_pages(GFP_KERNEL, 2);
+	d = __get_free_pages(GFP_KERNEL | __GFP_DMA, 0);
+	ck_assert_uint_ne(p, 0);
+	ck_assert_uint_ne(d, 0);
+	scullc_zone_stat(b, 2);
+	ck_assert_uint_eq(b[1].pgalloc - a[1].pgalloc, 4);
+	ck_assert_uint_eq(b[0].pgalloc - a[0].pgalloc, 1);
+	ck_assert_uint_eq(b[1].used - a[1].used, 4 * PAGE_SIZE);
+	ck_assert_uint_eq(b[1].pgfree, a[1].pgfree);
+	free_pages(p, 2);
+	free_pages(d, 0);
+	scullc_zone_stat(c, 2);
+	ck_assert_uint_eq(c[1].pgfree - b[1].pgfree, 4);
+	ck_assert_uint_eq(c[0].pgfree - b[0].pgfree, 1);
+	ck_assert_uint_eq(c[1].used, a[1].used);
+	/* __GFP_NOACCOUNT pages: counted, but not in used */
+	p = __get_free_pages(GFP_KERNEL | __GFP_NOACCOUNT, 0);
+	scullc_zone_stat(b, 2);
+	ck_assert_uint_eq(b[1].noaccount - c[1].noaccount, PAGE_SIZE);
+	ck_assert_uint_eq(b[1].used, c[1].used);
+	ck_assert_uint_eq(b[1].pgalloc - c[1].pgalloc, 1);
+	free_pages(p, 0);
+}
+END_TEST
+
+START_TEST(info_pages_are_the_slabs_pages)
+{
+	struct kmem_cache *s = kmem_cache_create("pages_of", 4000, 0,
+						 SLAB_HWCACHE_ALIGN, NULL);
+	struct kmem_cache_info in;
+	void *o[20];
+	int i;
+
+	ck_assert_ptr_nonnull(s);
+	/* no shared array: a drain puts the objects back on their slabs */
+	ck_assert_int_eq(kmem_cache_tune(s, 24, 12, 0), 0);
+	for (i = 0; i < 20; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	in = info_of(s);
+	ck_assert_uint_eq(in.pages, in.slabs << in.order);
+	ck_assert_uint_eq(in.reclaimable_pages, 0);      /* no slab empty */
+	for (i = 0; i < 20; i++)
+		kmem_cache_free(s, o[i]);
+	mag_drain_self(s);
+	/* the emptied slabs (at most min_partial: 3 here) are kept, and
+	   are what reclaim gives back */
+	in = info_of(s);
+	ck_assert_uint_gt(in.reclaimable_pages, 0);
+	ck_assert_uint_eq(in.reclaimable_pages, in.pages);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	in = info_of(s);
+	ck_assert_uint_eq(in.pages, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
 	Suite *s = suite_create("stats");
@@ -553,6 +619,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, info_shows_slub_geometry_and_flags);
 	tcase_add_test(tc, info_counts_objects_and_slabs_as_slub_does);
 	tcase_add_test(tc, info_fills_only_the_size_asked_for);
+	tcase_add_test(tc, info_pages_are_the_slabs_pages);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Events");
@@ -572,6 +639,7 @@ static Suite *stats_suite(void)
 
 	tc = tcase_create("Buddyinfo");
 	tcase_add_test(tc, buddyinfo_lists_dma_then_normal_and_their_free_blocks);
+	tcase_add_test(tc, zone_stat_counts_pages_handed_out_and_given_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -156,6 +156,27 @@ struct scullc_zone_free {
 };
 int scullc_buddyinfo(struct scullc_zone_free *zones, int nr);
 
+/*
+ * scullc_zone_stat - each zone's pages and page events, DMA then Normal
+ * as scullc_buddyinfo: what /proc/meminfo and /proc/vmstat count of a
+ * zone.  The events count from the library's start; a block of 2^order
+ * pages counts 2^order, as the kernel counts PGALLOC and PGFREE.  Fills
+ * @zones[0 .. min(@nr, SCULLC_NR_ZONES)) and returns SCULLC_NR_ZONES.
+ * Never blocks for memory; any thread.
+ */
+struct scullc_zone_stat {
+	char name[8];               /* "DMA", "Normal" */
+	size_t limit;               /* bytes (SIZE_MAX: none) */
+	size_t reserve;             /* of it, bytes only __GFP_HIGH may use */
+	size_t used;                /* bytes handed out, charged to limit */
+	size_t noaccount;           /* bytes handed out with __GFP_NOACCOUNT */
+	unsigned long pgalloc;      /* pages handed out (pgalloc_<zone>) */
+	unsigned long pgfree;       /* pages given back (pgfree) */
+	unsigned long allocstall;   /* direct reclaims an allocation from
+	                               the zone entered (allocstall_<zone>) */
+};
+int scullc_zone_stat(struct scullc_zone_stat *zones, int nr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@
 #define kmem_cache_get_events scullc_kmem_cache_get_events
 #define kmem_cache_get_info scullc_kmem_cache_get_info
 #define kmem_cache_get_locations scullc_kmem_cache_get_locations
+#define kmem_cache_get_slabs scullc_kmem_cache_get_slabs
 #define kmem_cache_get_stats scullc_kmem_cache_get_stats
 #define kmem_cache_name scullc_kmem_cache_name
 #define kmem_cache_shrink scullc_kmem_cache_shrink

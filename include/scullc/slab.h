@@ -178,6 +178,12 @@ struct kmem_cache_info {
 	                                 (SLUB keeps both on its partial list) */
 	unsigned long cpu_slabs;      /* cpu_slabs: threads with a cache of
 	                                 its objects (a magazine) */
+	unsigned long pages;          /* pages of all its slabs (a slab of
+	                                 the fallback order has fewer than
+	                                 slabs << order counts) */
+	unsigned long reclaimable_pages; /* of them, the pages of its empty
+	                                 slabs, which direct reclaim gives
+	                                 back; 0 under SLAB_NO_REAP */
 };
 
 /*
@@ -264,6 +270,67 @@ struct kmem_cache_location {
  */
 int kmem_cache_get_locations(struct kmem_cache *cache, int free_calls,
 			     struct kmem_cache_location *loc, size_t nr);
+
+/*
+ * One look at every slab of a cache (kmem_cache_get_slabs).  A slab's
+ * map has a byte per slot, lowest address first, each one of:
+ */
+#define KMEM_OBJ_INUSE   '#'   /* allocated, or in a magazine not read */
+#define KMEM_OBJ_FREE    '.'   /* on the slab's free list */
+#define KMEM_OBJ_PARKED  'P'   /* free, in a thread's magazine */
+#define KMEM_OBJ_SHARED  'S'   /* free, in the cache's shared array */
+
+/* The list a slab is on: its next allocations come from the first
+   partial slab, else the first empty one */
+enum { KMEM_SLAB_PARTIAL, KMEM_SLAB_FULL, KMEM_SLAB_EMPTY };
+
+struct kmem_cache_slab {
+	unsigned long addr;          /* its first byte */
+	unsigned int order;          /* it is 2^order pages */
+	unsigned int objects;        /* slots */
+	unsigned int inuse;          /* slots off its free list (slabinfo's
+	                                active objects), parked included */
+	unsigned int parked;         /* of them, KMEM_OBJ_PARKED */
+	unsigned int shared;         /* of them, KMEM_OBJ_SHARED */
+	int list;                    /* KMEM_SLAB_* */
+	int corrupt;                 /* the free list left the slab, looped
+	                                or was not objects - inuse long */
+	char *map;                   /* [objects]: KMEM_OBJ_* by slot */
+	unsigned short *freelist;    /* [listed]: the free slots in the
+	                                order the free list links them, the
+	                                next one allocated first */
+	unsigned int listed;         /* objects - inuse, unless corrupt */
+};
+
+/* kmem_cache_get_slabs' buffers (in) and what it found (out) */
+struct kmem_cache_slabs {
+	struct kmem_cache_slab *slab; /* in: room for nr slabs */
+	size_t nr;
+	char *map;                   /* in: room for nr_objs slots */
+	unsigned short *freelist;    /* in: room for nr_objs slots */
+	size_t nr_objs;
+	size_t shown;                /* out: slab[0 .. shown), by address */
+	unsigned long slabs;         /* out: slabs the cache has */
+	unsigned int unseen;         /* out: magazines not read, their
+	                                threads being inside the allocator:
+	                                their objects show as in use */
+};
+
+/*
+ * kmem_cache_get_slabs - a consistent picture of every slab of @cache
+ * Fills @w->slab[] with the cache's slabs as they stand at one moment:
+ * the partial ones first, then the full, then the empty, as many as
+ * fit in @w->nr records and @w->nr_objs map slots (each slab takes
+ * slab->objects of @w->map and of @w->freelist), then sorts them by
+ * address.  Objects in the shared array and in the magazines of threads
+ * outside the allocator are told apart from allocated ones (other
+ * threads are paused out of their magazines for the walk, as
+ * kmem_cache_shrink drains them; nothing is moved).  Returns 0, or
+ * -EINVAL for buffers missing.  Allocates nothing; takes the cache's
+ * locks, so it may wait for other threads' allocations; any thread but
+ * from a constructor or an output hook.
+ */
+int kmem_cache_get_slabs(struct kmem_cache *cache, struct kmem_cache_slabs *w);
 
 /*
  * kmalloc size classes: kmalloc-8 ... kmalloc-8k (with the kernel's 96 and

@@ -6,7 +6,10 @@
  * that tests/check_formats can hold each against an exact, fixed text:
  * /proc/buddyinfo's lines (mm/vmstat.c), and the sysfs attribute forms
  * of mm/slub.c - a count with its node breakdown, a caller line of
- * alloc_calls/free_calls, a symbol as %pS and a CPU list as %*pbl.
+ * alloc_calls/free_calls, a symbol as %pS and a CPU list as %*pbl;
+ * /proc/meminfo's lines (fs/proc/meminfo.c) and /proc/vmstat's
+ * (mm/vmstat.c), those that are true of libscullc; and slab/<cache>/slabs,
+ * which has no kernel counterpart (scullcfs-slabinfo(5) describes it).
  */
 
 #define _GNU_SOURCE
@@ -119,4 +122,91 @@ void fmt_location(struct sbuf *sb, const struct kmem_cache_location *l,
 		fmt_cpulist(sb, l->cpus);
 	}
 	sbuf_printf(sb, "\n");
+}
+
+/* One meminfo line: the name and colon in 16 columns, the size in kB in
+   8, as show_val_kb */
+static void meminfo_line(struct sbuf *sb, const char *name,
+			 unsigned long pages)
+{
+	char label[32];
+
+	snprintf(label, sizeof(label), "%s:", name);
+	sbuf_printf(sb, "%-16s%8lu kB\n", label, pages << (PAGE_SHIFT - 10));
+}
+
+/**
+ * fmt_meminfo - the lines of /proc/meminfo that are true here, in the
+ * kernel's order (meminfo_proc_show)
+ */
+void fmt_meminfo(struct sbuf *sb, const struct fmt_vm *vm)
+{
+	meminfo_line(sb, "MemTotal", vm->total);
+	meminfo_line(sb, "MemFree", vm->free);
+	meminfo_line(sb, "MemAvailable", vm->available);
+	meminfo_line(sb, "Slab", vm->slab_reclaimable + vm->slab_unreclaimable);
+	meminfo_line(sb, "SReclaimable", vm->slab_reclaimable);
+	meminfo_line(sb, "SUnreclaim", vm->slab_unreclaimable);
+}
+
+/**
+ * fmt_vmstat - the counters of /proc/vmstat that libscullc keeps, as
+ * "name value" lines in the kernel's order (vmstat_text): the zone
+ * counter, the node counters, then the events
+ */
+void fmt_vmstat(struct sbuf *sb, const struct fmt_vm *vm)
+{
+	sbuf_printf(sb, "nr_free_pages %lu\n", vm->free);
+	sbuf_printf(sb, "nr_slab_reclaimable %lu\n", vm->slab_reclaimable);
+	sbuf_printf(sb, "nr_slab_unreclaimable %lu\n", vm->slab_unreclaimable);
+	sbuf_printf(sb, "pgalloc_dma %lu\n", vm->pgalloc_dma);
+	sbuf_printf(sb, "pgalloc_normal %lu\n", vm->pgalloc_normal);
+	sbuf_printf(sb, "allocstall_dma %lu\n", vm->allocstall_dma);
+	sbuf_printf(sb, "allocstall_normal %lu\n", vm->allocstall_normal);
+	sbuf_printf(sb, "pgfree %lu\n", vm->pgfree);
+}
+
+/**
+ * fmt_slabs_header - slab/<cache>/slabs' first two lines: how many slabs
+ * the cache has and how many are not shown, how many magazines could not
+ * be read; then what each column is
+ */
+void fmt_slabs_header(struct sbuf *sb, const struct kmem_cache_slabs *w)
+{
+	sbuf_printf(sb, "# slabs %lu, not shown %lu, magazines not seen %u\n",
+		    w->slabs, w->slabs - (unsigned long)w->shown, w->unseen);
+	sbuf_printf(sb, "%-18s %-7s %10s %s %s\n", "# address", "list",
+		    "inuse/objs", "map", "free-list");
+}
+
+/* The free list as runs of consecutive slots: "5,0-3,7", "-" when empty */
+static void freelist_runs(struct sbuf *sb, const unsigned short *fl,
+			  unsigned int n)
+{
+	unsigned int i = 0, j;
+
+	if (!n)
+		sbuf_printf(sb, "-");
+	while (i < n) {
+		for (j = i; j + 1 < n && fl[j + 1] == fl[j] + 1; j++)
+			;
+		sbuf_printf(sb, i ? ",%u" : "%u", fl[i]);
+		if (j > i)
+			sbuf_printf(sb, "-%u", fl[j]);
+		i = j + 1;
+	}
+}
+
+/**
+ * fmt_slab - one slab: address, list, objects off the free list of its
+ * slots, the map of its slots by address, its free list in order
+ */
+void fmt_slab(struct sbuf *sb, const struct kmem_cache_slab *r)
+{
+	static const char *const lists[] = { "partial", "full", "empty" };
+	sbuf_printf(sb, "0x%016lx %-7s %5u/%-4u %.*s ", r->addr,
+		    (unsigned int)r->list < 3 ? lists[r->list] : "?",
+		    r->inuse, r->objects, (int)r->objects, r->map);
+	freelist_runs(sb, r->freelist, r->listed);
+	sbuf_printf(sb, r->corrupt ? " corrupt\n" : "\n");
 }

@@ -8,6 +8,19 @@
 
 #include "sbuf.h"
 
+/* What meminfo and vmstat show, in pages (fs/proc/meminfo.c,
+   mm/vmstat.c): pseudo.c gathers it, formats.c prints it */
+struct fmt_vm {
+	unsigned long total;              /* MemTotal */
+	unsigned long free;               /* MemFree, nr_free_pages */
+	unsigned long available;          /* MemAvailable */
+	unsigned long slab_reclaimable;   /* SReclaimable */
+	unsigned long slab_unreclaimable; /* SUnreclaim */
+	unsigned long pgalloc_dma, pgalloc_normal;
+	unsigned long allocstall_dma, allocstall_normal;
+	unsigned long pgfree;
+};
+
 /* "formats.c" - each appends to @sb; none allocates or blocks */
 void fmt_buddyinfo(struct sbuf *sb, const struct scullc_zone_free *zones,
 		   int nr);
@@ -16,5 +29,9 @@ void fmt_symbol(struct sbuf *sb, unsigned long addr);
 void fmt_cpulist(struct sbuf *sb, unsigned long cpus);
 void fmt_location(struct sbuf *sb, const struct kmem_cache_location *l,
 		  long online_cpus);
+void fmt_meminfo(struct sbuf *sb, const struct fmt_vm *vm);
+void fmt_vmstat(struct sbuf *sb, const struct fmt_vm *vm);
+void fmt_slabs_header(struct sbuf *sb, const struct kmem_cache_slabs *w);
+void fmt_slab(struct sbuf *sb, const struct kmem_cache_slab *r);
 
 #endif /* SCULLCFS_FORMATS_H */

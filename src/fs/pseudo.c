@@ -23,6 +23,9 @@
  *              quanta share one line.
  *   buddyinfo  the page allocator's free blocks of each order in each
  *              zone, in /proc/buddyinfo's format.
+ *   meminfo    /proc/meminfo's lines that are true of the allocator:
+ *              memory, free, available and slab pages (vm_gather).
+ *   vmstat     /proc/vmstat's counters that the allocator keeps.
  *   size       the size limit in bytes (0: none); a write in size='s
  *              syntax resizes the live mount, as a tmpfs remount does,
  *              which FUSE cannot pass on to the daemon.
@@ -224,6 +227,80 @@ static void show_buddyinfo(struct fs *fs, const struct pseudo_file *pf,
 	fmt_buddyinfo(sb, zones, nr < SCULLC_NR_ZONES ? nr : SCULLC_NR_ZONES);
 }
 
+/* add_slab_pages - a cache's slab pages to the struct fmt_vm @arg */
+static int add_slab_pages(struct kmem_cache *s, void *arg)
+{
+	struct fmt_vm *vm = arg;
+	struct kmem_cache_info info;
+
+	memset(&info, 0, sizeof(info));
+	kmem_cache_get_info(s, &info, sizeof(info));
+	vm->slab_reclaimable += info.reclaimable_pages;
+	vm->slab_unreclaimable += info.pages - info.reclaimable_pages;
+	return 0;
+}
+
+/*
+ * vm_gather - what meminfo and vmstat show (scullcfs(8) defines each):
+ * MemTotal is the size limit, or the host's RAM without one (as statfs);
+ * MemFree what no page of the allocator holds, in either zone, charged
+ * to the limit or not (so MemTotal - MemFree covers Slab, as in the
+ * kernel); MemAvailable the kernel's estimate, MemFree less the reserve
+ * that only GFP_ATOMIC may use, plus the empty slabs reclaim gives back.
+ */
+static void vm_gather(struct fmt_vm *vm)
+{
+	struct scullc_zone_stat z[SCULLC_NR_ZONES];  /* DMA, Normal */
+	size_t total, held, ram;
+	unsigned long reserve;
+
+	memset(vm, 0, sizeof(*vm));
+	scullc_zone_stat(z, SCULLC_NR_ZONES);
+	kmem_cache_for_each(add_slab_pages, vm);
+	held = z[0].used + z[0].noaccount + z[1].used + z[1].noaccount;
+	total = z[1].limit;
+	if (total == SIZE_MAX) {
+		ram = (size_t)sysconf(_SC_PHYS_PAGES) * PAGE_SIZE;
+		total = ram > held ? ram : held;
+	}
+	vm->total = total / PAGE_SIZE;
+	vm->free = total > held ? (total - held) / PAGE_SIZE : 0;
+	reserve = z[1].reserve / PAGE_SIZE;
+	vm->available = (vm->free > reserve ? vm->free - reserve : 0) +
+			vm->slab_reclaimable;
+	vm->pgalloc_dma = z[0].pgalloc;
+	vm->pgalloc_normal = z[1].pgalloc;
+	vm->allocstall_dma = z[0].allocstall;
+	vm->allocstall_normal = z[1].allocstall;
+	vm->pgfree = z[0].pgfree + z[1].pgfree;
+}
+
+/* show_meminfo - /proc/meminfo's lines that are true here */
+static void show_meminfo(struct fs *fs, const struct pseudo_file *pf,
+			 void *data, struct sbuf *sb)
+{
+	struct fmt_vm vm;
+
+	(void)fs;
+	(void)pf;
+	(void)data;
+	vm_gather(&vm);
+	fmt_meminfo(sb, &vm);
+}
+
+/* show_vmstat - /proc/vmstat's counters that the allocator keeps */
+static void show_vmstat(struct fs *fs, const struct pseudo_file *pf,
+			void *data, struct sbuf *sb)
+{
+	struct fmt_vm vm;
+
+	(void)fs;
+	(void)pf;
+	(void)data;
+	vm_gather(&vm);
+	fmt_vmstat(sb, &vm);
+}
+
 /* show_size - the mount's size limit in bytes; 0: none (size=0) */
 static void show_size(struct fs *fs, const struct pseudo_file *pf,
 		      void *data, struct sbuf *sb)
@@ -291,6 +368,8 @@ static const struct pseudo_file root_files[] = {
 	{ "slabinfo",  show_slabinfo, store_slabinfo },
 	{ "scullcmem", show_scullcmem, NULL },
 	{ "buddyinfo", show_buddyinfo, NULL },
+	{ "meminfo",   show_meminfo, NULL },
+	{ "vmstat",    show_vmstat, NULL },
 	{ "size",      show_size, store_size },
 };
 

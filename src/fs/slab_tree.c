@@ -36,6 +36,8 @@
  * "0"; shrink and validate read empty and act on a write of "1";
  * alloc_calls and free_calls, only on caches with owner tracking (U),
  * list the callers as SLUB's list_locations does, ages in milliseconds.
+ * One file is ours alone: slab_map, every slab and its objects (SLUB's
+ * "slabs" is a count, which the kernel's tools read).
  *
  * Lock order: enum lock_rank (lock.h) - fs->ns_lock (write, refresh
  * only), then the allocator's locks.  Nothing allocates inside
@@ -280,6 +282,46 @@ static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
 	fs_report_free(loc);
 }
 
+/*
+ * show_slab_map - every slab and its objects (kmem_cache_get_slabs), as
+ * many as SLAB_MAP_OBJS objects: the text stays within a snapshot's
+ * largest block however big the cache grows; the first line says how
+ * many slabs were left out.  The buffers, sized from the cache's slab
+ * count with room for some growth, are pages outside size=.
+ */
+#define SLAB_MAP_OBJS   65536
+#define SLAB_MAP_SLACK  16
+static void show_slab_map(struct kmem_cache *s, const struct slab_attr *a,
+			  struct sbuf *sb)
+{
+	struct kmem_cache_info info;
+	struct kmem_cache_slabs w;
+	size_t per, i;
+	void *buf;
+
+	(void)a;
+	get_info(s, &info);
+	per = info.objs_per_slab ? info.objs_per_slab : 1;
+	memset(&w, 0, sizeof(w));
+	w.nr = info.slabs + SLAB_MAP_SLACK;
+	if (w.nr > SLAB_MAP_OBJS / per)
+		w.nr = SLAB_MAP_OBJS / per ? SLAB_MAP_OBJS / per : 1;
+	w.nr_objs = w.nr * per;
+	buf = fs_report_alloc(w.nr * sizeof(*w.slab) +
+			      w.nr_objs * (sizeof(*w.freelist) + 1));
+	if (!buf)
+		return;
+	w.slab = buf;
+	w.freelist = (unsigned short *)(w.slab + w.nr);
+	w.map = (char *)(w.freelist + w.nr_objs);
+	if (kmem_cache_get_slabs(s, &w) == 0) {
+		fmt_slabs_header(sb, &w);
+		for (i = 0; i < w.shown; i++)
+			fmt_slab(sb, &w.slab[i]);
+	}
+	fs_report_free(buf);
+}
+
 #define INFO(f)  offsetof(struct kmem_cache_info, f)
 #define RO(n)    { .name = #n, .show = attr_show }
 #define RW(n)    { .name = #n, .show = attr_show, .store = attr_store }
@@ -313,6 +355,7 @@ static const struct slab_attr attrs[] = {
 	{ RO(sanity_checks),   show_flag, NULL, 0, SLAB_CONSISTENCY_CHECKS,
 	  false },
 	{ RW(shrink),          show_nothing, store_shrink, 0, 0, false },
+	{ RO(slab_map),        show_slab_map, NULL, 0, 0, false },
 	{ RO(slab_size),       show_number, NULL, INFO(slab_size), 0, false },
 	{ RO(slabs),           show_nodes, NULL, INFO(slabs), 0, false },
 	{ RO(store_user),      show_flag, NULL, 0, SLAB_STORE_USER, false },

@@ -589,6 +589,11 @@ SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
 	in.cpu_partial = s->limit;
 	list_for_each(pos, &s->partial)
 		inuse_partial += list_entry(pos, struct page, lru)->inuse;
+	if (!(s->flags & SLAB_NO_REAP))
+		list_for_each(pos, &s->free)
+			in.reclaimable_pages +=
+				1UL << list_entry(pos, struct page, lru)->order;
+	in.pages = s->nr_pages;
 	in.objects = s->total_objects - s->free_objects;
 	in.objects_partial = inuse_partial;
 	in.total_objects = s->total_objects;

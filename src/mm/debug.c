@@ -387,7 +387,7 @@ static bool on_freelist(const struct kmem_cache *s, const struct page *slab,
 	void *bad;
 	int i = geo_obj_index(s, slab, object);
 
-	geo_get_map(s, slab, map, &bad);
+	geo_get_map(s, slab, map, NULL, &bad);
 	return i >= 0 && geo_map_test(map, (unsigned int)i);
 }
 
@@ -465,7 +465,7 @@ int debug_validate_slab(struct kmem_cache *s, struct page *slab)
 	if (!kmem_cache_debug(s))
 		return 0;               /* no patterns to check; slab.c walks
 					   the free lists of every cache */
-	nr = geo_get_map(s, slab, free_map, &bad);
+	nr = geo_get_map(s, slab, free_map, NULL, &bad);
 	if (bad) {
 		report_object(s, slab, NULL, NULL, valid_object(s, slab, bad) ?
 			   "Freechain loops at 0x%016lx" :

@@ -180,7 +180,7 @@ int geo_obj_index(const struct kmem_cache *s, const struct page *slab,
  * of them is returned.  The caller holds list_lock, so the list is still.
  */
 unsigned int geo_get_map(const struct kmem_cache *s, const struct page *slab,
-			 unsigned long *map, void **bad)
+			 unsigned long *map, unsigned short *order, void **bad)
 {
 	unsigned int n = 0;
 	void *p;
@@ -197,6 +197,8 @@ unsigned int geo_get_map(const struct kmem_cache *s, const struct page *slab,
 			break;
 		}
 		map[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+		if (order)
+			order[n] = (unsigned short)i;
 		n++;
 	}
 	return n;

@@ -172,10 +172,12 @@ static inline bool geo_map_test(const unsigned long *map, unsigned int i)
 	return (map[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1;
 }
 /* geo_get_map - walk @slab's free list once, marking each free slot in
-   @map[SLAB_MAP_LONGS]; returns how many, *bad = the pointer that ended
-   the walk early (not a slot, or a loop) or NULL.  Under list_lock. */
+   @map[SLAB_MAP_LONGS] and, when @order is not NULL, writing the slots
+   in the list's order to @order[0 ..) (room for slab->objects); returns
+   how many, *bad = the pointer that ended the walk early (not a slot, or
+   a loop) or NULL.  Under list_lock. */
 unsigned int geo_get_map(const struct kmem_cache *s, const struct page *slab,
-			 unsigned long *map, void **bad);
+			 unsigned long *map, unsigned short *order, void **bad);
 
 /* "debug_config.c" - the slab_debug= setting */
 extern struct mutex debug_lock;
@@ -274,6 +276,11 @@ void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
 bool mag_claim_idle(void);
 unsigned long mag_drain_idle(struct kmem_cache *s);
 void mag_unclaim(void);
+/* Between a claim and mag_unclaim, under cache_mutex: @fn(obj, @arg) for
+   each object in the magazines of @s that may be read (this thread's,
+   claimed idle threads', orphans'); returns how many could not be */
+unsigned int mag_walk_idle(struct kmem_cache *s,
+			   void (*fn)(void *obj, void *arg), void *arg);
 void mag_fork_child(void);                     /* for fork.c */
 void mag_init(void);                         /* the constructor, once */
 /* Where magazines' own memory comes from (kmalloc_nomag/kfree_nomag) */
@@ -312,6 +319,6 @@ void mempool_fork_reinit(void);
 /* "fork.c" - pthread_atfork handlers */
 void fork_init(void);                          /* once, from page_alloc */
 
-/* "slabinfo.c" has no private API. */
+/* "slabmap.c" and "slabinfo.c" have no private API. */
 
 #endif /* SCULLC_INTERNAL_H */

@@ -538,6 +538,12 @@ bool mag_claim_idle(void)
 	return true;
 }
 
+/* Another thread's magazine whose owner a claim saw idle.  cache_mutex. */
+static bool owner_idle(const struct array_cache *ac)
+{
+	return ac->owner && ac->owner != &mag_tls.self && ac->owner->idle;
+}
+
 unsigned long mag_drain_idle(struct kmem_cache *s)
 {
 	struct array_cache *ac;
@@ -545,13 +551,36 @@ unsigned long mag_drain_idle(struct kmem_cache *s)
 
 	lock_assert_held(&cache_mutex);
 	list_for_each_entry(ac, &s->thread_acs, list) {
-		if (!ac->owner || ac->owner == &mag_tls.self ||
-		    !ac->owner->idle || !ac->avail)
+		if (!owner_idle(ac) || !ac->avail)
 			continue;
 		n += ac->avail;
 		flush(ac, ac->avail, false);
 	}
 	return n;
+}
+
+/*
+ * Reading needs what draining needs, no more: the owner is this thread,
+ * or gone (an orphan), or claimed while idle, so that nobody writes
+ * avail and entry[] meanwhile.
+ */
+unsigned int mag_walk_idle(struct kmem_cache *s,
+			   void (*fn)(void *obj, void *arg), void *arg)
+{
+	struct array_cache *ac;
+	unsigned int unseen = 0, i;
+
+	lock_assert_held(&cache_mutex);
+	list_for_each_entry(ac, &s->thread_acs, list) {
+		if (ac->owner && ac->owner != &mag_tls.self &&
+		    !owner_idle(ac)) {
+			unseen++;
+			continue;
+		}
+		for (i = 0; i < ac->avail; i++)
+			fn(ac->entry[i], arg);
+	}
+	return unseen;
 }
 
 void mag_unclaim(void)

@@ -357,6 +357,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 	} else {
 		z->used += PAGE_SIZE << order;
 	}
+	z->pgalloc += 1UL << order;
 	return page;
 }
 
@@ -401,6 +402,7 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
 		z->noaccount -= PAGE_SIZE << order;
 	else
 		z->used -= PAGE_SIZE << order;
+	z->pgfree += 1UL << order;
 	page_chunk(page)->free_pages += 1UL << order;
 	page->flags = 0;
 	page->order = 0;
@@ -577,12 +579,13 @@ static void run_shrinker(void)
 }
 
 /* Run the shrinker, then give back all free memory, with no zone lock
-   held; not from inside itself. */
-static void reclaim(void)
+   held; not from inside itself.  @z: the zone the allocation wants. */
+static void reclaim(struct zone *z)
 {
 	if (in_reclaim)
 		return;
 	atomic_fetch_add_explicit(&nr_reclaims, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&z->allocstall, 1, memory_order_relaxed);
 	run_shrinker();
 	page_trim();
 }
@@ -611,7 +614,7 @@ static struct page *wait_for_free(struct zone *z, unsigned int order,
 		if (mutex_cond_timedwait(&z->freed, &z->lock, &ts) ==
 		    ETIMEDOUT) {
 			mutex_unlock(&z->lock);
-			reclaim();
+			reclaim(z);
 			mutex_lock(&z->lock);
 		}
 	}
@@ -647,7 +650,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		goto got;
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || (gfp & __GFP_NORETRY))
 		goto fail;
-	reclaim();
+	reclaim(z);
 	page = try_zone(z, order, gfp);
 	if (page)
 		goto got;
@@ -919,6 +922,36 @@ SCULLC_API int scullc_buddyinfo(struct scullc_zone_free *out, int nr)
 		mutex_lock(&z->lock);
 		memcpy(out[i].nr_free, z->nr_free, sizeof(z->nr_free));
 		mutex_unlock(&z->lock);
+	}
+	return SCULLC_NR_ZONES;
+}
+
+/**
+ * scullc_zone_stat - each zone's page counts and events, DMA then Normal
+ * Fills @out[0 .. min(@nr, SCULLC_NR_ZONES)), each zone under its lock,
+ * and returns SCULLC_NR_ZONES.  Never blocks for memory; any thread.
+ */
+SCULLC_API int scullc_zone_stat(struct scullc_zone_stat *out, int nr)
+{
+	static const int order[SCULLC_NR_ZONES] = { ZONE_DMA, ZONE_NORMAL };
+	int i;
+
+	page_alloc_init();
+	for (i = 0; i < nr && i < SCULLC_NR_ZONES; i++) {
+		struct zone *z = &zones[order[i]];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		snprintf(out[i].name, sizeof(out[i].name), "%s", z->name);
+		mutex_lock(&z->lock);
+		out[i].limit = z->limit;
+		out[i].reserve = z->reserve;
+		out[i].used = z->used;
+		out[i].noaccount = z->noaccount;
+		out[i].pgalloc = z->pgalloc;
+		out[i].pgfree = z->pgfree;
+		mutex_unlock(&z->lock);
+		out[i].allocstall = atomic_load_explicit(&z->allocstall,
+							 memory_order_relaxed);
 	}
 	return SCULLC_NR_ZONES;
 }

@@ -203,6 +203,7 @@ static void add_slab(struct kmem_cache *s, struct page *slab)
 	s->nr_free++;
 	s->total_objects += slab->objects;
 	s->free_objects += slab->objects;
+	s->nr_pages += slab_pages(slab);
 	slab_stat(s, KMEM_ALLOC_SLAB);
 	if (slab->order != s->oo.order)
 		slab_stat(s, KMEM_ORDER_FALLBACK);
@@ -217,6 +218,7 @@ static void remove_slab(struct kmem_cache *s, struct page *slab,
 	s->nr_free--;
 	s->total_objects -= slab->objects;
 	s->free_objects -= slab->objects;
+	s->nr_pages -= slab_pages(slab);
 	slab_stat(s, KMEM_FREE_SLAB);
 }
 
@@ -573,7 +575,7 @@ static void report_leaks(struct kmem_cache *s, struct list_head *list)
 	list_for_each(pos, list) {
 		struct page *slab = list_entry(pos, struct page, lru);
 
-		geo_get_map(s, slab, map, &bad);
+		geo_get_map(s, slab, map, NULL, &bad);
 		for (i = 0; i < slab->objects; i++)
 			if (!geo_map_test(map, i))
 				debug_report_leak(s, slab,
@@ -616,7 +618,7 @@ static int validate_freelist(struct kmem_cache *s, struct page *slab)
 	void *bad;
 
 	lock_assert_held(&s->list_lock);
-	n = geo_get_map(s, slab, map, &bad);
+	n = geo_get_map(s, slab, map, NULL, &bad);
 	if (bad) {
 		slab_err(s, geo_obj_index(s, slab, bad) < 0 ?
 			 "Freechain corrupt: 0x%016lx" :
@@ -631,14 +633,18 @@ static int validate_freelist(struct kmem_cache *s, struct page *slab)
 	return 0;
 }
 
+/* What validate_list adds up over a list's slabs */
+struct list_sums {
+	unsigned long nr, total, nfree, pages;
+};
+
 /*
  * Check one list's slabs and add up their objects.  Locked.  A debug
  * cache's slabs are walked by debug.c, which knows their red zones and
  * poison; the others get the free list check here.
  */
 static int validate_list(struct kmem_cache *s, struct list_head *list,
-			 enum slab_state st, unsigned long *nr,
-			 unsigned long *total, unsigned long *nfree)
+			 enum slab_state st, struct list_sums *sum)
 {
 	struct list_head *pos;
 	int errors = 0;
@@ -647,9 +653,10 @@ static int validate_list(struct kmem_cache *s, struct list_head *list,
 	list_for_each(pos, list) {
 		struct page *slab = list_entry(pos, struct page, lru);
 
-		(*nr)++;
-		*total += slab->objects;
-		*nfree += slab->objects - slab->inuse;
+		sum->nr++;
+		sum->total += slab->objects;
+		sum->nfree += slab->objects - slab->inuse;
+		sum->pages += slab_pages(slab);
 		if (!(slab->flags & PG_slab) || slab->slab_cache != s) {
 			slab_err(s, "Slab 0x%016lx on the lists is not ours",
 				 (unsigned long)page_address(slab));
@@ -677,23 +684,26 @@ static int validate_list(struct kmem_cache *s, struct list_head *list,
  */
 SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 {
-	unsigned long np = 0, nf = 0, ne = 0, total = 0, nfree = 0;
+	struct list_sums p = { 0 }, f = { 0 }, e = { 0 };
+	unsigned long total, nfree, pages;
 	int errors = 0;
 
 	mutex_lock(&s->list_lock);
-	errors += validate_list(s, &s->partial, SLAB_STATE_PARTIAL, &np,
-				&total, &nfree);
-	errors += validate_list(s, &s->full, SLAB_STATE_FULL, &nf,
-				&total, &nfree);
-	errors += validate_list(s, &s->free, SLAB_STATE_FREE, &ne,
-				&total, &nfree);
-	/* total_objects == sum of objects; free_objects == sum of free */
-	if (np != s->nr_partial || nf != s->nr_full || ne != s->nr_free ||
-	    total != s->total_objects || nfree != s->free_objects) {
-		slab_err(s, "Counters partial %lu full %lu free %lu objects %lu/%lu, lists say %lu %lu %lu %lu/%lu",
+	errors += validate_list(s, &s->partial, SLAB_STATE_PARTIAL, &p);
+	errors += validate_list(s, &s->full, SLAB_STATE_FULL, &f);
+	errors += validate_list(s, &s->free, SLAB_STATE_FREE, &e);
+	total = p.total + f.total + e.total;
+	nfree = p.nfree + f.nfree + e.nfree;
+	pages = p.pages + f.pages + e.pages;
+	/* total_objects == sum of objects; free_objects == sum of free;
+	   nr_pages == sum of pages */
+	if (p.nr != s->nr_partial || f.nr != s->nr_full ||
+	    e.nr != s->nr_free || total != s->total_objects ||
+	    nfree != s->free_objects || pages != s->nr_pages) {
+		slab_err(s, "Counters partial %lu full %lu free %lu objects %lu/%lu pages %lu, lists say %lu %lu %lu %lu/%lu %lu",
 			 s->nr_partial, s->nr_full, s->nr_free,
-			 s->free_objects, s->total_objects,
-			 np, nf, ne, nfree, total);
+			 s->free_objects, s->total_objects, s->nr_pages,
+			 p.nr, f.nr, e.nr, nfree, total, pages);
 		errors++;
 	}
 	if (s->depot && s->depot->avail > s->depot->limit) {
@@ -736,7 +746,7 @@ SCULLC_API int kmem_cache_get_locations(struct kmem_cache *s, int free_calls,
 		list_for_each(pos, lists[l]) {
 			struct page *slab = list_entry(pos, struct page, lru);
 
-			geo_get_map(s, slab, map, &bad);
+			geo_get_map(s, slab, map, NULL, &bad);
 			err = debug_add_locations(s, slab, map, item, loc, nr,
 						  &n);
 			if (err)

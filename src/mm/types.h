@@ -24,6 +24,7 @@
  *
  * Counting objects of a cache (protected by its list_lock):
  *   total_objects == sum over its slabs of slab->objects
+ *   nr_pages      == sum over its slabs of 2^order
  *   free_objects  == sum over its slabs of (objects - inuse)
  *   active_objs   == total_objects - free_objects   (slabinfo's column;
  *                    objects in magazines and the depot count as active,
@@ -67,6 +68,7 @@
  *   chunk_table and its entries   release/acquire (page_alloc.c)
  *   the page shrinker             release/acquire (page_alloc.c)
  *   nr_reclaims, nr_failures      relaxed statistics (page_alloc.c)
+ *   zone->allocstall              relaxed statistics (page_alloc.c)
  *   kmem_cache->gen               relaxed (struct kmem_cache, below)
  *   array_cache hit counters      owner's relaxed stores (struct array_cache)
  *   mag_thread busy and claim     an asymmetric Dekker: relaxed + compiler
@@ -192,6 +194,13 @@ struct zone {
 	                                              been since epoch */
 	unsigned long epoch;                       /* os_coarse_ms() when the
 	                                              decay epoch began */
+	unsigned long pgalloc, pgfree;             /* pages handed out and
+	                                              given back, ever (the
+	                                              kernel's PGALLOC and
+	                                              PGFREE events);
+	                                              protected by lock */
+	atomic_ulong allocstall;                   /* direct reclaims entered
+	                                              for this zone; relaxed */
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free[MAX_PAGE_ORDER + 1]; /* blocks per list */
 	struct list_head chunks;
@@ -277,6 +286,7 @@ struct kmem_cache {
 	struct list_head free;       /* inuse == 0 */
 	unsigned long nr_partial, nr_full, nr_free;
 	unsigned long total_objects, free_objects;
+	unsigned long nr_pages;      /* pages of all its slabs */
 	struct array_cache *depot;   /* shared array; NULL when shared == 0 */
 	unsigned long stat[KMEM_NR_EVENTS];      /* the slow path's events
 	                                            (fast path: magazines) */
