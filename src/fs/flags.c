@@ -27,7 +27,7 @@
  * i_flags never carry the daemon's flags, so every request that would
  * change a flagged inode is checked here, with the errno tmpfs gives:
  * EPERM.  The fs_may_* checks below each stand for one of the kernel's and
- * are called where the request is served (dir.c, file.c, inode.c,
+ * are called where the request is served (namei.c, file.c, inode.c,
  * xattr.c).  Where this daemon is stricter than tmpfs, it is ext4's rule:
  * tmpfs lets a descriptor opened before chattr +i still write and
  * ftruncate; here every write and truncation of an immutable file fails.

@@ -358,10 +358,11 @@ static inline bool fs_is_device(const struct fs_inode *inode)
 }
 
 /*
- * The core (inode.c, dir.c, xattr.c, flags.c, priv.c) takes the fs, the
- * caller's credentials and plain arguments and returns 0 or -errno; it
- * never replies to FUSE.  ll.c turns each request into such a call and its
- * result into the one reply; req.c holds what the FUSE-facing files share.
+ * The core (inode.c, dir.c, namei.c, readdir.c, xattr.c, flags.c, priv.c)
+ * takes the fs, the caller's credentials and plain arguments and returns
+ * 0 or -errno; it never replies to FUSE.  ll.c turns each request into
+ * such a call and its result into the one reply; req.c holds what the
+ * FUSE-facing files share.
  * A core call that fills a struct fuse_entry_param has taken the lookup
  * the entry carries (fs_hold): the caller gives it back with
  * fs_unlookup if the entry never reaches the kernel.
@@ -417,7 +418,7 @@ int fs_setattr(struct fs *fs, struct fs_cred *cred, fuse_ino_t ino,
 void fs_statfs(struct fs *fs, struct statvfs *sv);
 
 /*
- * The namespace primitives dir.c builds on.  "write" means the caller holds
+ * The namespace primitives namei.c builds on.  "write" means the caller holds
  * ns_lock for writing, "read" at least for reading.
  */
 /* fs_new_inode - a new unnamed inode (nlink 0) in the table, a device if
@@ -506,7 +507,7 @@ int fs_may_write(struct fs_inode *inode, uint64_t off, const void *data,
 		 size_t len);            /* or -EAGAIN: see flags.c */
 bool fs_noatime(struct fs_inode *inode);
 
-/* "dir.c" - directory entries and directory operations */
+/* "dir.c" - directory entries: the name table, each directory's list */
 struct fs_dirent *fs_dir_find(struct fs *fs, struct fs_inode *dir,
 			      const char *name);              /* read */
 /* fs_dir_add - of an FS_I_FIXED @inode the entry is a pseudo one and
@@ -517,6 +518,8 @@ void fs_dir_del(struct fs *fs, struct fs_dirent *de);         /* write */
 int fs_dir_move(struct fs *fs, struct fs_dirent *de, struct fs_inode *dir,
 		const char *name);                              /* write */
 void fs_dir_clear(struct fs *fs, struct fs_inode *dir);       /* write */
+
+/* "namei.c" - names made, linked, removed and moved */
 /* fs_mkdir, fs_mknod, fs_create, fs_symlink, fs_link: the new name's
    entry into @e, with its lookup.  fs_create with a NULL @name makes
    O_TMPFILE's nameless file. */
@@ -549,6 +552,8 @@ int fs_rmdir(struct fs *fs, fuse_ino_t parent, const char *name);
 int fs_rename(struct fs *fs, struct fs_cred *cred, fuse_ino_t parent,
 	      const char *name, fuse_ino_t newparent, const char *newname,
 	      unsigned int flags);
+
+/* "readdir.c" - directory listings */
 /* fs_opendir - a readdir cursor for @ino into *@fh (NULL if none could
    be had: readdir then walks); fs_releasedir frees it */
 int fs_opendir(struct fs *fs, fuse_ino_t ino, void **fh);

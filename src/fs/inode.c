@@ -18,7 +18,7 @@
  *
  * The pseudo-files are inodes like the others, with their own operations
  * (inode->fops) and the FS_I_FIXED flag, which refuses changes of mode
- * and owner here and of names in dir.c.
+ * and owner here and of names in namei.c.
  *
  * Lock order: enum lock_rank (lock.h), checked by debug builds.  A
  * device's lock (scull.c) is outside ns_lock, ns_lock outside attr_lock,

@@ -3,11 +3,11 @@
 
 /*
  * One adapter per operation, each the same three steps: make the caller's
- * credentials (fs_req_cred), call the core (inode.c, dir.c, xattr.c),
- * which returns 0 or -errno, and answer the request exactly once.  Only
- * here, in req.c and in the operations of open files (file.c hands each
- * to its inode's table: the devices', pseudo.c's, flags.c's ioctls) does
- * the daemon talk to FUSE.
+ * credentials (fs_req_cred), call the core (inode.c, namei.c, readdir.c,
+ * xattr.c), which returns 0 or -errno, and answer the request exactly
+ * once.  Only here, in req.c and in the operations of open files (file.c
+ * hands each to its inode's table: the devices', pseudo.c's, flags.c's
+ * ioctls) does the daemon talk to FUSE.
  *
  * A core call that hands back an entry has taken the lookup the entry
  * carries; the reply gives it back if the kernel never gets it
@@ -426,7 +426,7 @@ const struct fuse_lowlevel_ops ll_ops = {
 	.getattr        = ll_getattr,
 	.setattr        = ll_setattr,
 	.statfs         = ll_statfs,
-	/* dir.c */
+	/* namei.c */
 	.mkdir          = ll_mkdir,
 	.mknod          = ll_mknod,
 	.create         = ll_create,
@@ -439,6 +439,7 @@ const struct fuse_lowlevel_ops ll_ops = {
 	.unlink         = ll_unlink,
 	.rmdir          = ll_rmdir,
 	.rename         = ll_rename,
+	/* readdir.c */
 	.opendir        = ll_opendir,
 	.readdir        = ll_readdir,
 	.readdirplus    = ll_readdirplus,

@@ -4,7 +4,7 @@
 /*
  * Design.  Every pseudo-file is an ordinary inode, made at mount by
  * pseudo_init and linked into the namespace, with the FS_I_FIXED flag
- * (dir.c and fs_setattr refuse to remove, move, link, chmod or chown it)
+ * (namei.c and fs_setattr refuse to remove, move, link, chmod or chown it)
  * and pseudo_fops as its operations.  What a file shows is one entry of a
  * table - a name, a show function rendering the text, and for a writable
  * file a store function taking one write - as the kernel's seq_file

@@ -2,11 +2,11 @@
 /* req.c - what the FUSE-facing code shares: callers and entry replies */
 
 /*
- * The core (inode.c, dir.c, xattr.c, flags.c, priv.c) knows a caller only
- * as a struct fs_cred.  fs_req_cred makes one from a request: the ids and
- * umask at once, the supplementary groups through load_groups the first
- * time a rule asks (fuse_req_getgroups reads /proc), the capabilities by
- * priv.c the same way.
+ * The core (inode.c, dir.c, namei.c, readdir.c, xattr.c, flags.c, priv.c)
+ * knows a caller only as a struct fs_cred.  fs_req_cred makes one from a
+ * request: the ids and umask at once, the supplementary groups through
+ * load_groups the first time a rule asks (fuse_req_getgroups reads /proc),
+ * the capabilities by priv.c the same way.
  */
 
 #include "config.h"

@@ -59,9 +59,6 @@ int os_tid(void);
 int os_cpu(void);
 
 /* "page_alloc.c" */
-void zone_fork_lock(void);                     /* for fork.c */
-void zone_fork_unlock(void);
-void zone_fork_reinit(void);
 #define VA_BITS           47
 #define TABLE_ENTRIES     (1UL << (VA_BITS - CHUNK_SHIFT))
 extern struct chunk *_Atomic *_Atomic chunk_table;
@@ -126,6 +123,25 @@ size_t page_dirty_bytes(void);    /* free bytes kept resident, all zones */
 /* fn frees what it can and returns the pages it gave back */
 void page_set_shrinker(unsigned long (*fn)(void));
 unsigned long (*page_get_shrinker(void))(void);  /* NULL when none */
+/*
+ * For zone.c.  page_zones[i]'s fields are under page_zones[i].lock, as
+ * page_alloc.c says; page_huge_mode (as set) and the two statistics are
+ * atomics read and written relaxed, under no lock.
+ */
+extern struct zone page_zones[NR_ZONES];
+extern _Atomic int page_huge_mode;             /* SCULLC_HUGE_* */
+extern atomic_ulong page_nr_reclaims, page_nr_failures;
+size_t page_reserve_for(size_t limit);         /* zone->reserve at @limit */
+void page_set_huge(int mode);                  /* no lock held */
+bool page_huge(void);                          /* huge pages in effect */
+void page_run_shrinker(void);                  /* no zone lock held */
+__attribute__((noreturn))
+void page_bad(const struct page *page, unsigned int order, const char *why);
+
+/* "zone.c" - the zones from outside (the rest is the public API) */
+void zone_fork_lock(void);                     /* for fork.c */
+void zone_fork_unlock(void);
+void zone_fork_reinit(void);
 
 /* "geometry.c" - slot layout, slab order, slot indices */
 /* Object @i of @slab (after its left red zone) */

@@ -95,19 +95,16 @@
  * page" in types.h: the merge test reads only these, never the flags
  * that a block's holder writes without this lock), and the chunk_table
  * entries of its chunks (written under it with release stores, read
- * anywhere with acquire loads).
+ * anywhere with acquire loads).  zone.c, above this file, takes it too.
  */
 
 #include "internal.h"
 #include "output.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-enum zone_type { ZONE_NORMAL, ZONE_DMA, NR_ZONES };
 
 /* The power of two that holds a struct chunk (a compile-time constant) */
 #define DESC_SIZE       (1UL << (64 - __builtin_clzl(sizeof(struct chunk) - 1)))
@@ -118,7 +115,9 @@ _Static_assert(DESC_SIZE >= sizeof(struct chunk) &&
 	       DESC_SIZE < 2 * sizeof(struct chunk), "DESC_SIZE");
 #define MAX_RESERVE     (4UL << 20)
 
-static struct zone zones[NR_ZONES] = {
+/* The zones; each one's fields under its own lock (struct zone, types.h).
+   zone.c reads and sets them from outside, taking the same lock. */
+struct zone page_zones[NR_ZONES] = {
 	[ZONE_NORMAL] = {
 		.name = "Normal",
 		.lock = MUTEX_INITIALIZER("zone->lock", LOCK_RANK_ZONE),
@@ -137,8 +136,8 @@ struct chunk *_Atomic *_Atomic chunk_table;
 
 static unsigned long (*_Atomic shrinker)(void);
 /* Statistics: relaxed, as nothing is ordered by them */
-static atomic_ulong nr_reclaims;        /* direct reclaim runs */
-static atomic_ulong nr_failures;        /* allocations that failed */
+atomic_ulong page_nr_reclaims;          /* direct reclaim runs */
+atomic_ulong page_nr_failures;          /* allocations that failed */
 static __thread bool in_reclaim;        /* a shrinker's allocations do
                                            not reclaim again */
 
@@ -148,10 +147,11 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
    change reaches chunks mapped and purges begun after it */
 #define HUGE_ORDER      (21 - PAGE_SHIFT)       /* 2 MiB */
 _Static_assert(HUGE_ORDER <= MAX_PAGE_ORDER, "a chunk holds huge pages");
-static _Atomic int huge_mode = SCULLC_HUGE_NEVER;       /* as set */
+_Atomic int page_huge_mode = SCULLC_HUGE_NEVER;        /* as set */
 static _Atomic bool huge_on;            /* the mode resolved, by init() */
 
-static bool huge(void)
+/* page_huge - whether chunks are mapped and purged as huge pages */
+bool page_huge(void)
 {
 	return atomic_load_explicit(&huge_on, memory_order_relaxed);
 }
@@ -175,9 +175,9 @@ void *page_address(const struct page *page)
 	return (char *)c->base + ((size_t)(page - c->pages) << PAGE_SHIFT);
 }
 
-
+/* page_bad - report a "Bad page state" and abort */
 __attribute__((noreturn))
-static void bad_page(const struct page *page, unsigned int order,
+void page_bad(const struct page *page, unsigned int order,
 		     const char *why)
 {
 	out_report("BUG: Bad page state: page %p flags %#x order %u%s, freed "
@@ -223,7 +223,7 @@ static bool zone_add_chunk(struct zone *z)
 	}
 	/* Huge or not before populating: populate faults in what is asked.
 	   The chunk is aligned to its size, so it is whole huge pages */
-	os_advise_huge(base, CHUNK_SIZE, huge());
+	os_advise_huge(base, CHUNK_SIZE, page_huge());
 	/* One call instead of a fault per page: the chunk is about to be
 	   cut up and written.  Resident from now on, so it counts as dirty */
 	os_populate(base, CHUNK_SIZE);
@@ -430,7 +430,7 @@ static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
 
 	lock_assert_held(&z->lock);
 	/* Dirty blocks head each list (add_free): stop at the first clean */
-	for (o = MAX_PAGE_ORDER; o >= (huge() ? HUGE_ORDER : 0) &&
+	for (o = MAX_PAGE_ORDER; o >= (page_huge() ? HUGE_ORDER : 0) &&
 	     z->dirty > goal; o--)
 		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
 			if (!(page->flags & PG_dirty))
@@ -539,10 +539,10 @@ size_t page_trim(void)
 
 	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
-		mutex_lock(&zones[i].lock);
-		bytes += purge(&zones[i], 0, &dead);
-		zones[i].dirty_low = zones[i].dirty;
-		mutex_unlock(&zones[i].lock);
+		mutex_lock(&page_zones[i].lock);
+		bytes += purge(&page_zones[i], 0, &dead);
+		page_zones[i].dirty_low = page_zones[i].dirty;
+		mutex_unlock(&page_zones[i].lock);
 	}
 	unmap_dead(&dead);
 	return bytes;
@@ -556,15 +556,15 @@ size_t page_dirty_bytes(void)
 
 	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
-		mutex_lock(&zones[i].lock);
-		bytes += zones[i].dirty;
-		mutex_unlock(&zones[i].lock);
+		mutex_lock(&page_zones[i].lock);
+		bytes += page_zones[i].dirty;
+		mutex_unlock(&page_zones[i].lock);
 	}
 	return bytes;
 }
 
 /* Run the shrinker, if any, unless this thread is inside it already */
-static void run_shrinker(void)
+void page_run_shrinker(void)
 {
 	unsigned long (*fn)(void);
 
@@ -584,9 +584,10 @@ static void reclaim(struct zone *z)
 {
 	if (in_reclaim)
 		return;
-	atomic_fetch_add_explicit(&nr_reclaims, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&page_nr_reclaims, 1,
+				  memory_order_relaxed);
 	atomic_fetch_add_explicit(&z->allocstall, 1, memory_order_relaxed);
-	run_shrinker();
+	page_run_shrinker();
 	page_trim();
 }
 
@@ -636,7 +637,8 @@ static struct page *wait_for_free(struct zone *z, unsigned int order,
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct zone *z = &zones[(gfp & __GFP_DMA) ? ZONE_DMA : ZONE_NORMAL];
+	struct zone *z =
+		&page_zones[(gfp & __GFP_DMA) ? ZONE_DMA : ZONE_NORMAL];
 	struct page *page;
 
 	if (unlikely(order > MAX_PAGE_ORDER)) {
@@ -659,7 +661,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		goto got;
 	}
 fail:
-	atomic_fetch_add_explicit(&nr_failures, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&page_nr_failures, 1,
+				  memory_order_relaxed);
 	errno = ENOMEM;
 	return NULL;
 got:
@@ -692,13 +695,13 @@ void __free_pages(struct page *page, unsigned int order)
 
 	if (order > MAX_PAGE_ORDER || !(page->flags & PG_head) ||
 	    page->order != order)
-		bad_page(page, order, "not the head of a block of that order");
+		page_bad(page, order, "not the head of a block of that order");
 	c = page_chunk(page);
 	z = c->zone;
 	for (i = 1; i < (1UL << order); i++) {
 #ifdef SCULLC_DEBUG
 		if (page[i].flags != PG_tail || page[i].compound_head != page)
-			bad_page(page, order, "a tail page was corrupted");
+			page_bad(page, order, "a tail page was corrupted");
 #endif
 		page[i].flags = 0;
 		page[i].compound_head = NULL;
@@ -742,7 +745,8 @@ unsigned long (*page_get_shrinker(void))(void)
 /* ------------------------------------------------------------------ */
 /* Set-up                                                              */
 
-static size_t reserve_for(size_t limit)
+/* page_reserve_for - the reserve a zone limited to @limit bytes keeps */
+size_t page_reserve_for(size_t limit)
 {
 	if (limit == SIZE_MAX)
 		return 0;
@@ -761,16 +765,16 @@ static void init_zone(struct zone *z)
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		INIT_LIST_HEAD(&z->free_area[o]);
 	INIT_LIST_HEAD(&z->chunks);
-	z->reserve = reserve_for(z->limit);
+	z->reserve = page_reserve_for(z->limit);
 }
 
-/* set_huge - resolve @mode (advise: ask the kernel) into huge_on */
-static void set_huge(int mode)
+/* page_set_huge - resolve @mode (advise: ask the kernel) into huge_on */
+void page_set_huge(int mode)
 {
 	bool on = mode == SCULLC_HUGE_ALWAYS ||
 		  (mode == SCULLC_HUGE_ADVISE && os_thp_enabled());
 
-	atomic_store_explicit(&huge_mode, mode, memory_order_relaxed);
+	atomic_store_explicit(&page_huge_mode, mode, memory_order_relaxed);
 	atomic_store_explicit(&huge_on, on, memory_order_relaxed);
 }
 
@@ -779,8 +783,9 @@ static void init(void)
 	unsigned int i;
 
 	for (i = 0; i < NR_ZONES; i++)
-		init_zone(&zones[i]);
-	set_huge(atomic_load_explicit(&huge_mode, memory_order_relaxed));
+		init_zone(&page_zones[i]);
+	page_set_huge(atomic_load_explicit(&page_huge_mode,
+					   memory_order_relaxed));
 	fork_init();
 	/* Without the table every allocation fails with ENOMEM */
 	atomic_store_explicit(&chunk_table,
@@ -793,204 +798,3 @@ void page_alloc_init(void)
 {
 	pthread_once(&init_once, init);
 }
-
-/* ------------------------------------------------------------------ */
-/* The public API (gfp.h)                                              */
-
-/* The public functions are documented in <scullc/gfp.h>. */
-
-SCULLC_API unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
-{
-	struct page *page = alloc_pages(gfp, order);
-
-	return page ? (unsigned long)page_address(page) : 0;
-}
-
-SCULLC_API unsigned long get_zeroed_page(gfp_t gfp)
-{
-	return __get_free_pages(gfp | __GFP_ZERO, 0);
-}
-
-SCULLC_API void free_pages(unsigned long addr, unsigned int order)
-{
-	struct page *page;
-
-	if (!addr)
-		return;
-	page_alloc_init();
-	page = virt_to_page((const void *)addr);
-	if (!page || (addr & (PAGE_SIZE - 1)))
-		bad_page(page, order, "address not from __get_free_pages");
-	__free_pages(page, order);
-}
-
-SCULLC_API int scullc_set_limit(size_t bytes)
-{
-	struct zone *z = &zones[ZONE_NORMAL];
-
-	if (bytes < PAGE_SIZE)
-		return -EINVAL;
-	page_alloc_init();
-	mutex_lock(&z->lock);
-	z->limit = bytes == SIZE_MAX ? SIZE_MAX : ALIGN_DOWN(bytes, PAGE_SIZE);
-	z->reserve = reserve_for(z->limit);
-	mutex_unlock(&z->lock);
-	/* A raised limit lets __GFP_NOFAIL waiters through */
-	pthread_cond_broadcast(&z->freed);
-	return 0;
-}
-
-SCULLC_API size_t scullc_get_limit(void)
-{
-	struct zone *z = &zones[ZONE_NORMAL];
-	size_t limit;
-
-	page_alloc_init();
-	mutex_lock(&z->lock);
-	limit = z->limit;
-	mutex_unlock(&z->lock);
-	return limit;
-}
-
-SCULLC_API int scullc_set_huge(int mode)
-{
-	if (mode != SCULLC_HUGE_NEVER && mode != SCULLC_HUGE_ALWAYS &&
-	    mode != SCULLC_HUGE_ADVISE)
-		return -EINVAL;
-	page_alloc_init();
-	set_huge(mode);
-	return 0;
-}
-
-SCULLC_API int scullc_get_huge(void)
-{
-	page_alloc_init();
-	return atomic_load_explicit(&huge_mode, memory_order_relaxed);
-}
-
-SCULLC_API int scullc_huge_pages(void)
-{
-	page_alloc_init();
-	return huge();
-}
-
-SCULLC_API size_t scullc_purge(void)
-{
-	run_shrinker();
-	return page_trim();
-}
-
-SCULLC_API void scullc_meminfo(struct scullc_meminfo *info)
-{
-	struct zone *n = &zones[ZONE_NORMAL], *d = &zones[ZONE_DMA];
-
-	page_alloc_init();
-	memset(info, 0, sizeof(*info));
-	mutex_lock(&n->lock);
-	info->limit = n->limit;
-	info->reserve = n->reserve;
-	info->used = n->used;
-	info->mapped = n->mapped;
-	mutex_unlock(&n->lock);
-	mutex_lock(&d->lock);
-	info->dma_limit = d->limit;
-	info->dma_used = d->used;
-	info->mapped += d->mapped;
-	mutex_unlock(&d->lock);
-	info->reclaims = atomic_load_explicit(&nr_reclaims,
-					      memory_order_relaxed);
-	info->failures = atomic_load_explicit(&nr_failures,
-					      memory_order_relaxed);
-}
-
-/**
- * scullc_buddyinfo - free blocks per order per zone, DMA then Normal
- * Fills @out[0 .. min(@nr, SCULLC_NR_ZONES)), each zone under its lock,
- * and returns SCULLC_NR_ZONES.  Never blocks for memory; any thread.
- */
-SCULLC_API int scullc_buddyinfo(struct scullc_zone_free *out, int nr)
-{
-	static const int order[SCULLC_NR_ZONES] = { ZONE_DMA, ZONE_NORMAL };
-	int i;
-
-	page_alloc_init();
-	for (i = 0; i < nr && i < SCULLC_NR_ZONES; i++) {
-		struct zone *z = &zones[order[i]];
-
-		memset(&out[i], 0, sizeof(out[i]));
-		snprintf(out[i].name, sizeof(out[i].name), "%s", z->name);
-		mutex_lock(&z->lock);
-		memcpy(out[i].nr_free, z->nr_free, sizeof(z->nr_free));
-		mutex_unlock(&z->lock);
-	}
-	return SCULLC_NR_ZONES;
-}
-
-/**
- * scullc_zone_stat - each zone's page counts and events, DMA then Normal
- * Fills @out[0 .. min(@nr, SCULLC_NR_ZONES)), each zone under its lock,
- * and returns SCULLC_NR_ZONES.  Never blocks for memory; any thread.
- */
-SCULLC_API int scullc_zone_stat(struct scullc_zone_stat *out, int nr)
-{
-	static const int order[SCULLC_NR_ZONES] = { ZONE_DMA, ZONE_NORMAL };
-	int i;
-
-	page_alloc_init();
-	for (i = 0; i < nr && i < SCULLC_NR_ZONES; i++) {
-		struct zone *z = &zones[order[i]];
-
-		memset(&out[i], 0, sizeof(out[i]));
-		snprintf(out[i].name, sizeof(out[i].name), "%s", z->name);
-		mutex_lock(&z->lock);
-		out[i].limit = z->limit;
-		out[i].reserve = z->reserve;
-		out[i].used = z->used;
-		out[i].noaccount = z->noaccount;
-		out[i].pgalloc = z->pgalloc;
-		out[i].pgfree = z->pgfree;
-		mutex_unlock(&z->lock);
-		out[i].allocstall = atomic_load_explicit(&z->allocstall,
-							 memory_order_relaxed);
-	}
-	return SCULLC_NR_ZONES;
-}
-
-/* ------------------------------------------------------------------ */
-/* fork() (fork.c): the zone locks, held across it                     */
-
-/* Normal, then DMA: the one place two zone locks are held together */
-void zone_fork_lock(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < NR_ZONES; i++)
-		mutex_lock_nested(&zones[i].lock, i);
-}
-
-void zone_fork_unlock(void)
-{
-	unsigned int i;
-
-	for (i = NR_ZONES; i-- > 0;)
-		mutex_unlock(&zones[i].lock);
-}
-
-/* In the child, after zone_fork_unlock: no other thread waits in
-   __GFP_NOFAIL any more */
-void zone_fork_reinit(void)
-{
-	pthread_condattr_t attr;
-	unsigned int i;
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	for (i = 0; i < NR_ZONES; i++)
-		pthread_cond_init(&zones[i].freed, &attr);
-	pthread_condattr_destroy(&attr);
-}
-
-/* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
-SCULLC_ALIAS(__get_free_pages);
-SCULLC_ALIAS(free_pages);
-SCULLC_ALIAS(get_zeroed_page);

@@ -67,8 +67,11 @@
  * order that is enough (the reason is next to each declaration):
  *   chunk_table and its entries   release/acquire (page_alloc.c)
  *   the page shrinker             release/acquire (page_alloc.c)
- *   nr_reclaims, nr_failures      relaxed statistics (page_alloc.c)
+ *   page_nr_reclaims, page_nr_failures
+ *                                 relaxed statistics (page_alloc.c, read
+ *                                 by zone.c)
  *   zone->allocstall              relaxed statistics (page_alloc.c)
+ *   page_huge_mode, huge_on       relaxed (page_alloc.c; set by zone.c)
  *   kmem_cache->gen               relaxed (struct kmem_cache, below)
  *   array_cache hit counters      owner's relaxed stores (struct array_cache)
  *   mag_thread busy and claim     an asymmetric Dekker: relaxed + compiler
@@ -175,6 +178,8 @@ struct chunk {
 	unsigned long free_pages;    /* pages of it on free lists */
 	struct page pages[CHUNK_PAGES];
 };
+
+enum zone_type { ZONE_NORMAL, ZONE_DMA, NR_ZONES };
 
 struct zone {
 	const char *name;                          /* "Normal", "DMA" */

@@ -4,8 +4,8 @@
 #define SCULLCFS_QSET_H
 
 /*
- * The helpers scull.c's device API is built on; qset.c says how items,
- * qset arrays and quanta are laid out and counted.  Every one is
+ * The helpers the device API (scull.c, write.c) is built on; qset.c says
+ * how items, qset arrays and quanta are laid out and counted.  Every one is
  * "Locked.": the caller holds dev->lock, for writing in those that change
  * anything, at least for reading in qset_find, qset_next, qset_slots,
  * qset_quantum and qset_missing.  Only qset_get, qset_room,

@@ -89,6 +89,8 @@ int scull_iov_count(const struct scull_sb *sb, uint64_t off, size_t len);
 void scull_read_lock(struct scull_dev *dev);
 void scull_read_unlock(struct scull_dev *dev);
 
+/* The changes (write.c), each under the device's lock for writing */
+
 /*
  * scull_write - copy @len bytes in at @off, allocating quanta as needed
  * Returns the bytes written; when memory runs out part-way it returns the
@@ -137,6 +139,8 @@ int scull_allocate(struct scull_dev *dev, uint64_t off, uint64_t len,
    thread sets *@stop: a fallocate the caller's signal interrupts. */
 int scull_allocate_intr(struct scull_dev *dev, uint64_t off, uint64_t len,
 			bool keep_size, const int *stop);
+
+/* Back in scull.c: seeks and counters */
 
 /* SEEK_DATA / SEEK_HOLE: the offset, or -ENXIO at or past the end. */
 int64_t scull_seek_data(struct scull_dev *dev, uint64_t off);
