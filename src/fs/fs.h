@@ -310,6 +310,25 @@ struct fs_dirent {
 	struct hnode hash;           /* in fs->names, by (dir, name); ns_lock */
 };
 
+/*
+ * The requests the daemon answers, by FUSE opcode, in the kernel's order
+ * and names (enum fuse_opcode without FUSE_; libfuse's -d prints the
+ * same).  libfuse hands RENAME2 to the rename operation too, so RENAME
+ * counts both.  What libfuse answers itself (INIT, DESTROY, INTERRUPT,
+ * and the operations the daemon leaves out, which the kernel stops
+ * asking for after one ENOSYS) is not counted.
+ */
+#define FS_REQS(X) \
+	X(LOOKUP) X(FORGET) X(GETATTR) X(SETATTR) X(READLINK) X(SYMLINK) \
+	X(MKNOD) X(MKDIR) X(UNLINK) X(RMDIR) X(RENAME) X(LINK) X(OPEN) \
+	X(READ) X(WRITE) X(STATFS) X(RELEASE) X(SETXATTR) X(GETXATTR) \
+	X(LISTXATTR) X(REMOVEXATTR) X(OPENDIR) X(READDIR) X(RELEASEDIR) \
+	X(CREATE) X(IOCTL) X(BATCH_FORGET) X(FALLOCATE) X(READDIRPLUS) \
+	X(LSEEK) X(TMPFILE)
+#define FS_REQ_ENUM(op) FS_REQ_##op,
+enum fs_req { FS_REQS(FS_REQ_ENUM) FS_NR_REQS };
+#undef FS_REQ_ENUM
+
 struct fs {
 	struct fs_options opt;
 	struct fuse_session *se;     /* the session, for ll.c's hooks
@@ -346,6 +365,8 @@ struct fs {
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
 	struct list_head slab_caches; /* slab_tree.c's caches; ns_lock */
 	struct kmem_cache *slab_dir_cache; /* their records; fixed */
+	unsigned long requests[FS_NR_REQS]; /* answered, by opcode (ll.c's
+					fs_count); atomic */
 };
 
 /* "file.c" - open files, and the devices' operations */
@@ -377,6 +398,13 @@ void ll_inval_inode(struct fs *fs, fuse_ino_t ino);
 static inline struct fs *fs_from_req(fuse_req_t req)
 {
 	return (struct fs *)fuse_req_userdata(req);
+}
+/* fs_count - one more request @op answered (the requests file); a
+   relaxed add, cheap beside the request's two trips through the kernel */
+static inline void fs_count(fuse_req_t req, enum fs_req op)
+{
+	__atomic_fetch_add(&fs_from_req(req)->requests[op], 1,
+			   __ATOMIC_RELAXED);
 }
 /* fs_req_cred - the caller of @req; groups and capabilities on demand */
 void fs_req_cred(fuse_req_t req, struct fs_cred *cred);
