@@ -188,8 +188,10 @@ void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	if (off < 0)
 		return (void) fuse_reply_err(req, EINVAL);
 	inode = file_inode(req, ino);
-	if (inode)
-		inode->fops->read(req, inode, size, off, fi);
+	if (!inode)
+		return;
+	fs_attr_drop(inode);
+	inode->fops->read(req, inode, size, off, fi);
 }
 
 void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
@@ -214,6 +216,10 @@ void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	fs_count(req, FS_REQ_RELEASE);
 	inode = fs_iget_unlocked(fs_from_req(req), ino);
+	/* under the writeback cache each close drops the kernel's i_blocks,
+	   which it does not keep itself (its flush) */
+	if (inode && fs_from_req(req)->opt.writeback)
+		fs_attr_drop(inode);
 	if (inode && inode->fops && inode->fops->release)
 		return inode->fops->release(req, inode, fi);
 	fuse_reply_err(req, 0);

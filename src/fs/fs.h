@@ -278,6 +278,10 @@ struct fs_inode {
 	struct list_head xattrs;     /* struct fs_xattr (xattr.c) */
 	unsigned int iflags;         /* FS_*_FL of chattr (flags.c); stored
 					atomically: fs_iflags reads it bare */
+	uint64_t shown_ctime;        /* ctime in ns in the attributes the
+					kernel got last (fs_fill_attr), 0
+					once it drops them (fs_attr_drop);
+					atomic: a hint for readdirplus */
 
 	union {
 		struct scull_dev dev;    /* a device (fs_is_device): has its own
@@ -431,6 +435,10 @@ struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino);
    since the kernel does not forget an inode a request is using */
 struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino);
 void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st);
+/* fs_attr_kept - the kernel holds @inode's attributes as last sent;
+   fs_attr_drop - it dropped some (a read through the daemon) */
+bool fs_attr_kept(struct fs *fs, struct fs_inode *inode);
+void fs_attr_drop(struct fs_inode *inode);
 enum { FS_ATIME = 1, FS_MTIME = 2, FS_CTIME = 4 };
 void fs_touch(struct fs_inode *inode, int which);  /* takes attr_lock */
 /* fs_lookup - @name in @parent into @e with its lookup; -ENOENT with
