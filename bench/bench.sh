@@ -21,10 +21,12 @@
 #                 subject to the filesystem section, scullcfs mounted
 #                 with -o that string (e.g. "cache=never writeback")
 #   BENCH_FS_ROWS  an extended regex: the filesystem section runs only
-#                 the fio rows whose label it matches, and no tree
-#                 workloads (e.g. "^seq write"; default: every row)
+#                 the fio rows whose label it matches, and the tree
+#                 workloads (all of them, each building on the one
+#                 before) if it matches one of theirs (e.g. "^seq write",
+#                 or "files|ls|rm" for the trees alone; default: every row)
 #   BENCH_FS_PEERS  the peers of the filesystem section, of "tmpfs null
-#                 ptll ptll-wb" (the default)
+#                 ptll ptll-wb pt" (the default)
 set -eu -o pipefail
 
 : "${top_builddir:?run me through make bench}" "${top_srcdir:?}"
@@ -35,7 +37,7 @@ BENCH_OUT=${BENCH_OUT:-$top_builddir/bench-results}
 BENCH_SCULLCFS_OPTS=${BENCH_SCULLCFS_OPTS:-}
 BENCH_SCULLCFS_VARIANTS=${BENCH_SCULLCFS_VARIANTS:-}
 BENCH_FS_ROWS=${BENCH_FS_ROWS:-}
-BENCH_FS_PEERS=${BENCH_FS_PEERS-tmpfs null ptll ptll-wb}
+BENCH_FS_PEERS=${BENCH_FS_PEERS-tmpfs null ptll ptll-wb pt}
 BENCH=$top_srcdir/bench
 
 # Sizes by scale.  MiB unless said otherwise.

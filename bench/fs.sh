@@ -4,7 +4,9 @@
 # Each round mounts every subject afresh in turn and runs the whole list of
 # workloads on it: fio (psync engine) on one file, then small files,
 # ls -l, rm -rf of a bigger tree, cp -r and rm -rf of the copy (not on
-# null, which is a single file).  fio's writes end with an fsync, so a
+# null, which is a single file; pt runs these tree workloads only).  For
+# scullcfs each tree workload also reads the requests file before and
+# after: what it cost in requests per file, a table of its own.  fio's writes end with an fsync, so a
 # writeback cache is timed to the point where the daemon has the data.
 # Nothing drops the page cache between jobs (fio's invalidate=0): reads
 # find what the filesystem's own cache policy kept of the writes before
@@ -42,16 +44,19 @@ wanted() {
 	[ -z "$BENCH_FS_ROWS" ] || [[ $1 =~ $BENCH_FS_ROWS ]]
 }
 
-# timed_rate LABEL COUNT COMMAND... - run COMMAND, record COUNT per second
+# timed_rate LABEL COUNT COMMAND... - run COMMAND, record COUNT per
+# second, and what it cost scullcfs in requests per one of COUNT
 timed_rate() {
 	local label=$1 n=$2 t0 t1
 	shift 2
+	requests_mark
 	t0=$EPOCHREALTIME
 	"$@" >/dev/null || die "$SUBJECT: $label: $* failed"
 	t1=$EPOCHREALTIME
 	record fs "$label" files/s "$SUBJECT" "$ROUND" \
 		"$(awk -v n="$n" -v t0="$t0" -v t1="$t1" \
 			'BEGIN { printf "%.1f", n / (t1 - t0) }')"
+	requests_record "$label" "$n"
 }
 
 # new_file - start the next workload with no file (null has only its own)
@@ -105,23 +110,75 @@ fs_fio_workloads() {
 # tree_create WHICH COUNT FIRST - create COUNT empty files in $dir from
 # number FIRST on; record the rate as the WHICH tenth of FS_RM_FILES
 tree_create() {
-	local rate
+	local rate label="create empty, $1 $2 of $FS_RM_FILES"
 
+	requests_mark
 	rate=$("$SMALLFILES" "$dir" "$2" 0 c "$3" | awk '{ print $2 }') ||
 		die "$SUBJECT: smallfiles failed"
-	record fs "create empty, $1 $2 of $FS_RM_FILES" files/s "$SUBJECT" \
+	record fs "$label" files/s "$SUBJECT" "$ROUND" "$rate"
+	requests_record "$label" "$2"
+}
+
+# The tree workloads' rows, for BENCH_FS_ROWS: any of them wanted runs
+# them all, each building on the one before.
+tree_wanted() {
+	local label
+	for label in "$FS_SMALL_FILES files:" "create empty" "ls -l" "rm -rf" \
+		"cp -r"; do
+		wanted "$label" && return 0
+	done
+	return 1
+}
+
+# requests_mark - note scullcfs's request counts (its requests file), so
+# that requests_record can say what the workload since cost; nothing for
+# the peers, which do not count
+requests_mark() {
+	case $SUBJECT in
+	scullcfs*) cat "$TARGET/requests" >"$WORK/requests.mark" ;;
+	esac
+}
+
+# requests_record LABEL COUNT - the requests per file since requests_mark,
+# by operation (those above 0.005 a file) and in all, into the "req"
+# section: one row per workload and subject, one column per operation
+requests_record() {
+	local op value row=$1
+	case $SUBJECT in
+	scullcfs) ;;
+	scullcfs:*) row="$1 ($SUBJECT)" ;;
+	*) return 0 ;;
+	esac
+	awk -v n="$2" 'NR == FNR { was[$1] = $2; next }
+		{ d = ($2 - was[$1]) / n; all += d
+		  if (d >= 0.005) printf "%s %.2f\n", $1, d }
+		END { printf "all %.2f\n", all }' \
+		"$WORK/requests.mark" "$TARGET/requests" |
+		while read -r op value; do
+			record req "$row" "requests per file" "$op" "$ROUND" \
+				"$value"
+		done
+}
+
+# small_phase PHASE NAME - one phase of FS_SMALL_FILES files of 4 KiB
+small_phase() {
+	local rate
+
+	requests_mark
+	rate=$("$SMALLFILES" "$TARGET/tree" "$FS_SMALL_FILES" 4096 "$1" |
+		awk '{ print $2 }') || die "$SUBJECT: smallfiles failed"
+	record fs "$FS_SMALL_FILES files: $2, 4 KiB" files/s "$SUBJECT" \
 		"$ROUND" "$rate"
+	requests_record "$FS_SMALL_FILES files: $2, 4 KiB" "$FS_SMALL_FILES"
 }
 
 fs_tree_workloads() {
-	local dir=$TARGET/tree phase rate n tenth
+	local dir=$TARGET/tree n tenth
 
 	mkdir "$dir"
-	"$SMALLFILES" "$dir" "$FS_SMALL_FILES" 4096 |
-		while read -r phase rate; do
-			record fs "$FS_SMALL_FILES files: $phase, 4 KiB" files/s \
-				"$SUBJECT" "$ROUND" "$rate"
-		done
+	small_phase c create
+	small_phase r read
+	small_phase u unlink
 	# One tree of empty files: FS_LS_FILES of them for ls -l, then grown
 	# to FS_RM_FILES for rm -rf.  Its first and last tenth are created
 	# apart, timed: whether the create rate holds as the directory grows.
@@ -143,10 +200,12 @@ fs_tree_workloads() {
 # mib N - N MiB as people write it
 # tree_fits - whether SUBJECT can run the tree workloads: null has one
 # file only, and passthrough_ll keeps a descriptor open for every inode it
-# has looked up, so it needs more than FS_RM_FILES of them
+# has looked up, so it needs more than FS_RM_FILES of them (pt, which
+# keeps none, runs them where it cannot)
 tree_fits() {
 	case $SUBJECT in
 	null) return 1 ;;
+	pt) return 0 ;;
 	ptll*)
 		[ "$(ulimit -n)" -gt $((FS_RM_FILES + 1000)) ] && return 0
 		[ "$ROUND" -gt 1 ] || say "bench: $SUBJECT needs more than" \
@@ -171,6 +230,7 @@ fs_section() {
 		case $peer in
 		null) build_peer null || continue ;;
 		ptll*) build_peer passthrough_ll || continue ;;
+		pt) build_peer passthrough || continue ;;
 		esac
 		subjects="$subjects $peer"
 	done
@@ -183,15 +243,29 @@ fs_section() {
 			subject_up "$SUBJECT"
 			FILE=$TARGET
 			[ "$SUBJECT" = null ] || FILE=$TARGET/file
-			fs_fio_workloads
-			[ -n "$BENCH_FS_ROWS" ] || ! tree_fits ||
-				fs_tree_workloads
+			# pt is the tree workloads' peer only
+			[ "$SUBJECT" = pt ] || fs_fio_workloads
+			! tree_wanted || ! tree_fits || fs_tree_workloads
 			subject_down
 		done
 	done
 	report fs "filesystem: MiB/s, IOPS or files per second; higher is better
    (null: libfuse's null example, the FUSE transport's ceiling; ptll:
-   libfuse's passthrough_ll over a tmpfs; ptll-wb: with writeback cache)" \
-		"$subjects" "$ours" "tmpfs ptll-wb" "$BENCH_OUT/fs.dat"
+   libfuse's passthrough_ll over a tmpfs; ptll-wb: with writeback cache;
+   pt: libfuse's passthrough, path-based, tree workloads only)" \
+		"$subjects" "$ours" "tmpfs ptll-wb pt" "$BENCH_OUT/fs.dat"
 	plot throughput.gp "$BENCH_OUT/fs.dat" "$subjects" throughput
+	report req "requests per file: what each tree workload cost scullcfs
+   in FUSE requests, from its requests file (all of them, and each
+   operation that reaches 0.1 a file in some row)" "$(req_ops)" "" ""
+}
+
+# req_ops - the columns of the "req" section: "all", then each operation
+# reaching 0.1 a file in some row, by their weight over all the rows
+req_ops() {
+	awk -F'\t' '$1 == "req" && $4 != "all" { w[$4] += $6
+			if ($6 > top[$4]) top[$4] = $6 }
+		END { for (op in w) if (top[op] >= 0.1) print w[op], op }' \
+		"$RESULTS" |
+		sort -rn | awk 'BEGIN { printf "all" } { printf " %s", $2 }'
 }

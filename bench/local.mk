@@ -26,7 +26,7 @@ BENCH_OUT = $(abs_top_builddir)/bench-results
 BENCH_SCULLCFS_OPTS =
 BENCH_SCULLCFS_VARIANTS =
 BENCH_FS_ROWS =
-BENCH_FS_PEERS = tmpfs null ptll ptll-wb
+BENCH_FS_PEERS = tmpfs null ptll ptll-wb pt
 
 bench: all
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \

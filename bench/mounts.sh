@@ -11,7 +11,12 @@
 #             runs only the workloads on one file)
 #   ptll      libfuse's passthrough_ll over a tmpfs
 #   ptll-wb   the same with the kernel's writeback cache (-o writeback)
-# The two libfuse examples are compiled at bench time from the copies
+#   pt        libfuse's passthrough (the high-level, path-based example),
+#             over a tmpfs seen through its mirror of /: it keeps no
+#             descriptor per inode, so it runs the tree workloads where
+#             passthrough_ll cannot; it asks the kernel to cache nothing
+#             (its timeouts are 0)
+# The libfuse examples are compiled at bench time from the copies
 # libfuse3-dev installs, into $top_builddir/bench/peers (never the source
 # tree).  subject_up mounts one afresh and sets TARGET (the directory to
 # work in, or the file for null) and DAEMON (the daemon's pid, or nothing);
@@ -133,6 +138,13 @@ subject_up() {
 		;;
 	ptll-wb)
 		passthrough_up -o writeback
+		;;
+	pt)
+		# it mirrors the whole of /: the tmpfs is seen at its own path
+		mkdir "$TARGET/src" "$TARGET/mnt"
+		mount_tmpfs "$TARGET/src"
+		fuse_up "$TARGET/mnt" "$PEERS/passthrough" -f
+		TARGET=$TARGET/mnt$TARGET/src
 		;;
 	esac
 }

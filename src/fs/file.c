@@ -166,9 +166,11 @@ static struct fs_inode *file_inode(fuse_req_t req, fuse_ino_t ino)
 
 void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_inode *inode = file_inode(req, ino);
+	struct fs_inode *inode;
 	int err;
 
+	fs_count(req, FS_REQ_OPEN);
+	inode = file_inode(req, ino);
 	if (!inode)
 		return;
 	err = fs_may_open(inode, fi->flags);       /* chattr +i, +a */
@@ -182,11 +184,14 @@ void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_READ);
 	if (off < 0)
 		return (void) fuse_reply_err(req, EINVAL);
 	inode = file_inode(req, ino);
-	if (inode)
-		inode->fops->read(req, inode, size, off, fi);
+	if (!inode)
+		return;
+	fs_attr_drop(inode);
+	inode->fops->read(req, inode, size, off, fi);
 }
 
 void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
@@ -194,6 +199,7 @@ void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 {
 	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_WRITE);
 	if (off < 0)
 		return (void) fuse_reply_err(req, EINVAL);
 	inode = file_inode(req, ino);
@@ -206,8 +212,14 @@ void fs_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 
 void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_inode *inode = fs_iget_unlocked(fs_from_req(req), ino);
+	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_RELEASE);
+	inode = fs_iget_unlocked(fs_from_req(req), ino);
+	/* under the writeback cache each close drops the kernel's i_blocks,
+	   which it does not keep itself (its flush) */
+	if (inode && fs_from_req(req)->opt.writeback)
+		fs_attr_drop(inode);
 	if (inode && inode->fops && inode->fops->release)
 		return inode->fops->release(req, inode, fi);
 	fuse_reply_err(req, 0);
@@ -216,8 +228,10 @@ void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 		  off_t len, struct fuse_file_info *fi)
 {
-	struct fs_inode *inode = file_inode(req, ino);
+	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_FALLOCATE);
+	inode = file_inode(req, ino);
 	if (!inode)
 		return;
 	if (!inode->fops->fallocate)
@@ -232,6 +246,7 @@ void fs_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 {
 	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_LSEEK);
 	if (whence != SEEK_DATA && whence != SEEK_HOLE)
 		return (void) fuse_reply_err(req, EINVAL);
 	/* Under the writeback cache the kernel holds data and a size the
@@ -259,6 +274,7 @@ void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 {
 	struct fs_inode *inode;
 
+	fs_count(req, FS_REQ_IOCTL);
 	inode = fs_iget_unlocked(fs_from_req(req), ino);
 	if (!inode)
 		return (void) fuse_reply_err(req, ENOENT);

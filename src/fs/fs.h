@@ -278,6 +278,10 @@ struct fs_inode {
 	struct list_head xattrs;     /* struct fs_xattr (xattr.c) */
 	unsigned int iflags;         /* FS_*_FL of chattr (flags.c); stored
 					atomically: fs_iflags reads it bare */
+	uint64_t shown_ctime;        /* ctime in ns in the attributes the
+					kernel got last (fs_fill_attr), 0
+					once it drops them (fs_attr_drop);
+					atomic: a hint for readdirplus */
 
 	union {
 		struct scull_dev dev;    /* a device (fs_is_device): has its own
@@ -309,6 +313,25 @@ struct fs_dirent {
 	struct fs_inode *dir;        /* the directory holding it; fixed */
 	struct hnode hash;           /* in fs->names, by (dir, name); ns_lock */
 };
+
+/*
+ * The requests the daemon answers, by FUSE opcode, in the kernel's order
+ * and names (enum fuse_opcode without FUSE_; libfuse's -d prints the
+ * same).  libfuse hands RENAME2 to the rename operation too, so RENAME
+ * counts both.  What libfuse answers itself (INIT, DESTROY, INTERRUPT,
+ * and the operations the daemon leaves out, which the kernel stops
+ * asking for after one ENOSYS) is not counted.
+ */
+#define FS_REQS(X) \
+	X(LOOKUP) X(FORGET) X(GETATTR) X(SETATTR) X(READLINK) X(SYMLINK) \
+	X(MKNOD) X(MKDIR) X(UNLINK) X(RMDIR) X(RENAME) X(LINK) X(OPEN) \
+	X(READ) X(WRITE) X(STATFS) X(RELEASE) X(SETXATTR) X(GETXATTR) \
+	X(LISTXATTR) X(REMOVEXATTR) X(OPENDIR) X(READDIR) X(RELEASEDIR) \
+	X(CREATE) X(IOCTL) X(BATCH_FORGET) X(FALLOCATE) X(READDIRPLUS) \
+	X(LSEEK) X(TMPFILE)
+#define FS_REQ_ENUM(op) FS_REQ_##op,
+enum fs_req { FS_REQS(FS_REQ_ENUM) FS_NR_REQS };
+#undef FS_REQ_ENUM
 
 struct fs {
 	struct fs_options opt;
@@ -346,6 +369,8 @@ struct fs {
 	struct fs_leaks *leaks;      /* what the caches held before the mount */
 	struct list_head slab_caches; /* slab_tree.c's caches; ns_lock */
 	struct kmem_cache *slab_dir_cache; /* their records; fixed */
+	unsigned long requests[FS_NR_REQS]; /* answered, by opcode (ll.c's
+					fs_count); atomic */
 };
 
 /* "file.c" - open files, and the devices' operations */
@@ -378,6 +403,13 @@ static inline struct fs *fs_from_req(fuse_req_t req)
 {
 	return (struct fs *)fuse_req_userdata(req);
 }
+/* fs_count - one more request @op answered (the requests file); a
+   relaxed add, cheap beside the request's two trips through the kernel */
+static inline void fs_count(fuse_req_t req, enum fs_req op)
+{
+	__atomic_fetch_add(&fs_from_req(req)->requests[op], 1,
+			   __ATOMIC_RELAXED);
+}
 /* fs_req_cred - the caller of @req; groups and capabilities on demand */
 void fs_req_cred(fuse_req_t req, struct fs_cred *cred);
 /* fs_reply_entry - send @e; if the kernel never gets it, fs_unlookup */
@@ -403,6 +435,10 @@ struct fs_inode *fs_iget(struct fs *fs, fuse_ino_t ino);
    since the kernel does not forget an inode a request is using */
 struct fs_inode *fs_iget_unlocked(struct fs *fs, fuse_ino_t ino);
 void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st);
+/* fs_attr_kept - the kernel holds @inode's attributes as last sent;
+   fs_attr_drop - it dropped some (a read through the daemon) */
+bool fs_attr_kept(struct fs *fs, struct fs_inode *inode);
+void fs_attr_drop(struct fs_inode *inode);
 enum { FS_ATIME = 1, FS_MTIME = 2, FS_CTIME = 4 };
 void fs_touch(struct fs_inode *inode, int which);  /* takes attr_lock */
 /* fs_lookup - @name in @parent into @e with its lookup; -ENOENT with

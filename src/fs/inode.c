@@ -299,6 +299,12 @@ void fs_hold(struct fs *fs, struct fs_inode *inode)
 	__atomic_add_fetch(&inode->nlookup, 1, __ATOMIC_RELAXED);
 }
 
+/* ts_ns - @ts in nanoseconds, never 0 for a time set since 1970 */
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000 + (uint64_t)ts->tv_nsec;
+}
+
 /**
  * fs_fill_attr - @inode's attributes as stat(2) shows them
  * Takes attr_lock only: a device's size and quanta are peeked without its
@@ -330,6 +336,8 @@ void fs_fill_attr(struct fs *fs, struct fs_inode *inode, struct stat *st)
 	st->st_atim = inode->atime;
 	st->st_mtim = inode->mtime;
 	st->st_ctim = inode->ctime;
+	__atomic_store_n(&inode->shown_ctime, ts_ns(&inode->ctime),
+			 __ATOMIC_RELAXED);
 	mutex_unlock(&inode->attr_lock);
 
 	if (fs_is_device(inode)) {
@@ -360,6 +368,37 @@ void fs_fill_entry(struct fs *fs, struct fs_inode *inode,
 	   unlink and rename), so the attributes may be kept */
 	e->attr_timeout = fs->timeout;
 	e->entry_timeout = fs->timeout;
+}
+
+/*
+ * fs_attr_kept - whether the kernel still holds @inode's attributes as
+ * fs_fill_attr last gave them, so that a readdirplus entry need not carry
+ * them.  It does while it holds the inode (a lookup), keeps attributes
+ * for long (every cache= but auto, whose timeouts are a second), and has
+ * not dropped them: every change it sends moves ctime, after which it
+ * drops what it cached, and a read drops its atime (fs_attr_drop).  A
+ * wrong guess costs one GETATTR or LOOKUP, never a stale answer: the
+ * kernel asks for what it does not hold.
+ */
+bool fs_attr_kept(struct fs *fs, struct fs_inode *inode)
+{
+	bool kept;
+
+	if (fs->opt.cache == FS_CACHE_AUTO ||
+	    !__atomic_load_n(&inode->nlookup, __ATOMIC_RELAXED))
+		return false;
+	mutex_lock(&inode->attr_lock);
+	kept = __atomic_load_n(&inode->shown_ctime, __ATOMIC_RELAXED) ==
+	       ts_ns(&inode->ctime);
+	mutex_unlock(&inode->attr_lock);
+	return kept;
+}
+
+/* fs_attr_drop - the kernel drops @inode's atime after reading through
+   the daemon (READ, READDIR, READLINK), whatever relatime did */
+void fs_attr_drop(struct fs_inode *inode)
+{
+	__atomic_store_n(&inode->shown_ctime, 0, __ATOMIC_RELAXED);
 }
 
 /* fs_touch - set the times in @which (FS_ATIME | FS_MTIME | FS_CTIME) */

@@ -9,6 +9,10 @@
  * hands each to its inode's table: the devices', pseudo.c's, flags.c's
  * ioctls) does the daemon talk to FUSE.
  *
+ * Each adapter counts its request (fs_count): the requests file shows
+ * the counts, so that what a workload costs in round trips can be read
+ * off the mount itself.
+ *
  * A core call that hands back an entry has taken the lookup the entry
  * carries; the reply gives it back if the kernel never gets it
  * (fs_reply_entry), and so does a readdirplus reply for every entry in
@@ -46,8 +50,10 @@ static void reply_entry(fuse_req_t req, int err,
 static void ll_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fuse_entry_param e;
-	int err = fs_lookup(fs_from_req(req), parent, name, &e);
+	int err;
 
+	fs_count(req, FS_REQ_LOOKUP);
+	err = fs_lookup(fs_from_req(req), parent, name, &e);
 	if (err == -ENOENT)          /* a negative entry (fs_lookup) */
 		return (void) fuse_reply_entry(req, &e);
 	reply_entry(req, err, &e);
@@ -55,6 +61,7 @@ static void ll_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void ll_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
+	fs_count(req, FS_REQ_FORGET);
 	fs_forget(fs_from_req(req), ino, nlookup);
 	fuse_reply_none(req);
 }
@@ -62,6 +69,7 @@ static void ll_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 static void ll_forget_multi(fuse_req_t req, size_t count,
 			    struct fuse_forget_data *forgets)
 {
+	fs_count(req, FS_REQ_BATCH_FORGET);
 	fs_forget_multi(fs_from_req(req), count, forgets);
 	fuse_reply_none(req);
 }
@@ -73,6 +81,7 @@ static void ll_getattr(fuse_req_t req, fuse_ino_t ino,
 	struct stat st;
 	int err;
 
+	fs_count(req, FS_REQ_GETATTR);
 	(void)fi;
 	err = fs_getattr(fs, ino, &st);
 	if (err)
@@ -88,6 +97,7 @@ static void ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 	int err;
 
+	fs_count(req, FS_REQ_SETATTR);
 	(void)fi;
 	fs_req_cred(req, &cred);
 	err = fs_setattr(fs, &cred, ino, attr, to_set, &st);
@@ -100,6 +110,7 @@ static void ll_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct statvfs sv;
 
+	fs_count(req, FS_REQ_STATFS);
 	(void)ino;
 	fs_statfs(fs_from_req(req), &sv);
 	fuse_reply_statfs(req, &sv);
@@ -111,6 +122,7 @@ static void ll_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fuse_entry_param e;
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_MKDIR);
 	fs_req_cred(req, &cred);
 	reply_entry(req, fs_mkdir(fs_from_req(req), &cred, parent, name, mode,
 				  &e), &e);
@@ -122,6 +134,7 @@ static void ll_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fuse_entry_param e;
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_MKNOD);
 	fs_req_cred(req, &cred);
 	reply_entry(req, fs_mknod(fs_from_req(req), &cred, parent, name, mode,
 				  rdev, &e), &e);
@@ -148,6 +161,7 @@ static void create_open(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      mode_t mode, struct fuse_file_info *fi)
 {
+	fs_count(req, FS_REQ_CREATE);
 	create_open(req, parent, name, mode, fi);
 }
 
@@ -155,6 +169,7 @@ static void ll_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void ll_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode,
 		       struct fuse_file_info *fi)
 {
+	fs_count(req, FS_REQ_TMPFILE);
 	create_open(req, parent, NULL, mode, fi);
 }
 #endif
@@ -165,6 +180,7 @@ static void ll_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	struct fuse_entry_param e;
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_SYMLINK);
 	fs_req_cred(req, &cred);
 	reply_entry(req, fs_symlink(fs_from_req(req), &cred, link, parent,
 				    name, &e), &e);
@@ -191,8 +207,10 @@ static void reply_send(struct fs_buf_sink *sink, const void *buf,
 static void ll_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct reply_sink r = { { reply_send }, req, true };
-	int err = fs_readlink(fs_from_req(req), ino, &r.sink);
+	int err;
 
+	fs_count(req, FS_REQ_READLINK);
+	err = fs_readlink(fs_from_req(req), ino, &r.sink);
 	if (err)
 		fuse_reply_err(req, -err);
 }
@@ -202,17 +220,20 @@ static void ll_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 {
 	struct fuse_entry_param e;
 
+	fs_count(req, FS_REQ_LINK);
 	reply_entry(req, fs_link(fs_from_req(req), ino, newparent, newname,
 				 &e), &e);
 }
 
 static void ll_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	fs_count(req, FS_REQ_UNLINK);
 	fuse_reply_err(req, -fs_unlink(fs_from_req(req), parent, name));
 }
 
 static void ll_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	fs_count(req, FS_REQ_RMDIR);
 	fuse_reply_err(req, -fs_rmdir(fs_from_req(req), parent, name));
 }
 
@@ -222,6 +243,7 @@ static void ll_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_RENAME);
 	fs_req_cred(req, &cred);
 	fuse_reply_err(req, -fs_rename(fs_from_req(req), &cred, parent, name,
 				       newparent, newname, flags));
@@ -231,8 +253,10 @@ static void ll_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	void *fh = NULL;
-	int err = fs_opendir(fs_from_req(req), ino, &fh);
+	int err;
 
+	fs_count(req, FS_REQ_OPENDIR);
+	err = fs_opendir(fs_from_req(req), ino, &fh);
 	if (err)
 		return (void) fuse_reply_err(req, -err);
 	fi->fh = (uintptr_t)fh;
@@ -243,6 +267,7 @@ static void ll_opendir(fuse_req_t req, fuse_ino_t ino,
 static void ll_releasedir(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_file_info *fi)
 {
+	fs_count(req, FS_REQ_RELEASEDIR);
 	(void)ino;
 	fs_releasedir((void *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
@@ -333,12 +358,14 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void ll_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 		       off_t off, struct fuse_file_info *fi)
 {
+	fs_count(req, FS_REQ_READDIR);
 	list_dir(req, ino, size, off, fi, false);
 }
 
 static void ll_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
 			   off_t off, struct fuse_file_info *fi)
 {
+	fs_count(req, FS_REQ_READDIRPLUS);
 	list_dir(req, ino, size, off, fi, true);
 }
 
@@ -347,6 +374,7 @@ static void ll_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 {
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_SETXATTR);
 	fs_req_cred(req, &cred);
 	fuse_reply_err(req, -fs_setxattr(fs_from_req(req), &cred, ino, name,
 					 value, size, flags));
@@ -367,6 +395,7 @@ static void ll_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 {
 	struct reply_sink r = { { reply_send }, req, false };
 
+	fs_count(req, FS_REQ_GETXATTR);
 	reply_size(req, fs_getxattr(fs_from_req(req), ino, name, size,
 				    &r.sink), size);
 }
@@ -376,6 +405,7 @@ static void ll_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	struct reply_sink r = { { reply_send }, req, false };
 	struct fs_cred cred;
 
+	fs_count(req, FS_REQ_LISTXATTR);
 	fs_req_cred(req, &cred);
 	reply_size(req, fs_listxattr(fs_from_req(req), &cred, ino, size,
 				     &r.sink), size);
@@ -383,6 +413,7 @@ static void ll_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 static void ll_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
+	fs_count(req, FS_REQ_REMOVEXATTR);
 	fuse_reply_err(req, -fs_removexattr(fs_from_req(req), ino, name));
 }
 

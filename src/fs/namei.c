@@ -244,6 +244,7 @@ int fs_readlink(struct fs *fs, fuse_ino_t ino, struct fs_buf_sink *sink)
 	 * after the call, by when the kernel may have forgotten the inode
 	 * and another thread freed it.  Pinned, it outlives the whole call.
 	 */
+	fs_attr_drop(inode);
 	fs_pin(inode);
 	sink->send(sink, inode->target, strlen(inode->target));
 	fs_unpin(fs, inode);

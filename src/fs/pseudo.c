@@ -29,6 +29,8 @@
  *   size       the size limit in bytes (0: none); a write in size='s
  *              syntax resizes the live mount, as a tmpfs remount does,
  *              which FUSE cannot pass on to the daemon.
+ *   requests   the FUSE requests the daemon has answered, by opcode
+ *              ("LOOKUP 12"): what each workload costs in round trips.
  *   slab/      one directory per cache, as SLUB's /sys/kernel/slab
  *              (slab_tree.c).
  *   debug/     the kernel's debugfs layout (debugfs.c).
@@ -363,6 +365,24 @@ static int store_size(struct fs *fs, const struct pseudo_file *pf,
 	return resize(bytes);
 }
 
+/* show_requests - the FUSE requests answered so far, one "OPCODE count"
+   line each, as /proc/vmstat's: reading this file counts too */
+static void show_requests(struct fs *fs, const struct pseudo_file *pf,
+			  void *data, struct sbuf *sb)
+{
+#define FS_REQ_NAME(op) #op,
+	static const char *const names[FS_NR_REQS] = { FS_REQS(FS_REQ_NAME) };
+#undef FS_REQ_NAME
+	unsigned int i;
+
+	(void)pf;
+	(void)data;
+	for (i = 0; i < FS_NR_REQS; i++)
+		sbuf_printf(sb, "%s %lu\n", names[i],
+			    __atomic_load_n(&fs->requests[i],
+					    __ATOMIC_RELAXED));
+}
+
 /* The files at the root, in the order a listing shows them. */
 static const struct pseudo_file root_files[] = {
 	{ "slabinfo",  show_slabinfo, store_slabinfo },
@@ -371,6 +391,7 @@ static const struct pseudo_file root_files[] = {
 	{ "meminfo",   show_meminfo, NULL },
 	{ "vmstat",    show_vmstat, NULL },
 	{ "size",      show_size, store_size },
+	{ "requests",  show_requests, NULL },
 };
 
 /*

@@ -71,14 +71,18 @@ static bool emit(struct fs *fs, struct fs_dir_sink *sink, const char *name,
 
 	lock_assert_held(&fs->ns_lock);
 	memset(&e, 0, sizeof(e));
-	if (sink->plus) {
+	/* readdirplus: an entry with node 0 is a name alone (the kernel
+	   ignores "." and ".." anyway), and leaves what the kernel holds of
+	   an inode as it is, with its cached ACLs */
+	if (sink->plus && lookup && (live || !fs_attr_kept(fs, inode))) {
 		fs_fill_entry(fs, inode, &e);
 		if (live)
 			e.entry_timeout = 0;
 	} else {
-		e.ino = inode->ino;
+		e.ino = sink->plus ? 0 : inode->ino;
 		e.attr.st_ino = inode->ino;
 		e.attr.st_mode = inode->mode;    /* only the type is used */
+		lookup = false;
 	}
 	lookup = lookup && sink->plus;
 	if (!sink->emit(sink, name, &e, cookie, lookup))
@@ -162,6 +166,8 @@ int fs_readdir(struct fs *fs, fuse_ino_t ino, off_t off, void *fh,
 		err = dir ? -ENOTDIR : -ENOENT;
 	else if (off >= 0)
 		fill_dir(fs, sink, dir, (uint64_t)off, fh);
+	if (dir)
+		fs_attr_drop(dir);
 	rwlock_unlock(&fs->ns_lock);
 	return err;
 }
