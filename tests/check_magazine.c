@@ -3,7 +3,7 @@
 
 /*
  * slab_nr_cpus is fixed at 2 in every test, so caches that fit a page get
- * a depot (shared 8), as the kernel's SLAB gave them on an SMP machine.
+ * a depot of 16 full magazines (8 per CPU) where half a MiB allows it.
  */
 
 #include "mm/internal.h"
@@ -41,13 +41,14 @@ struct tunables {
 	unsigned int size, limit, batchcount, shared;
 };
 
-/* The kernel SLAB's enable_cpucache, by slot size */
+/* The kernel SLAB's enable_cpucache limits by slot size; the depot holds
+   8 full magazines per CPU, at most 512 KiB of objects, at least 2 */
 static const struct tunables defaults[] = {
-	{ 64, 120, 60, 8 },        /* <= 256 */
-	{ 256, 120, 60, 8 },
-	{ 512, 54, 27, 8 },        /* <= 1024 */
-	{ 2000, 24, 12, 8 },       /* <= PAGE_SIZE */
-	{ 4096, 24, 12, 8 },
+	{ 64, 120, 60, 16 },       /* <= 256 */
+	{ 256, 120, 60, 16 },
+	{ 512, 54, 27, 16 },       /* <= 1024 */
+	{ 2000, 24, 12, 10 },      /* <= PAGE_SIZE: 512 KiB / (24 * 2000) */
+	{ 4096, 24, 12, 5 },
 	{ 8192, 8, 4, 0 },         /* > PAGE_SIZE: no depot */
 	{ 200000, 1, 1, 0 },       /* > 128 KiB */
 };
@@ -68,14 +69,16 @@ START_TEST(default_tunables_follow_object_size)
 }
 END_TEST
 
-START_TEST(single_cpu_gets_no_depot)
+/* Unlike SLAB's shared array, the depot serves one CPU too: a thread's
+   batches larger than its magazines trade whole magazines with it */
+START_TEST(single_cpu_gets_a_depot_of_eight)
 {
 	struct kmem_cache *s;
 
 	slab_nr_cpus = 1;
 	s = kmem_cache_create("uniproc", 64, 0, 0, NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(stats(s).shared, 0);
+	ck_assert_uint_eq(stats(s).shared, 8);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
 END_TEST
@@ -119,13 +122,14 @@ START_TEST(tune_applies_at_once)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 1000; i++)
 		kmem_cache_free(s, v[i]);
-	/* at most a magazine (32) and a depot (2 * 16) are kept back */
+	/* at most two magazines (2 * 32) and a depot of two full ones
+	   (2 * 32) are kept back */
 	st = stats(s);
-	ck_assert_uint_le(st.active_objs, 32 + 32);
-	ck_assert_uint_le(st.shared_avail, 32);
-	ck_assert_uint_gt(st.shared_avail, 0);
+	ck_assert_uint_le(st.active_objs, 2 * 32 + 2 * 32);
+	ck_assert_uint_eq(st.shared_avail, 2 * 32);
 
-	/* growing the magazine keeps more; the old one is flushed first */
+	/* growing the magazines keeps more; the old ones and the depot are
+	   flushed first */
 	ck_assert_int_eq(kmem_cache_tune(s, 500, 250, 0), 0);
 	ck_assert_uint_eq(stats(s).shared_avail, 0);
 	for (i = 0; i < 1000; i++)
@@ -133,8 +137,9 @@ START_TEST(tune_applies_at_once)
 	for (i = 0; i < 1000; i++)
 		kmem_cache_free(s, v[i]);
 	st = stats(s);
-	ck_assert_uint_gt(st.active_objs, 64);
-	ck_assert_uint_le(st.active_objs, 500);
+	ck_assert_uint_gt(st.active_objs, 2 * 32 + 2 * 32);
+	ck_assert_uint_le(st.active_objs, 2 * 500);
+	ck_assert_uint_eq(st.shared_avail, 0);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
@@ -191,12 +196,12 @@ START_TEST(refill_and_flush_move_batches)
 {
 	struct kmem_cache *s = kmem_cache_create("batches", 64, 0, 0, NULL);
 	struct kmem_cache_stats st;
-	void *v[64], *x;
+	void *v[128], *x;
 	int i;
 
 	ck_assert_ptr_nonnull(s);
-	/* 64 objects per slab: two batches of 32 empty one slab */
-	ck_assert_int_eq(kmem_cache_tune(s, 64, 32, 1), 0);
+	/* 64 objects per slab: two batches of 32 empty one slab; no depot */
+	ck_assert_int_eq(kmem_cache_tune(s, 64, 32, 0), 0);
 	for (i = 0; i < 64; i++)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	st = stats(s);
@@ -206,15 +211,21 @@ START_TEST(refill_and_flush_move_batches)
 
 	x = kmem_cache_alloc(s, GFP_KERNEL);   /* a new slab, 31 left */
 	ck_assert_uint_eq(stats(s).alloc_slowpath, 3);
-	for (i = 0; i < 64; i++)
+	for (i = 64; i < 128; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/* 31 + 32 + 1 more: refills of 32 */
+	ck_assert_uint_eq(stats(s).alloc_slowpath, 5);
+	for (i = 0; i < 128; i++)
 		kmem_cache_free(s, v[i]);
 	st = stats(s);
-	/* 33 frees fill the magazine; the 34th flushes the 32 oldest into
-	   the depot (1 * 32) first */
-	ck_assert_uint_eq(st.free_fastpath, 63);
+	/* 33 frees fill the loaded magazine (31 were left), the 34th swaps
+	   it for the empty previous one, 63 more fill that; the 98th finds
+	   both full and no depot: it flushes the 32 oldest of the loaded
+	   one to their slabs */
+	ck_assert_uint_eq(st.free_fastpath, 127);
 	ck_assert_uint_eq(st.free_slowpath, 1);
-	ck_assert_uint_eq(st.shared_avail, 32);
-	ck_assert_uint_eq(cached(s, 1), 63 + 32);
+	ck_assert_uint_eq(st.shared_avail, 0);
+	ck_assert_uint_eq(cached(s, 1), 31 + 128 - 32);
 	kmem_cache_free(s, x);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
@@ -233,7 +244,8 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 			list_entry(pos, struct array_cache, list);
 
 		for (unsigned int i = 0; i < ac->limit; i++)
-			n += ac->entry[i] == obj;
+			n += (ac->loaded->round[i] == obj) +
+			     (ac->prev->round[i] == obj);
 	}
 	mutex_unlock(&cache_mutex);
 	return n;
@@ -247,23 +259,23 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 START_TEST(handed_out_objects_leave_no_copy_in_the_magazine)
 {
 	struct kmem_cache *s = kmem_cache_create("nocopy", 64, 0, 0, NULL);
-	void *v[16], *p;
+	void *v[40], *p;
 	int i;
 
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(kmem_cache_tune(s, 16, 8, 0), 0);
 	p = kmem_cache_alloc(s, GFP_KERNEL);            /* a refill */
 	ck_assert_int_eq(copies_in_magazines(s, p), 0);
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 40; i++)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	for (i = 0; i < 16; i++)
-		kmem_cache_free(s, v[i]);               /* full */
-	kmem_cache_free(s, p);                          /* flushes 8 */
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < 40; i++)
+		kmem_cache_free(s, v[i]);       /* both full, then flushes */
+	kmem_cache_free(s, p);
+	for (i = 0; i < 40; i++) {
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 		ck_assert_int_eq(copies_in_magazines(s, v[i]), 0);
 	}
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 40; i++)
 		kmem_cache_free(s, v[i]);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
@@ -463,7 +475,8 @@ START_TEST(objects_freed_by_another_thread_are_accounted)
 	for (i = 0; i < 5000; i++)
 		kmem_cache_free(s, objs[i]);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
-	ck_assert_uint_le(cached(s, 0), 120 + 8 * 60);
+	/* two magazines and a full depot at most */
+	ck_assert_uint_le(cached(s, 0), 2 * 120 + 16 * 120);
 	ck_assert_int_eq(kmem_cache_shrink(s), 0);
 	ck_assert_uint_eq(stats(s).num_slabs, 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
@@ -729,7 +742,7 @@ static Suite *magazine_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, default_tunables_follow_object_size, 0,
 			    sizeof(defaults) / sizeof(defaults[0]));
-	tcase_add_test(tc, single_cpu_gets_no_depot);
+	tcase_add_test(tc, single_cpu_gets_a_depot_of_eight);
 	tcase_add_test(tc, debug_cache_has_no_magazines);
 	tcase_add_test(tc, tune_applies_at_once);
 	tcase_add_test(tc, tune_rejects_bad_values);

@@ -118,7 +118,7 @@ void kmalloc_init(void)
 			}
 		}
 	}
-	mag_set_array_alloc(kmalloc_nomag, kfree_nomag);
+	depot_set_array_alloc(kmalloc_nomag, kfree_nomag);
 }
 
 /* ------------------------------------------------------------------ */
