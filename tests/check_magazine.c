@@ -12,7 +12,10 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void setup(void)
@@ -701,6 +704,345 @@ START_TEST(threads_churning_one_cache_keep_it_sound)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* The depot                                                           */
+
+static unsigned long event(struct kmem_cache *s, unsigned int item)
+{
+	unsigned long ev[KMEM_NR_EVENTS];
+
+	ck_assert_int_eq(kmem_cache_get_events(s, ev, KMEM_NR_EVENTS),
+			 KMEM_NR_EVENTS);
+	return ev[item];
+}
+
+/* Refills and flushes that went to the slabs: the slow paths that were
+   not trades with the depot */
+static unsigned long slab_trips(struct kmem_cache *s)
+{
+	return event(s, KMEM_ALLOC_SLOWPATH) - event(s, KMEM_ALLOC_REFILL) +
+	       event(s, KMEM_FREE_SLOWPATH) - event(s, KMEM_CPU_PARTIAL_FREE);
+}
+
+/*
+ * A thread's batch that fits in its two magazines and the depot, (2 +
+ * shared) * limit objects, is served by trading whole magazines once the
+ * depot has filled: no refill or flush touches a slab.  One more object
+ * per batch does.
+ */
+START_TEST(batches_that_fit_the_depot_never_touch_the_slabs)
+{
+	struct kmem_cache *s = kmem_cache_create("depot-batch", 64, 0, 0,
+						 NULL);
+	enum { LIMIT = 16, SHARED = 8, FIT = (2 + SHARED) * LIMIT };
+	void *v[FIT + 1];
+	unsigned long trips;
+	int round, i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, LIMIT, LIMIT / 2, SHARED), 0);
+	for (round = 0; round < 11; round++) {
+		if (round == 1)
+			trips = slab_trips(s);
+		for (i = 0; i < FIT; i++)
+			ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s,
+							GFP_KERNEL));
+		for (i = 0; i < FIT; i++)
+			kmem_cache_free(s, v[i]);
+		ck_assert_uint_eq(stats(s).shared_avail, SHARED * LIMIT);
+	}
+	ck_assert_uint_eq(slab_trips(s), trips);
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_REFILL), 10 * SHARED);
+
+	for (i = 0; i < FIT + 1; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < FIT + 1; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_uint_gt(slab_trips(s), trips);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* Fill the depot of @s (limit 8, 4 magazines) from a thread that exits:
+   its own magazines go back too, so what stays parked is the depot's */
+static void *fill_depot(void *arg)
+{
+	struct kmem_cache *s = arg;
+	void *v[48];
+	int i;
+
+	for (i = 0; i < 48; i++)
+		ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < 48; i++)
+		kmem_cache_free(s, v[i]);
+	return NULL;
+}
+
+static struct kmem_cache *cache_with_full_depot(const char *name)
+{
+	struct kmem_cache *s = kmem_cache_create(name, 4000, 0,
+						 SLAB_HWCACHE_ALIGN, NULL);
+	pthread_t t;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, 8, 4, 4), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, fill_depot, s), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(stats(s).shared_avail, 4 * 8);
+	ck_assert_uint_eq(stats(s).active_objs, 4 * 8);
+	return s;
+}
+
+/* Every way of draining empties the depot into the slabs and frees its
+   magazines; active_objs then counts what users hold, here nothing */
+static void drain_by_shrink(struct kmem_cache *s)
+{
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+}
+
+static void drain_by_reclaim(struct kmem_cache *s)
+{
+	(void)s;
+	cache_reclaim();
+}
+
+static void drain_by_purge(struct kmem_cache *s)
+{
+	(void)s;
+	scullc_purge();
+}
+
+static void drain_by_tuning(struct kmem_cache *s)
+{
+	ck_assert_int_eq(kmem_cache_tune(s, 8, 4, 4), 0);
+}
+
+static void (*const drains[])(struct kmem_cache *) = {
+	drain_by_shrink, drain_by_reclaim, drain_by_purge, drain_by_tuning,
+};
+
+START_TEST(every_drain_empties_the_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-drain");
+	struct kmem_cache *k = kmem_cache_find("kmalloc-96");
+	unsigned long magazines, drained = event(s, KMEM_CPU_PARTIAL_DRAIN);
+
+	ck_assert_ptr_nonnull(k);
+	/* a magazine of 8 is 80 bytes: kmalloc-96, and the depot keeps 4 */
+	magazines = stats(k).internal_objs;
+	ck_assert_uint_ge(magazines, 4);
+	drains[_i](s);
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	ck_assert_uint_eq(stats(s).active_objs, 0);
+	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_DRAIN) - drained, 4);
+	ck_assert_uint_eq(stats(k).internal_objs, magazines - 4);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(destroy_takes_back_what_the_depot_holds)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-destroy");
+
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * At the limit, what a depot parks is reclaimed before an allocation
+ * fails: another cache needs a new slab, and gets it from the pages the
+ * drained depot's slabs give back.
+ */
+START_TEST(allocation_at_the_limit_drains_a_full_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-limit");
+	struct kmem_cache *other = kmem_cache_create("depot-other", 4000, 0,
+						     SLAB_HWCACHE_ALIGN, NULL);
+	unsigned long reclaims;
+	struct scullc_meminfo mi;
+	void *v[8];
+	int i, got = 0;
+
+	ck_assert_ptr_nonnull(other);
+	/* this thread's magazines of @other exist, empty, before the limit */
+	kmem_cache_free(other, kmem_cache_alloc(other, GFP_KERNEL));
+	ck_assert_int_eq(kmem_cache_shrink(other), 0);
+	scullc_meminfo(&mi);
+	reclaims = mi.reclaims;
+	limit_to_usage();
+	for (i = 0; i < 8; i++) {
+		v[i] = kmem_cache_alloc(other, GFP_KERNEL);
+		got += v[i] != NULL;
+	}
+	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
+	ck_assert_int_eq(got, 8);
+	scullc_meminfo(&mi);
+	ck_assert_uint_gt(mi.reclaims, reclaims);
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(other, v[i]);
+	ck_assert_int_eq(kmem_cache_destroy(other), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * failslab fails allocations whatever the depot holds, leaves the depot as
+ * it was, and frees still work (a magazine the depot would need may fail
+ * to be made: the free then goes to the slabs).
+ */
+START_TEST(failslab_fails_allocations_with_a_full_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-failslab");
+	struct failslab_attr a = {
+		.interval = 1, .probability = 100, .times = -1,
+		.cache_filter = "depot-failslab",
+	};
+	void *v[40];
+	int i;
+
+	ck_assert_int_eq(failslab_set(&a), 0);
+	for (i = 0; i < 10; i++)
+		ck_assert_ptr_null(kmem_cache_alloc(s, GFP_KERNEL));
+	ck_assert_uint_eq(stats(s).shared_avail, 4 * 8);
+	ck_assert_uint_eq(stats(s).alloc_failed, 10);
+	ck_assert_int_eq(failslab_set(NULL), 0);
+
+	/* the depot serves once injection stops; every kmalloc cache
+	   failing, the frees still put every object somewhere */
+	for (i = 0; i < 40; i++)
+		ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	strcpy(a.cache_filter, "");
+	ck_assert_int_eq(failslab_set(&a), 0);
+	for (i = 0; i < 40; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_int_eq(failslab_set(NULL), 0);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	ck_assert_uint_eq(stats(s).active_objs, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * A model of many threads: each allocates, frees and passes objects to
+ * the others through a shared pool, at random, with shrinks and tunings
+ * among them, while the test counts what it holds.  Each object's first
+ * word is swapped atomically to LIVE when handed out and to DEAD when
+ * freed: an object handed out twice, or freed twice, shows at once.  At
+ * the end every object comes back exactly once: with the threads gone,
+ * what the slabs count active is what the pool holds plus the depot, and
+ * after a shrink, nothing.
+ */
+enum { MODEL_THREADS = 4, MODEL_OPS = 20000, MODEL_POOL = 256 };
+#define LIVE 0x4c4956454c495645UL
+#define DEAD 0x4445414444454144UL
+
+struct model {
+	struct kmem_cache *s;
+	pthread_mutex_t lock;          /* the pool */
+	void *pool[MODEL_POOL];
+	unsigned int nr_pool;
+	atomic_ulong allocated, freed, bad;
+};
+
+static void *model_alloc(struct model *m)
+{
+	_Atomic unsigned long *p = kmem_cache_alloc(m->s, GFP_KERNEL);
+
+	ck_assert_ptr_nonnull(p);
+	if (atomic_exchange(p, LIVE) == LIVE)
+		atomic_fetch_add(&m->bad, 1);
+	atomic_fetch_add(&m->allocated, 1);
+	return (void *)p;
+}
+
+static void model_free(struct model *m, void *obj)
+{
+	if (atomic_exchange((_Atomic unsigned long *)obj, DEAD) != LIVE)
+		atomic_fetch_add(&m->bad, 1);
+	atomic_fetch_add(&m->freed, 1);
+	kmem_cache_free(m->s, obj);
+}
+
+static void *model_thread(void *arg)
+{
+	struct model *m = arg;
+	unsigned int seed = (unsigned int)(uintptr_t)pthread_self();
+	void *mine[64];
+	unsigned int n = 0, op;
+
+	for (op = 0; op < MODEL_OPS; op++) {
+		unsigned int r = (unsigned int)rand_r(&seed) % 100;
+
+		if (r < 45 && n < 64) {
+			mine[n++] = model_alloc(m);
+		} else if (r < 85 && n) {
+			model_free(m, mine[--n]);
+		} else if (r < 92 && n) {         /* pass one on */
+			pthread_mutex_lock(&m->lock);
+			if (m->nr_pool < MODEL_POOL)
+				m->pool[m->nr_pool++] = mine[--n];
+			pthread_mutex_unlock(&m->lock);
+		} else if (r < 99) {              /* free another's */
+			void *obj = NULL;
+
+			pthread_mutex_lock(&m->lock);
+			if (m->nr_pool)
+				obj = m->pool[--m->nr_pool];
+			pthread_mutex_unlock(&m->lock);
+			if (obj)
+				model_free(m, obj);
+		} else if (op % 2) {
+			kmem_cache_shrink(m->s);
+		} else {
+			ck_assert_int_eq(kmem_cache_tune(m->s, 8 + op % 3 * 8,
+							 4, op % 5), 0);
+		}
+	}
+	while (n)
+		model_free(m, mine[--n]);
+	return NULL;
+}
+
+START_TEST(random_traffic_across_threads_returns_every_object_once)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	pthread_t t[MODEL_THREADS];
+	struct kmem_cache_stats st;
+	int i;
+
+	ck_assert_ptr_nonnull(m);
+	m->s = kmem_cache_create("depot-model", 64, 0, 0, NULL);
+	ck_assert_ptr_nonnull(m->s);
+	ck_assert_int_eq(kmem_cache_tune(m->s, 8, 4, 3), 0);
+	pthread_mutex_init(&m->lock, NULL);
+	for (i = 0; i < MODEL_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, model_thread, m),
+				 0);
+	for (i = 0; i < MODEL_THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+
+	ck_assert_uint_eq(atomic_load(&m->bad), 0);
+	ck_assert_uint_eq(atomic_load(&m->allocated) - atomic_load(&m->freed),
+			  m->nr_pool);
+	st = stats(m->s);
+	ck_assert_uint_eq(st.active_objs - st.shared_avail, m->nr_pool);
+	ck_assert_uint_le(st.shared_avail, (unsigned long)st.shared * st.limit);
+	ck_assert_int_eq(kmem_cache_validate(m->s), 0);
+	while (m->nr_pool)
+		model_free(m, m->pool[--m->nr_pool]);
+	ck_assert_int_eq(kmem_cache_shrink(m->s), 0);
+	ck_assert_uint_eq(stats(m->s).active_objs, 0);
+	ck_assert_uint_eq(atomic_load(&m->bad), 0);
+	ck_assert_int_eq(kmem_cache_destroy(m->s), 0);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Reclaim                                                             */
 
 START_TEST(reclaim_releases_empty_slabs)
@@ -769,6 +1111,18 @@ static Suite *magazine_suite(void)
 	tcase_add_test(tc,
 		allocation_at_the_limit_uses_an_idle_thread_s_parked_objects);
 	tcase_add_test(tc, threads_churning_one_cache_keep_it_sound);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Depot");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, batches_that_fit_the_depot_never_touch_the_slabs);
+	tcase_add_loop_test(tc, every_drain_empties_the_depot, 0,
+			    sizeof(drains) / sizeof(drains[0]));
+	tcase_add_test(tc, destroy_takes_back_what_the_depot_holds);
+	tcase_add_test(tc, allocation_at_the_limit_drains_a_full_depot);
+	tcase_add_test(tc, failslab_fails_allocations_with_a_full_depot);
+	tcase_add_test(tc,
+		random_traffic_across_threads_returns_every_object_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Reclaim");
