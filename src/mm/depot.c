@@ -105,20 +105,25 @@ void depot_init(struct kmem_cache *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* The stacks.  Locked.                                                */
+/* The stacks                                                          */
 
-static void push(struct magazine **stack, unsigned int *nr,
+/* Push @m on @d's stack @stack, of @nr magazines.  Locked. */
+static void push(struct depot *d, struct magazine **stack, unsigned int *nr,
 		 struct magazine *m)
 {
+	lock_assert_held(&d->lock);
 	m->next = *stack;
 	*stack = m;
 	(*nr)++;
 }
 
-static struct magazine *pop(struct magazine **stack, unsigned int *nr)
+/* Pop the top of @d's stack @stack, which has one.  Locked. */
+static struct magazine *pop(struct depot *d, struct magazine **stack,
+			    unsigned int *nr)
 {
 	struct magazine *m = *stack;
 
+	lock_assert_held(&d->lock);
 	*stack = m->next;
 	m->next = NULL;
 	(*nr)--;
@@ -158,9 +163,9 @@ bool depot_trade_empty(struct kmem_cache *s, struct magazine **mag)
 		mutex_unlock(&d->lock);
 		return false;
 	}
-	full = pop(&d->full, &d->nr_full);
+	full = pop(d, &d->full, &d->nr_full);
 	if (d->nr_empty < d->max_full)
-		push(&d->empty, &d->nr_empty, *mag);
+		push(d, &d->empty, &d->nr_empty, *mag);
 	else
 		spare = *mag;
 	/* an allocation served from the depot: a slow path, no slab */
@@ -188,9 +193,9 @@ bool depot_trade_full(struct kmem_cache *s, struct magazine **mag)
 		if (d->nr_full >= d->max_full || !fits(d, *mag))
 			break;
 		if (!empty && d->nr_empty)
-			empty = pop(&d->empty, &d->nr_empty);
+			empty = pop(d, &d->empty, &d->nr_empty);
 		if (empty) {
-			push(&d->full, &d->nr_full, *mag);
+			push(d, &d->full, &d->nr_full, *mag);
 			/* a free served by the depot: a slow path, no slab */
 			depot_stat(d, KMEM_FREE_SLOWPATH);
 			depot_stat(d, KMEM_CPU_PARTIAL_FREE);
@@ -222,7 +227,7 @@ bool depot_put_full(struct kmem_cache *s, struct magazine *m)
 	mutex_lock(&d->lock);
 	taken = d->nr_full < d->max_full && fits(d, m);
 	if (taken)
-		push(&d->full, &d->nr_full, m);
+		push(d, &d->full, &d->nr_full, m);
 	mutex_unlock(&d->lock);
 	return taken;
 }

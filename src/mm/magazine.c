@@ -620,8 +620,8 @@ void mag_drain_all(struct kmem_cache *s)
 
 /**
  * kmem_cache_tune - set @s's magazine limit, batchcount and shared factor
- * Returns 0, -EINVAL (bad values, or a debug cache, which has no
- * magazines) or -ENOMEM.  May block.
+ * Returns 0 or -EINVAL (bad values, or a debug cache, which has no
+ * magazines).  Allocates nothing; may block on locks.
  */
 SCULLC_API int kmem_cache_tune(struct kmem_cache *s, int limit, int batchcount,
 			       int shared)
