@@ -104,7 +104,8 @@ static inline struct page *virt_to_page(const void *addr)
 				 memory_order_acquire);
 	if (unlikely(!c))
 		return NULL;
-	return &c->pages[(a - (uintptr_t)c->base) >> PAGE_SHIFT];
+	/* c->base is a & ~(CHUNK_SIZE - 1): no load of it on kfree's path */
+	return &c->pages[(a & (CHUNK_SIZE - 1)) >> PAGE_SHIFT];
 }
 
 /* virt_to_head_page - like virt_to_page, but the head of a tail's block */
