@@ -93,11 +93,13 @@ enum lock_rank {
 	   the reclaimer's claims, tuning.  Reclaim takes it, so nothing
 	   allocates with it held (might_alloc, internal.h). */
 	LOCK_RANK_CACHE,
-	/* depot.c each cache's depot.lock: its stacks of full and empty
-	   magazines.  Held for a trade of magazines (a few stores), and
-	   across a drain, which flushes the full ones into the slabs under
-	   it so that slabinfo never sees their objects in neither place.
-	   Outside list_lock for that; one cache at a time, but for fork. */
+	/* depot.c depot_locks[]: each cache's depot (its stacks of full and
+	   empty magazines) is guarded by one of them, shared round-robin.
+	   Held for a trade of magazines (a few stores), and across a drain,
+	   which flushes the full ones into the slabs under it so that
+	   slabinfo never sees their objects in neither place.  Outside
+	   list_lock for that; one at a time, but for fork (nested under
+	   cache_mutex). */
 	LOCK_RANK_DEPOT,
 	/* slab.c each cache's list_lock: its slabs and counters.  One
 	   cache at a time, but for fork (nested under cache_mutex). */

@@ -322,7 +322,6 @@ struct kmem_cache *cache_create(const char *name, size_t size, size_t align,
 
 out_free:
 	mutex_destroy(&s->list_lock);
-	mutex_destroy(&s->depot.lock);
 	slab_free_nomag(&kmem_cache_boot, s, 0);
 	errno = -err;
 	return NULL;
@@ -375,7 +374,6 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 	mutex_unlock(&cache_set_lock);
 
 	mutex_destroy(&s->list_lock);
-	mutex_destroy(&s->depot.lock);
 	slab_free_nomag(&kmem_cache_boot, s,
 			(unsigned long)__builtin_return_address(0));
 	return 0;
@@ -509,7 +507,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 
 	memset(st, 0, sizeof(*st));
 	/* Both locks: an object the depot drains is counted in one place */
-	mutex_lock(&s->depot.lock);
+	mutex_lock(s->depot.lock);
 	mutex_lock(&s->list_lock);
 	st->active_objs = s->total_objects - s->free_objects;
 	st->num_objs = s->total_objects;
@@ -527,7 +525,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->alloc_failed = s->alloc_failed;
 	st->internal_objs = s->internal_objs;
 	mutex_unlock(&s->list_lock);
-	mutex_unlock(&s->depot.lock);
+	mutex_unlock(s->depot.lock);
 
 	st->objsize = s->size;
 	st->object_size = s->object_size;
@@ -710,7 +708,7 @@ unsigned int cache_apply_debug(void)
 		unsigned long want = debug_cache_flags(s->name, s->created_flags);
 		unsigned long had = s->flags;
 
-		mutex_lock(&s->depot.lock);
+		mutex_lock(s->depot.lock);
 		mutex_lock(&s->list_lock);
 		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
 		    list_empty(&s->thread_acs) && !s->depot.nr_empty) {
@@ -725,7 +723,7 @@ unsigned int cache_apply_debug(void)
 			}
 		}
 		mutex_unlock(&s->list_lock);
-		mutex_unlock(&s->depot.lock);
+		mutex_unlock(s->depot.lock);
 	}
 	mutex_unlock(&cache_mutex);
 	return changed;

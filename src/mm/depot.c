@@ -33,7 +33,12 @@
  * Locks (their order: enum lock_rank, src/lock.h): the depot's lock is
  * inside cache_mutex and outside the cache's list_lock.  It protects the
  * two stacks, their counts, mag_size, max_full and the depot's event
- * counters.  A drain holds it while it flushes the full magazines into
+ * counters.  It is one of DEPOT_LOCKS locks that the caches share, given
+ * round-robin, rather than one per cache: fork holds every lock of the
+ * library, and ThreadSanitizer lets a thread hold at most 64 at once,
+ * which a list_lock and a depot lock for each of some 30 caches would
+ * pass.  A trade holds it for a few stores, so caches sharing one hardly
+ * meet; no two are ever held together but by fork.  A drain holds it while it flushes the full magazines into
  * the slabs (slab_flush takes list_lock), so that a reader who takes both
  * locks (kmem_cache_get_stats) sees every object either in the depot or
  * on its slab, never in between.
@@ -99,9 +104,37 @@ static void free_stack(struct magazine *m)
 	}
 }
 
+#define DEPOT_LOCKS 8
+#define DEPOT_LOCK MUTEX_INITIALIZER("depot_lock", LOCK_RANK_DEPOT)
+static struct mutex depot_locks[DEPOT_LOCKS] = {
+	DEPOT_LOCK, DEPOT_LOCK, DEPOT_LOCK, DEPOT_LOCK,
+	DEPOT_LOCK, DEPOT_LOCK, DEPOT_LOCK, DEPOT_LOCK,
+};
+static atomic_uint next_lock;            /* round-robin; relaxed */
+
 void depot_init(struct kmem_cache *s)
 {
-	mutex_init(&s->depot.lock, "depot_lock", LOCK_RANK_DEPOT);
+	unsigned int i = atomic_fetch_add_explicit(&next_lock, 1,
+						   memory_order_relaxed);
+
+	s->depot.lock = &depot_locks[i % DEPOT_LOCKS];
+}
+
+/* Every depot lock, under cache_mutex (fork.c) */
+void depot_fork_lock(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DEPOT_LOCKS; i++)
+		mutex_lock_nest(&depot_locks[i], &cache_mutex);
+}
+
+void depot_fork_unlock(void)
+{
+	unsigned int i;
+
+	for (i = DEPOT_LOCKS; i-- > 0; )
+		mutex_unlock(&depot_locks[i]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -111,7 +144,7 @@ void depot_init(struct kmem_cache *s)
 static void push(struct depot *d, struct magazine **stack, unsigned int *nr,
 		 struct magazine *m)
 {
-	lock_assert_held(&d->lock);
+	lock_assert_held(d->lock);
 	m->next = *stack;
 	*stack = m;
 	(*nr)++;
@@ -123,7 +156,7 @@ static struct magazine *pop(struct depot *d, struct magazine **stack,
 {
 	struct magazine *m = *stack;
 
-	lock_assert_held(&d->lock);
+	lock_assert_held(d->lock);
 	*stack = m->next;
 	m->next = NULL;
 	(*nr)--;
@@ -133,7 +166,7 @@ static struct magazine *pop(struct depot *d, struct magazine **stack,
 /* The depot takes magazine @m: the cache's current size.  Locked. */
 static bool fits(struct depot *d, const struct magazine *m)
 {
-	lock_assert_held(&d->lock);
+	lock_assert_held(d->lock);
 	assert(d->nr_full <= d->max_full && d->nr_empty <= d->max_full);
 	return m->size == d->mag_size;
 }
@@ -141,7 +174,7 @@ static bool fits(struct depot *d, const struct magazine *m)
 /* Count event @item of the depot.  Locked. */
 static void depot_stat(struct depot *d, enum kmem_cache_event item)
 {
-	lock_assert_held(&d->lock);
+	lock_assert_held(d->lock);
 	d->stat[item]++;
 }
 
@@ -158,9 +191,9 @@ bool depot_trade_empty(struct kmem_cache *s, struct magazine **mag)
 	struct depot *d = &s->depot;
 	struct magazine *full, *spare = NULL;
 
-	mutex_lock(&d->lock);
+	mutex_lock(d->lock);
 	if (!d->nr_full || !fits(d, *mag)) {
-		mutex_unlock(&d->lock);
+		mutex_unlock(d->lock);
 		return false;
 	}
 	full = pop(d, &d->full, &d->nr_full);
@@ -171,7 +204,7 @@ bool depot_trade_empty(struct kmem_cache *s, struct magazine **mag)
 	/* an allocation served from the depot: a slow path, no slab */
 	depot_stat(d, KMEM_ALLOC_SLOWPATH);
 	depot_stat(d, KMEM_ALLOC_REFILL);
-	mutex_unlock(&d->lock);
+	mutex_unlock(d->lock);
 	depot_free_magazine(spare);
 	*mag = full;
 	return true;
@@ -189,7 +222,7 @@ bool depot_trade_full(struct kmem_cache *s, struct magazine **mag)
 	struct magazine *empty = NULL;
 
 	for (;;) {
-		mutex_lock(&d->lock);
+		mutex_lock(d->lock);
 		if (d->nr_full >= d->max_full || !fits(d, *mag))
 			break;
 		if (!empty && d->nr_empty)
@@ -199,17 +232,17 @@ bool depot_trade_full(struct kmem_cache *s, struct magazine **mag)
 			/* a free served by the depot: a slow path, no slab */
 			depot_stat(d, KMEM_FREE_SLOWPATH);
 			depot_stat(d, KMEM_CPU_PARTIAL_FREE);
-			mutex_unlock(&d->lock);
+			mutex_unlock(d->lock);
 			*mag = empty;
 			return true;
 		}
-		mutex_unlock(&d->lock);
+		mutex_unlock(d->lock);
 		/* Made unlocked; the depot may be full again by then. */
 		empty = depot_new_magazine((*mag)->size, GFP_NOWAIT);
 		if (!empty)
 			return false;
 	}
-	mutex_unlock(&d->lock);
+	mutex_unlock(d->lock);
 	depot_free_magazine(empty);
 	return false;
 }
@@ -224,11 +257,11 @@ bool depot_put_full(struct kmem_cache *s, struct magazine *m)
 	struct depot *d = &s->depot;
 	bool taken;
 
-	mutex_lock(&d->lock);
+	mutex_lock(d->lock);
 	taken = d->nr_full < d->max_full && fits(d, m);
 	if (taken)
 		push(d, &d->full, &d->nr_full, m);
-	mutex_unlock(&d->lock);
+	mutex_unlock(d->lock);
 	return taken;
 }
 
@@ -248,7 +281,7 @@ static unsigned long drain_locked(struct kmem_cache *s,
 	unsigned long n = 0;
 	struct magazine *m;
 
-	lock_assert_held(&d->lock);
+	lock_assert_held(d->lock);
 	for (m = d->full; m; m = m->next) {
 		slab_flush(s, m->round, d->mag_size, KMEM_CPU_PARTIAL_DRAIN);
 		n += d->mag_size;
@@ -271,9 +304,9 @@ unsigned long depot_drain(struct kmem_cache *s)
 	struct magazine *full, *empty;
 	unsigned long n;
 
-	mutex_lock(&s->depot.lock);
+	mutex_lock(s->depot.lock);
 	n = drain_locked(s, &full, &empty);
-	mutex_unlock(&s->depot.lock);
+	mutex_unlock(s->depot.lock);
 	free_stack(full);
 	free_stack(empty);
 	return n;
@@ -288,11 +321,11 @@ void depot_resize(struct kmem_cache *s, unsigned int mag_size,
 {
 	struct magazine *full, *empty;
 
-	mutex_lock(&s->depot.lock);
+	mutex_lock(s->depot.lock);
 	drain_locked(s, &full, &empty);
 	s->depot.mag_size = mag_size;
 	s->depot.max_full = max_full;
-	mutex_unlock(&s->depot.lock);
+	mutex_unlock(s->depot.lock);
 	free_stack(full);
 	free_stack(empty);
 }
@@ -304,7 +337,7 @@ void depot_resize(struct kmem_cache *s, unsigned int mag_size,
  */
 unsigned long depot_objects(struct kmem_cache *s)
 {
-	lock_assert_held(&s->depot.lock);
+	lock_assert_held(s->depot.lock);
 	return (unsigned long)s->depot.nr_full * s->depot.mag_size;
 }
 
@@ -313,8 +346,8 @@ void depot_add_events(struct kmem_cache *s, unsigned long *ev)
 {
 	unsigned int i;
 
-	mutex_lock(&s->depot.lock);
+	mutex_lock(s->depot.lock);
 	for (i = 0; i < KMEM_NR_EVENTS; i++)
 		ev[i] += s->depot.stat[i];
-	mutex_unlock(&s->depot.lock);
+	mutex_unlock(s->depot.lock);
 }

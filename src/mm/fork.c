@@ -46,18 +46,6 @@
 
 #include <stdlib.h>
 
-static void lock_depot(struct kmem_cache *s, void *arg)
-{
-	(void)arg;
-	mutex_lock_nest(&s->depot.lock, &cache_mutex);
-}
-
-static void unlock_depot(struct kmem_cache *s, void *arg)
-{
-	(void)arg;
-	mutex_unlock(&s->depot.lock);
-}
-
 static void lock_cache(struct kmem_cache *s, void *arg)
 {
 	(void)arg;
@@ -70,18 +58,7 @@ static void unlock_cache(struct kmem_cache *s, void *arg)
 	mutex_unlock(&s->list_lock);
 }
 
-/* Every cache's depot lock, then every list_lock, under cache_mutex
-   (held: a step before) */
-static void lock_depots(void)
-{
-	cache_for_each_locked(lock_depot, NULL);
-}
-
-static void unlock_depots(void)
-{
-	cache_for_each_locked(unlock_depot, NULL);
-}
-
+/* Every cache's list_lock, under cache_mutex (held: a step before) */
 static void lock_caches(void)
 {
 	cache_for_each_locked(lock_cache, NULL);
@@ -109,8 +86,8 @@ static const struct fork_step steps[NR_STEPS] = {
 			    .unlock_all = mempool_fork_unlock_list },
 	STEP(CACHE_SET) = { .lock = &cache_set_lock },
 	STEP(CACHE)     = { .lock = &cache_mutex, .child = mag_fork_child },
-	STEP(DEPOT)     = { .lock_all = lock_depots,
-			    .unlock_all = unlock_depots },
+	STEP(DEPOT)     = { .lock_all = depot_fork_lock,
+			    .unlock_all = depot_fork_unlock },
 	STEP(LIST)      = { .lock_all = lock_caches,
 			    .unlock_all = unlock_caches },
 	STEP(DEBUG)     = { .lock = &debug_lock },

@@ -277,6 +277,8 @@ static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
 
 /* "depot.c" - each cache's depot of full and empty magazines */
 void depot_init(struct kmem_cache *s);         /* its lock */
+void depot_fork_lock(void);                    /* for fork.c */
+void depot_fork_unlock(void);
 /* Where the magazine layer's own memory comes from (kmalloc_nomag and
    kfree_nomag), and taking it: never zeroed, looping nor from DMA */
 void depot_set_array_alloc(void *(*alloc)(size_t, gfp_t),

@@ -262,7 +262,7 @@ struct magazine {
  *   sharedavail (slabinfo) == nr_full * mag_size
  */
 struct depot {
-	struct mutex lock;
+	struct mutex *lock;          /* one of depot.c's, shared */
 	/* protected by lock: */
 	struct magazine *full;       /* stack of full magazines */
 	struct magazine *empty;      /* stack of empty magazines */
