@@ -212,8 +212,8 @@ bool depot_trade_empty(struct kmem_cache *s, struct magazine **mag)
 
 /**
  * depot_trade_full - give the depot the full magazine *@mag for an empty
- * one, which *@mag then is; one is made (without waiting) when the depot
- * keeps none.  False (and *@mag unchanged) when the depot is full, does
+ * one, which *@mag then is; one is made (without waiting, and not while
+ * failslab is on) when the depot keeps none.  False (and *@mag unchanged) when the depot is full, does
  * not take magazines of that size, or no memory is at hand.
  */
 bool depot_trade_full(struct kmem_cache *s, struct magazine **mag)
@@ -237,6 +237,11 @@ bool depot_trade_full(struct kmem_cache *s, struct magazine **mag)
 			return true;
 		}
 		mutex_unlock(d->lock);
+		/* While failslab injects faults a free allocates nothing, so
+		   that every allocation it fails is one the program made. */
+		if (atomic_load_explicit(&failslab_enabled,
+					 memory_order_relaxed))
+			return false;
 		/* Made unlocked; the depot may be full again by then. */
 		empty = depot_new_magazine((*mag)->size, GFP_NOWAIT);
 		if (!empty)
