@@ -346,6 +346,19 @@ unsigned long depot_objects(struct kmem_cache *s)
 	return (unsigned long)s->depot.nr_full * s->depot.mag_size;
 }
 
+/* Call @fn for every object in @s's depot.  Locked. */
+void depot_walk(struct kmem_cache *s, void (*fn)(void *obj, void *arg),
+		void *arg)
+{
+	struct magazine *m;
+	unsigned int i;
+
+	lock_assert_held(s->depot.lock);
+	for (m = s->depot.full; m; m = m->next)
+		for (i = 0; i < s->depot.mag_size; i++)
+			fn(m->round[i], arg);
+}
+
 /* Add the depot's event counts to @ev[KMEM_NR_EVENTS] */
 void depot_add_events(struct kmem_cache *s, unsigned long *ev)
 {

@@ -296,6 +296,8 @@ unsigned long depot_drain(struct kmem_cache *s);   /* objects flushed */
 void depot_resize(struct kmem_cache *s, unsigned int mag_size,
 		  unsigned int max_full);
 unsigned long depot_objects(struct kmem_cache *s); /* Locked. */
+void depot_walk(struct kmem_cache *s, void (*fn)(void *obj, void *arg),
+		void *arg);                    /* Locked. */
 void depot_add_events(struct kmem_cache *s, unsigned long *ev);
 
 /* "magazine.c" - per-thread caches */
