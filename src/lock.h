@@ -93,8 +93,16 @@ enum lock_rank {
 	   the reclaimer's claims, tuning.  Reclaim takes it, so nothing
 	   allocates with it held (might_alloc, internal.h). */
 	LOCK_RANK_CACHE,
-	/* slab.c each cache's list_lock: its slabs, counters and depot.
-	   One cache at a time, but for fork (nested under cache_mutex). */
+	/* depot.c depot_locks[]: each cache's depot (its stacks of full and
+	   empty magazines) is guarded by one of them, shared round-robin.
+	   Held for a trade of magazines (a few stores), and across a drain,
+	   which flushes the full ones into the slabs under it so that
+	   slabinfo never sees their objects in neither place.  Outside
+	   list_lock for that; one at a time, but for fork (nested under
+	   cache_mutex). */
+	LOCK_RANK_DEPOT,
+	/* slab.c each cache's list_lock: its slabs and counters.  One
+	   cache at a time, but for fork (nested under cache_mutex). */
 	LOCK_RANK_LIST,
 	/* debug.c debug_lock: the slab_debug= settings, read while a
 	   cache's geometry is set (under list_lock) */

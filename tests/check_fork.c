@@ -180,6 +180,8 @@ START_TEST(children_of_a_churning_process_all_allocate)
 	cache = kmem_cache_create("fork-churn", 200, 0, SLAB_HWCACHE_ALIGN,
 				  NULL);
 	ck_assert_ptr_nonnull(cache);
+	/* magazines of 4: a round's dozen objects trade with the depot */
+	ck_assert_int_eq(kmem_cache_tune(cache, 4, 2, 2), 0);
 	pool = mempool_create_kmalloc_pool(4, 64);
 	ck_assert_ptr_nonnull(pool);
 	for (i = 0; i < CHURNERS; i++)

@@ -3,7 +3,7 @@
 
 /*
  * slab_nr_cpus is fixed at 2 in every test, so caches that fit a page get
- * a depot (shared 8), as the kernel's SLAB gave them on an SMP machine.
+ * a depot of 16 full magazines (8 per CPU) where half a MiB allows it.
  */
 
 #include "mm/internal.h"
@@ -12,7 +12,10 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void setup(void)
@@ -41,13 +44,14 @@ struct tunables {
 	unsigned int size, limit, batchcount, shared;
 };
 
-/* The kernel SLAB's enable_cpucache, by slot size */
+/* The kernel SLAB's enable_cpucache limits by slot size; the depot holds
+   8 full magazines per CPU, at most 512 KiB of objects, at least 2 */
 static const struct tunables defaults[] = {
-	{ 64, 120, 60, 8 },        /* <= 256 */
-	{ 256, 120, 60, 8 },
-	{ 512, 54, 27, 8 },        /* <= 1024 */
-	{ 2000, 24, 12, 8 },       /* <= PAGE_SIZE */
-	{ 4096, 24, 12, 8 },
+	{ 64, 120, 60, 16 },       /* <= 256 */
+	{ 256, 120, 60, 16 },
+	{ 512, 54, 27, 16 },       /* <= 1024 */
+	{ 2000, 24, 12, 10 },      /* <= PAGE_SIZE: 512 KiB / (24 * 2000) */
+	{ 4096, 24, 12, 5 },
 	{ 8192, 8, 4, 0 },         /* > PAGE_SIZE: no depot */
 	{ 200000, 1, 1, 0 },       /* > 128 KiB */
 };
@@ -68,14 +72,16 @@ START_TEST(default_tunables_follow_object_size)
 }
 END_TEST
 
-START_TEST(single_cpu_gets_no_depot)
+/* Unlike SLAB's shared array, the depot serves one CPU too: a thread's
+   batches larger than its magazines trade whole magazines with it */
+START_TEST(single_cpu_gets_a_depot_of_eight)
 {
 	struct kmem_cache *s;
 
 	slab_nr_cpus = 1;
 	s = kmem_cache_create("uniproc", 64, 0, 0, NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(stats(s).shared, 0);
+	ck_assert_uint_eq(stats(s).shared, 8);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
 END_TEST
@@ -119,13 +125,14 @@ START_TEST(tune_applies_at_once)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 1000; i++)
 		kmem_cache_free(s, v[i]);
-	/* at most a magazine (32) and a depot (2 * 16) are kept back */
+	/* at most two magazines (2 * 32) and a depot of two full ones
+	   (2 * 32) are kept back */
 	st = stats(s);
-	ck_assert_uint_le(st.active_objs, 32 + 32);
-	ck_assert_uint_le(st.shared_avail, 32);
-	ck_assert_uint_gt(st.shared_avail, 0);
+	ck_assert_uint_le(st.active_objs, 2 * 32 + 2 * 32);
+	ck_assert_uint_eq(st.shared_avail, 2 * 32);
 
-	/* growing the magazine keeps more; the old one is flushed first */
+	/* growing the magazines keeps more; the old ones and the depot are
+	   flushed first */
 	ck_assert_int_eq(kmem_cache_tune(s, 500, 250, 0), 0);
 	ck_assert_uint_eq(stats(s).shared_avail, 0);
 	for (i = 0; i < 1000; i++)
@@ -133,8 +140,9 @@ START_TEST(tune_applies_at_once)
 	for (i = 0; i < 1000; i++)
 		kmem_cache_free(s, v[i]);
 	st = stats(s);
-	ck_assert_uint_gt(st.active_objs, 64);
-	ck_assert_uint_le(st.active_objs, 500);
+	ck_assert_uint_gt(st.active_objs, 2 * 32 + 2 * 32);
+	ck_assert_uint_le(st.active_objs, 2 * 500);
+	ck_assert_uint_eq(st.shared_avail, 0);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
@@ -191,12 +199,12 @@ START_TEST(refill_and_flush_move_batches)
 {
 	struct kmem_cache *s = kmem_cache_create("batches", 64, 0, 0, NULL);
 	struct kmem_cache_stats st;
-	void *v[64], *x;
+	void *v[128], *x;
 	int i;
 
 	ck_assert_ptr_nonnull(s);
-	/* 64 objects per slab: two batches of 32 empty one slab */
-	ck_assert_int_eq(kmem_cache_tune(s, 64, 32, 1), 0);
+	/* 64 objects per slab: two batches of 32 empty one slab; no depot */
+	ck_assert_int_eq(kmem_cache_tune(s, 64, 32, 0), 0);
 	for (i = 0; i < 64; i++)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	st = stats(s);
@@ -206,15 +214,21 @@ START_TEST(refill_and_flush_move_batches)
 
 	x = kmem_cache_alloc(s, GFP_KERNEL);   /* a new slab, 31 left */
 	ck_assert_uint_eq(stats(s).alloc_slowpath, 3);
-	for (i = 0; i < 64; i++)
+	for (i = 64; i < 128; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/* 31 + 32 + 1 more: refills of 32 */
+	ck_assert_uint_eq(stats(s).alloc_slowpath, 5);
+	for (i = 0; i < 128; i++)
 		kmem_cache_free(s, v[i]);
 	st = stats(s);
-	/* 33 frees fill the magazine; the 34th flushes the 32 oldest into
-	   the depot (1 * 32) first */
-	ck_assert_uint_eq(st.free_fastpath, 63);
+	/* 33 frees fill the loaded magazine (31 were left), the 34th swaps
+	   it for the empty previous one, 63 more fill that; the 98th finds
+	   both full and no depot: it flushes the 32 oldest of the loaded
+	   one to their slabs */
+	ck_assert_uint_eq(st.free_fastpath, 127);
 	ck_assert_uint_eq(st.free_slowpath, 1);
-	ck_assert_uint_eq(st.shared_avail, 32);
-	ck_assert_uint_eq(cached(s, 1), 63 + 32);
+	ck_assert_uint_eq(st.shared_avail, 0);
+	ck_assert_uint_eq(cached(s, 1), 31 + 128 - 32);
 	kmem_cache_free(s, x);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
@@ -233,7 +247,8 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 			list_entry(pos, struct array_cache, list);
 
 		for (unsigned int i = 0; i < ac->limit; i++)
-			n += ac->entry[i] == obj;
+			n += (ac->loaded->round[i] == obj) +
+			     (ac->prev->round[i] == obj);
 	}
 	mutex_unlock(&cache_mutex);
 	return n;
@@ -247,23 +262,23 @@ static int copies_in_magazines(struct kmem_cache *s, const void *obj)
 START_TEST(handed_out_objects_leave_no_copy_in_the_magazine)
 {
 	struct kmem_cache *s = kmem_cache_create("nocopy", 64, 0, 0, NULL);
-	void *v[16], *p;
+	void *v[40], *p;
 	int i;
 
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(kmem_cache_tune(s, 16, 8, 0), 0);
 	p = kmem_cache_alloc(s, GFP_KERNEL);            /* a refill */
 	ck_assert_int_eq(copies_in_magazines(s, p), 0);
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 40; i++)
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	for (i = 0; i < 16; i++)
-		kmem_cache_free(s, v[i]);               /* full */
-	kmem_cache_free(s, p);                          /* flushes 8 */
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < 40; i++)
+		kmem_cache_free(s, v[i]);       /* both full, then flushes */
+	kmem_cache_free(s, p);
+	for (i = 0; i < 40; i++) {
 		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 		ck_assert_int_eq(copies_in_magazines(s, v[i]), 0);
 	}
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 40; i++)
 		kmem_cache_free(s, v[i]);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
@@ -463,7 +478,8 @@ START_TEST(objects_freed_by_another_thread_are_accounted)
 	for (i = 0; i < 5000; i++)
 		kmem_cache_free(s, objs[i]);
 	ck_assert_int_eq(kmem_cache_validate(s), 0);
-	ck_assert_uint_le(cached(s, 0), 120 + 8 * 60);
+	/* two magazines and a full depot at most */
+	ck_assert_uint_le(cached(s, 0), 2 * 120 + 16 * 120);
 	ck_assert_int_eq(kmem_cache_shrink(s), 0);
 	ck_assert_uint_eq(stats(s).num_slabs, 0);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
@@ -688,6 +704,345 @@ START_TEST(threads_churning_one_cache_keep_it_sound)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* The depot                                                           */
+
+static unsigned long event(struct kmem_cache *s, unsigned int item)
+{
+	unsigned long ev[KMEM_NR_EVENTS];
+
+	ck_assert_int_eq(kmem_cache_get_events(s, ev, KMEM_NR_EVENTS),
+			 KMEM_NR_EVENTS);
+	return ev[item];
+}
+
+/* Refills and flushes that went to the slabs: the slow paths that were
+   not trades with the depot */
+static unsigned long slab_trips(struct kmem_cache *s)
+{
+	return event(s, KMEM_ALLOC_SLOWPATH) - event(s, KMEM_ALLOC_REFILL) +
+	       event(s, KMEM_FREE_SLOWPATH) - event(s, KMEM_CPU_PARTIAL_FREE);
+}
+
+/*
+ * A thread's batch that fits in its two magazines and the depot, (2 +
+ * shared) * limit objects, is served by trading whole magazines once the
+ * depot has filled: no refill or flush touches a slab.  One more object
+ * per batch does.
+ */
+START_TEST(batches_that_fit_the_depot_never_touch_the_slabs)
+{
+	struct kmem_cache *s = kmem_cache_create("depot-batch", 64, 0, 0,
+						 NULL);
+	enum { LIMIT = 16, SHARED = 8, FIT = (2 + SHARED) * LIMIT };
+	void *v[FIT + 1];
+	unsigned long trips;
+	int round, i;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, LIMIT, LIMIT / 2, SHARED), 0);
+	for (round = 0; round < 11; round++) {
+		if (round == 1)
+			trips = slab_trips(s);
+		for (i = 0; i < FIT; i++)
+			ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s,
+							GFP_KERNEL));
+		for (i = 0; i < FIT; i++)
+			kmem_cache_free(s, v[i]);
+		ck_assert_uint_eq(stats(s).shared_avail, SHARED * LIMIT);
+	}
+	ck_assert_uint_eq(slab_trips(s), trips);
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_REFILL), 10 * SHARED);
+
+	for (i = 0; i < FIT + 1; i++)
+		v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < FIT + 1; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_uint_gt(slab_trips(s), trips);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/* Fill the depot of @s (limit 8, 4 magazines) from a thread that exits:
+   its own magazines go back too, so what stays parked is the depot's */
+static void *fill_depot(void *arg)
+{
+	struct kmem_cache *s = arg;
+	void *v[48];
+	int i;
+
+	for (i = 0; i < 48; i++)
+		ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < 48; i++)
+		kmem_cache_free(s, v[i]);
+	return NULL;
+}
+
+static struct kmem_cache *cache_with_full_depot(const char *name)
+{
+	struct kmem_cache *s = kmem_cache_create(name, 4000, 0,
+						 SLAB_HWCACHE_ALIGN, NULL);
+	pthread_t t;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(kmem_cache_tune(s, 8, 4, 4), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, fill_depot, s), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(stats(s).shared_avail, 4 * 8);
+	ck_assert_uint_eq(stats(s).active_objs, 4 * 8);
+	return s;
+}
+
+/* Every way of draining empties the depot into the slabs and frees its
+   magazines; active_objs then counts what users hold, here nothing */
+static void drain_by_shrink(struct kmem_cache *s)
+{
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+}
+
+static void drain_by_reclaim(struct kmem_cache *s)
+{
+	(void)s;
+	cache_reclaim();
+}
+
+static void drain_by_purge(struct kmem_cache *s)
+{
+	(void)s;
+	scullc_purge();
+}
+
+static void drain_by_tuning(struct kmem_cache *s)
+{
+	ck_assert_int_eq(kmem_cache_tune(s, 8, 4, 4), 0);
+}
+
+static void (*const drains[])(struct kmem_cache *) = {
+	drain_by_shrink, drain_by_reclaim, drain_by_purge, drain_by_tuning,
+};
+
+START_TEST(every_drain_empties_the_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-drain");
+	struct kmem_cache *k = kmem_cache_find("kmalloc-96");
+	unsigned long magazines, drained = event(s, KMEM_CPU_PARTIAL_DRAIN);
+
+	ck_assert_ptr_nonnull(k);
+	/* a magazine of 8 is 80 bytes: kmalloc-96, and the depot keeps 4 */
+	magazines = stats(k).internal_objs;
+	ck_assert_uint_ge(magazines, 4);
+	drains[_i](s);
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	ck_assert_uint_eq(stats(s).active_objs, 0);
+	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_DRAIN) - drained, 4);
+	ck_assert_uint_eq(stats(k).internal_objs, magazines - 4);
+	ck_assert_int_eq(kmem_cache_validate(s), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+START_TEST(destroy_takes_back_what_the_depot_holds)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-destroy");
+
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * At the limit, what a depot parks is reclaimed before an allocation
+ * fails: another cache needs a new slab, and gets it from the pages the
+ * drained depot's slabs give back.
+ */
+START_TEST(allocation_at_the_limit_drains_a_full_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-limit");
+	struct kmem_cache *other = kmem_cache_create("depot-other", 4000, 0,
+						     SLAB_HWCACHE_ALIGN, NULL);
+	unsigned long reclaims;
+	struct scullc_meminfo mi;
+	void *v[8];
+	int i, got = 0;
+
+	ck_assert_ptr_nonnull(other);
+	/* this thread's magazines of @other exist, empty, before the limit */
+	kmem_cache_free(other, kmem_cache_alloc(other, GFP_KERNEL));
+	ck_assert_int_eq(kmem_cache_shrink(other), 0);
+	scullc_meminfo(&mi);
+	reclaims = mi.reclaims;
+	limit_to_usage();
+	for (i = 0; i < 8; i++) {
+		v[i] = kmem_cache_alloc(other, GFP_KERNEL);
+		got += v[i] != NULL;
+	}
+	ck_assert_int_eq(scullc_set_limit(SIZE_MAX), 0);
+	ck_assert_int_eq(got, 8);
+	scullc_meminfo(&mi);
+	ck_assert_uint_gt(mi.reclaims, reclaims);
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(other, v[i]);
+	ck_assert_int_eq(kmem_cache_destroy(other), 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * failslab fails allocations whatever the depot holds, leaves the depot as
+ * it was, and frees still work (a magazine the depot would need may fail
+ * to be made: the free then goes to the slabs).
+ */
+START_TEST(failslab_fails_allocations_with_a_full_depot)
+{
+	struct kmem_cache *s = cache_with_full_depot("depot-failslab");
+	struct failslab_attr a = {
+		.interval = 1, .probability = 100, .times = -1,
+		.cache_filter = "depot-failslab",
+	};
+	void *v[40];
+	int i;
+
+	ck_assert_int_eq(failslab_set(&a), 0);
+	for (i = 0; i < 10; i++)
+		ck_assert_ptr_null(kmem_cache_alloc(s, GFP_KERNEL));
+	ck_assert_uint_eq(stats(s).shared_avail, 4 * 8);
+	ck_assert_uint_eq(stats(s).alloc_failed, 10);
+	ck_assert_int_eq(failslab_set(NULL), 0);
+
+	/* the depot serves once injection stops; every kmalloc cache
+	   failing, the frees still put every object somewhere */
+	for (i = 0; i < 40; i++)
+		ck_assert_ptr_nonnull(v[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	ck_assert_uint_eq(stats(s).shared_avail, 0);
+	strcpy(a.cache_filter, "");
+	ck_assert_int_eq(failslab_set(&a), 0);
+	for (i = 0; i < 40; i++)
+		kmem_cache_free(s, v[i]);
+	ck_assert_int_eq(failslab_set(NULL), 0);
+	ck_assert_int_eq(kmem_cache_shrink(s), 0);
+	ck_assert_uint_eq(stats(s).active_objs, 0);
+	ck_assert_int_eq(kmem_cache_destroy(s), 0);
+}
+END_TEST
+
+/*
+ * A model of many threads: each allocates, frees and passes objects to
+ * the others through a shared pool, at random, with shrinks and tunings
+ * among them, while the test counts what it holds.  Each object's first
+ * word is swapped atomically to LIVE when handed out and to DEAD when
+ * freed: an object handed out twice, or freed twice, shows at once.  At
+ * the end every object comes back exactly once: with the threads gone,
+ * what the slabs count active is what the pool holds plus the depot, and
+ * after a shrink, nothing.
+ */
+enum { MODEL_THREADS = 4, MODEL_OPS = 20000, MODEL_POOL = 256 };
+#define LIVE 0x4c4956454c495645UL
+#define DEAD 0x4445414444454144UL
+
+struct model {
+	struct kmem_cache *s;
+	pthread_mutex_t lock;          /* the pool */
+	void *pool[MODEL_POOL];
+	unsigned int nr_pool;
+	atomic_ulong allocated, freed, bad;
+};
+
+static void *model_alloc(struct model *m)
+{
+	_Atomic unsigned long *p = kmem_cache_alloc(m->s, GFP_KERNEL);
+
+	ck_assert_ptr_nonnull(p);
+	if (atomic_exchange(p, LIVE) == LIVE)
+		atomic_fetch_add(&m->bad, 1);
+	atomic_fetch_add(&m->allocated, 1);
+	return (void *)p;
+}
+
+static void model_free(struct model *m, void *obj)
+{
+	if (atomic_exchange((_Atomic unsigned long *)obj, DEAD) != LIVE)
+		atomic_fetch_add(&m->bad, 1);
+	atomic_fetch_add(&m->freed, 1);
+	kmem_cache_free(m->s, obj);
+}
+
+static void *model_thread(void *arg)
+{
+	struct model *m = arg;
+	unsigned int seed = (unsigned int)(uintptr_t)pthread_self();
+	void *mine[64];
+	unsigned int n = 0, op;
+
+	for (op = 0; op < MODEL_OPS; op++) {
+		unsigned int r = (unsigned int)rand_r(&seed) % 100;
+
+		if (r < 45 && n < 64) {
+			mine[n++] = model_alloc(m);
+		} else if (r < 85 && n) {
+			model_free(m, mine[--n]);
+		} else if (r < 92 && n) {         /* pass one on */
+			pthread_mutex_lock(&m->lock);
+			if (m->nr_pool < MODEL_POOL)
+				m->pool[m->nr_pool++] = mine[--n];
+			pthread_mutex_unlock(&m->lock);
+		} else if (r < 99) {              /* free another's */
+			void *obj = NULL;
+
+			pthread_mutex_lock(&m->lock);
+			if (m->nr_pool)
+				obj = m->pool[--m->nr_pool];
+			pthread_mutex_unlock(&m->lock);
+			if (obj)
+				model_free(m, obj);
+		} else if (op % 2) {
+			kmem_cache_shrink(m->s);
+		} else {
+			ck_assert_int_eq(kmem_cache_tune(m->s, 8 + op % 3 * 8,
+							 4, op % 5), 0);
+		}
+	}
+	while (n)
+		model_free(m, mine[--n]);
+	return NULL;
+}
+
+START_TEST(random_traffic_across_threads_returns_every_object_once)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	pthread_t t[MODEL_THREADS];
+	struct kmem_cache_stats st;
+	int i;
+
+	ck_assert_ptr_nonnull(m);
+	m->s = kmem_cache_create("depot-model", 64, 0, 0, NULL);
+	ck_assert_ptr_nonnull(m->s);
+	ck_assert_int_eq(kmem_cache_tune(m->s, 8, 4, 3), 0);
+	pthread_mutex_init(&m->lock, NULL);
+	for (i = 0; i < MODEL_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, model_thread, m),
+				 0);
+	for (i = 0; i < MODEL_THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+
+	ck_assert_uint_eq(atomic_load(&m->bad), 0);
+	ck_assert_uint_eq(atomic_load(&m->allocated) - atomic_load(&m->freed),
+			  m->nr_pool);
+	st = stats(m->s);
+	ck_assert_uint_eq(st.active_objs - st.shared_avail, m->nr_pool);
+	ck_assert_uint_le(st.shared_avail, (unsigned long)st.shared * st.limit);
+	ck_assert_int_eq(kmem_cache_validate(m->s), 0);
+	while (m->nr_pool)
+		model_free(m, m->pool[--m->nr_pool]);
+	ck_assert_int_eq(kmem_cache_shrink(m->s), 0);
+	ck_assert_uint_eq(stats(m->s).active_objs, 0);
+	ck_assert_uint_eq(atomic_load(&m->bad), 0);
+	ck_assert_int_eq(kmem_cache_destroy(m->s), 0);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Reclaim                                                             */
 
 START_TEST(reclaim_releases_empty_slabs)
@@ -729,7 +1084,7 @@ static Suite *magazine_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, default_tunables_follow_object_size, 0,
 			    sizeof(defaults) / sizeof(defaults[0]));
-	tcase_add_test(tc, single_cpu_gets_no_depot);
+	tcase_add_test(tc, single_cpu_gets_a_depot_of_eight);
 	tcase_add_test(tc, debug_cache_has_no_magazines);
 	tcase_add_test(tc, tune_applies_at_once);
 	tcase_add_test(tc, tune_rejects_bad_values);
@@ -756,6 +1111,18 @@ static Suite *magazine_suite(void)
 	tcase_add_test(tc,
 		allocation_at_the_limit_uses_an_idle_thread_s_parked_objects);
 	tcase_add_test(tc, threads_churning_one_cache_keep_it_sound);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Depot");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, batches_that_fit_the_depot_never_touch_the_slabs);
+	tcase_add_loop_test(tc, every_drain_empties_the_depot, 0,
+			    sizeof(drains) / sizeof(drains[0]));
+	tcase_add_test(tc, destroy_takes_back_what_the_depot_holds);
+	tcase_add_test(tc, allocation_at_the_limit_drains_a_full_depot);
+	tcase_add_test(tc, failslab_fails_allocations_with_a_full_depot);
+	tcase_add_test(tc,
+		random_traffic_across_threads_returns_every_object_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Reclaim");

@@ -252,7 +252,7 @@ START_TEST(event_names_are_the_kernels)
 END_TEST
 
 /*
- * 64-byte objects, magazine limit 120, batchcount 60, depot 8 * 60.
+ * 64-byte objects, magazine limit 120, batchcount 60, a depot of 16.
  * The first allocation refills 60 objects from a new slab (slow path),
  * the next 59 are hits; the 60 frees are hits too.
  */
@@ -284,32 +284,43 @@ START_TEST(events_count_magazine_hits_and_refills)
 }
 END_TEST
 
-/* Limit 120: the 121st free flushes 60 objects (slow path) - into the
-   depot, which has room for 480. */
-START_TEST(events_count_flushes_into_the_depot)
+/*
+ * Limit 16, batchcount 8, a depot of 4 magazines.  49 allocations refill
+ * 7 batches of 8 from the slabs; of the 49 frees, the 10th swaps the full
+ * loaded magazine for the empty previous one, and the 26th and 41st find
+ * both full and trade the previous one with the depot for an empty one
+ * (free_slowpath, cpu_partial_free).  49 allocations again take them
+ * back whole (alloc_slowpath, alloc_refill) and touch no slab.
+ */
+START_TEST(events_count_trades_with_the_depot)
 {
-	struct kmem_cache *s = kmem_cache_create("ev-flush", 64, 0, 0, NULL);
-	void *p[121];
+	struct kmem_cache *s = kmem_cache_create("ev-depot", 64, 0, 0, NULL);
+	void *p[49];
 	int i;
 
 	ck_assert_ptr_nonnull(s);
-	for (i = 0; i < 121; i++)
+	ck_assert_int_eq(kmem_cache_tune(s, 16, 8, 4), 0);
+	for (i = 0; i < 49; i++)
 		ck_assert_ptr_nonnull(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
-	ck_assert_uint_eq(event(s, KMEM_ALLOC_SLOWPATH), 3);
-	for (i = 0; i < 121; i++)
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_SLOWPATH), 7);
+	for (i = 0; i < 49; i++)
 		kmem_cache_free(s, p[i]);
-	ck_assert_uint_eq(event(s, KMEM_FREE_SLOWPATH), 1);
-	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_FREE), 1);
-	ck_assert_uint_eq(event(s, KMEM_FREE_FASTPATH), 120);
+	ck_assert_uint_eq(event(s, KMEM_FREE_SLOWPATH), 2);
+	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_FREE), 2);
+	ck_assert_uint_eq(event(s, KMEM_FREE_FASTPATH), 47);
 
-	/* the depot's objects come back first on the next refill */
-	for (i = 0; i < 121; i++)
+	for (i = 0; i < 49; i++)
 		ck_assert_ptr_nonnull(p[i] = kmem_cache_alloc(s, GFP_KERNEL));
-	ck_assert_uint_ge(event(s, KMEM_ALLOC_REFILL), 1);
-	for (i = 0; i < 121; i++)
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_REFILL), 2);
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_SLOWPATH), 7 + 2);
+	ck_assert_uint_eq(event(s, KMEM_ALLOC_SLAB), 1);
+	for (i = 0; i < 49; i++)
 		kmem_cache_free(s, p[i]);
+	/* the depot holds two magazines again, this thread 16 + 9 objects:
+	   a flush per magazine */
 	kmem_cache_shrink(s);
-	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_DRAIN), 1);
+	ck_assert_uint_eq(event(s, KMEM_CPU_PARTIAL_DRAIN), 2);
+	ck_assert_uint_eq(event(s, KMEM_CPUSLAB_FLUSH), 2);
 	ck_assert_int_eq(kmem_cache_destroy(s), 0);
 }
 END_TEST
@@ -626,7 +637,7 @@ static Suite *stats_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, event_names_are_the_kernels);
 	tcase_add_test(tc, events_count_magazine_hits_and_refills);
-	tcase_add_test(tc, events_count_flushes_into_the_depot);
+	tcase_add_test(tc, events_count_trades_with_the_depot);
 	tcase_add_test(tc, events_count_slab_list_moves);
 	tcase_add_test(tc, clearing_an_event_restarts_it_from_zero);
 	tcase_add_test(tc, events_of_every_thread_are_summed_and_outlive_it);

@@ -74,8 +74,8 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
 /*
  * kmem_cache_shrink - release every empty slab of @cache to the page
- * allocator, after draining the calling thread's object cache and the
- * shared array.  Returns 0 when no slab remains, 1 otherwise.
+ * allocator, after draining the calling thread's magazines, those of idle
+ * threads and the depot.  Returns 0 when no slab remains, 1 otherwise.
  */
 int kmem_cache_shrink(struct kmem_cache *cache);
 
@@ -96,11 +96,13 @@ const char *kmem_cache_name(struct kmem_cache *cache);
 struct kmem_cache *kmem_cache_find(const char *name);
 
 /*
- * kmem_cache_tune - set the per-thread cache @limit and @batchcount and the
- * shared array factor of @cache, as a slabinfo write does.  Takes effect at
- * once.  Returns 0, -EINVAL (limit < 1, batchcount < 1 or > limit, limit >
- * KMEM_CACHE_LIMIT_MAX, shared < 0 or > KMEM_CACHE_SHARED_MAX, or a cache
- * with slab_debug checks, which has no per-thread caches) or -ENOMEM.
+ * kmem_cache_tune - set the magazine size @limit, the @batchcount moved
+ * between a magazine and the slabs, and the depot's size in full magazines
+ * @shared of @cache, as a slabinfo write does.  Takes effect at once and
+ * allocates nothing.  Returns 0 or -EINVAL (limit < 1, batchcount < 1 or >
+ * limit, limit > KMEM_CACHE_LIMIT_MAX, shared < 0 or >
+ * KMEM_CACHE_SHARED_MAX, or a cache with slab_debug checks, which has no
+ * per-thread caches).
  */
 #define KMEM_CACHE_LIMIT_MAX   4096
 #define KMEM_CACHE_SHARED_MAX  64
@@ -113,7 +115,7 @@ struct kmem_cache_stats {
 	unsigned long num_objs;      /* objects in all slabs */
 	unsigned long active_slabs;  /* slabs with at least one active object */
 	unsigned long num_slabs;     /* all slabs */
-	unsigned long shared_avail;  /* objects in the shared array */
+	unsigned long shared_avail;  /* objects in the depot */
 	unsigned int objsize;        /* slot size, bytes */
 	unsigned int object_size;    /* size asked for at creation */
 	unsigned int objperslab;
@@ -128,8 +130,8 @@ struct kmem_cache_stats {
 	unsigned long shrinks;         /* reclaim or kmem_cache_shrink runs */
 	unsigned long alloc_failed;    /* allocations that returned NULL */
 	unsigned long internal_objs;   /* of active_objs, the allocator's own
-	                                  bookkeeping (per-thread caches and
-	                                  shared arrays of other caches) */
+	                                  bookkeeping (magazines and per-thread
+	                                  arrays of other caches) */
 };
 
 /* kmem_cache_get_stats - fill @st.  Returns 0.  Never blocks for memory. */
@@ -199,22 +201,25 @@ int kmem_cache_get_info(struct kmem_cache *cache, struct kmem_cache_info *info,
  * kernel's order; kmem_cache_event_name gives the sysfs file name of each
  * ("alloc_fastpath", ...).  Those that mean something here:
  *   alloc_fastpath      allocations served by the thread's cache (magazine)
- *   alloc_slowpath      allocations that took the cache lock (refills and
- *                       every allocation of a debug cache)
+ *   alloc_slowpath      allocations that found the thread's magazines
+ *                       empty (a trade with the depot or a refill from
+ *                       the slabs; every allocation of a debug cache)
  *   free_fastpath       frees into the thread's cache
- *   free_slowpath       frees that took the cache lock (a flush of a full
- *                       thread cache, every free of a debug cache)
+ *   free_slowpath       frees that found the thread's magazines full (a
+ *                       trade with the depot or a flush to the slabs;
+ *                       every free of a debug cache)
  *   free_add_partial    a free made a full slab partial
  *   free_remove_partial a free emptied a slab and it went back to the pages
  *   alloc_from_partial  a refill took objects from a partial slab
  *   alloc_slab          a new slab came from the page allocator
- *   alloc_refill        a refill took objects from the shared array
+ *   alloc_refill        a full magazine came from the depot
  *   free_slab           a slab went back to the page allocator
- *   cpuslab_flush       a thread cache flushed without serving a free
+ *   cpuslab_flush       a thread's magazine flushed without serving a free
  *                       (tuning, shrink, reclaim, a thread's exit)
  *   order_fallback      a new slab had to use the minimal order
- *   cpu_partial_free    a flush put objects into the shared array
- *   cpu_partial_drain   the shared array was drained into the slabs
+ *   cpu_partial_free    a full magazine went to the depot
+ *   cpu_partial_drain   a full magazine was drained from the depot into
+ *                       the slabs
  * The rest (free_frozen, alloc_node_mismatch, deactivate_*, cmpxchg_*,
  * cpu_partial_alloc, cpu_partial_node) have no counterpart and stay 0.
  */
@@ -369,7 +374,7 @@ size_t slabinfo_read(char *buf, size_t len);
  * slabinfo_write - apply one tuning command "NAME LIMIT BATCHCOUNT SHARED"
  * (a trailing newline is allowed), as writing /proc/slabinfo did.
  * Returns 0, or -EINVAL (longer than 128 bytes, malformed, unknown cache,
- * values out of range), or -ENOMEM.
+ * values out of range).
  */
 int slabinfo_write(const char *buf, size_t len);
 #define SLABINFO_WRITE_MAX 128

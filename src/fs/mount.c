@@ -18,7 +18,7 @@
  * A cache holding more at the end has lost objects.
  *
  * What a cache holds for its users, once the calling thread's per-thread
- * cache and the shared array have been drained by kmem_cache_shrink, is
+ * magazines and the depot have been drained by kmem_cache_shrink, is
  *   held = active_objs - shared_avail - internal_objs
  * (internal_objs are other caches' per-thread arrays).  That is exact only
  * while no other thread keeps a per-thread cache: at the start no worker

@@ -214,6 +214,7 @@ SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 static void init_cache(struct kmem_cache *s)
 {
 	mutex_init(&s->list_lock, "list_lock", LOCK_RANK_LIST);
+	depot_init(s);
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
 	INIT_LIST_HEAD(&s->free);
@@ -372,7 +373,6 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 	mutex_unlock(&cache_mutex);
 	mutex_unlock(&cache_set_lock);
 
-	mag_free_depot(s);
 	mutex_destroy(&s->list_lock);
 	slab_free_nomag(&kmem_cache_boot, s,
 			(unsigned long)__builtin_return_address(0));
@@ -384,9 +384,9 @@ SCULLC_API int kmem_cache_destroy(struct kmem_cache *s)
 
 /*
  * Empty the magazines of @s that can be (this thread's, and those of the
- * idle threads claimed when @claimed) and the depot, then release every
- * empty slab.  Busy threads are asked to flush theirs at their next call.
- * Under cache_mutex.
+ * idle threads claimed when @claimed) and the depot, freeing the depot's
+ * magazines, then release every empty slab.  Busy threads are asked to
+ * flush theirs at their next call.  Under cache_mutex.
  */
 static unsigned long shrink(struct kmem_cache *s, bool *empty, bool claimed)
 {
@@ -396,6 +396,7 @@ static unsigned long shrink(struct kmem_cache *s, bool *empty, bool claimed)
 		mag_drain_self(s);
 		if (claimed)
 			mag_drain_idle(s);
+		depot_drain(s);
 	}
 	return slab_shrink(s, empty);
 }
@@ -505,12 +506,14 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	unsigned long ahit, fhit;
 
 	memset(st, 0, sizeof(*st));
+	/* Both locks: an object the depot drains is counted in one place */
+	mutex_lock(s->depot.lock);
 	mutex_lock(&s->list_lock);
 	st->active_objs = s->total_objects - s->free_objects;
 	st->num_objs = s->total_objects;
 	st->active_slabs = s->nr_partial + s->nr_full;
 	st->num_slabs = s->nr_partial + s->nr_full + s->nr_free;
-	st->shared_avail = s->depot ? s->depot->avail : 0;
+	st->shared_avail = depot_objects(s);
 	st->limit = s->limit;
 	st->batchcount = s->batchcount;
 	st->shared = s->shared;
@@ -522,6 +525,7 @@ SCULLC_API int kmem_cache_get_stats(struct kmem_cache *s,
 	st->alloc_failed = s->alloc_failed;
 	st->internal_objs = s->internal_objs;
 	mutex_unlock(&s->list_lock);
+	mutex_unlock(s->depot.lock);
 
 	st->objsize = s->size;
 	st->object_size = s->object_size;
@@ -626,8 +630,8 @@ SCULLC_API const char *kmem_cache_event_name(unsigned int event)
 
 /*
  * Every counter since creation, unsubtracted: the slow path's from s->stat
- * (list_lock), the fast path's summed over the magazines.  The fast path
- * sums run under cache_mutex, the stat copy under list_lock.
+ * (list_lock) and the depot's (its lock), the fast path's summed over the
+ * magazines.  The fast path sums run under cache_mutex.
  */
 static void raw_events(struct kmem_cache *s, unsigned long *ev)
 {
@@ -637,6 +641,7 @@ static void raw_events(struct kmem_cache *s, unsigned long *ev)
 	mutex_lock(&s->list_lock);
 	memcpy(ev, s->stat, sizeof(s->stat));
 	mutex_unlock(&s->list_lock);
+	depot_add_events(s, ev);
 	ev[KMEM_ALLOC_FASTPATH] = ahit;
 	ev[KMEM_FREE_FASTPATH] = fhit;
 }
@@ -684,7 +689,8 @@ SCULLC_API int kmem_cache_clear_event(struct kmem_cache *s, unsigned int event)
 
 /*
  * cache_apply_debug - give the slab_debug= settings to every cache not used
- * yet: no slab, no per-thread cache and no shared array, so that no object
+ * yet: no slab, no per-thread cache and no magazine in the depot, so that
+ * no object
  * exists in the old slot layout.  The kernel's slab_debug= is a boot option
  * and so reaches every cache; set after the library has loaded, it still
  * reaches the caches nothing has allocated from (the kmalloc caches of a
@@ -702,9 +708,10 @@ unsigned int cache_apply_debug(void)
 		unsigned long want = debug_cache_flags(s->name, s->created_flags);
 		unsigned long had = s->flags;
 
+		mutex_lock(s->depot.lock);
 		mutex_lock(&s->list_lock);
 		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
-		    list_empty(&s->thread_acs) && !s->depot) {
+		    list_empty(&s->thread_acs) && !s->depot.nr_empty) {
 			s->flags = want;
 			if (geo_calculate_sizes(s) == 0) {
 				mag_set_defaults(s);
@@ -716,6 +723,7 @@ unsigned int cache_apply_debug(void)
 			}
 		}
 		mutex_unlock(&s->list_lock);
+		mutex_unlock(s->depot.lock);
 	}
 	mutex_unlock(&cache_mutex);
 	return changed;

@@ -25,8 +25,10 @@
  * What the child loses: other threads' magazines stay attached to their
  * caches, their objects counted as active, since the threads that owned
  * them do not exist in the child (the kernel's per-cpu caches of an
- * offline CPU are the same).  The child may allocate, free, create and
- * destroy caches at once.
+ * offline CPU are the same); kmem_cache_destroy takes them back.  The
+ * depots are the child's whole: reclaim and shrink drain them as in the
+ * parent.  The child may allocate, free, create and destroy caches at
+ * once.
  *
  * The library never calls the C library's malloc (slabinfo's scratch
  * buffer comes from os_map), so the child's allocations do not depend on
@@ -56,7 +58,7 @@ static void unlock_cache(struct kmem_cache *s, void *arg)
 	mutex_unlock(&s->list_lock);
 }
 
-/* Every cache's list_lock, under cache_mutex (held: the step before) */
+/* Every cache's list_lock, under cache_mutex (held: a step before) */
 static void lock_caches(void)
 {
 	cache_for_each_locked(lock_cache, NULL);
@@ -84,6 +86,8 @@ static const struct fork_step steps[NR_STEPS] = {
 			    .unlock_all = mempool_fork_unlock_list },
 	STEP(CACHE_SET) = { .lock = &cache_set_lock },
 	STEP(CACHE)     = { .lock = &cache_mutex, .child = mag_fork_child },
+	STEP(DEPOT)     = { .lock_all = depot_fork_lock,
+			    .unlock_all = depot_fork_unlock },
 	STEP(LIST)      = { .lock_all = lock_caches,
 			    .unlock_all = unlock_caches },
 	STEP(DEBUG)     = { .lock = &debug_lock },

@@ -69,9 +69,10 @@ void __free_pages(struct page *page, unsigned int order);
 /*
  * might_alloc - an allocation with @gfp is about to run (the kernel's
  * might_alloc).  One that may reclaim (__GFP_DIRECT_RECLAIM) runs the
- * shrinker, which takes cache_mutex and every list_lock, so it may not
- * hold any of them; any allocation of pages takes a zone lock, and none
- * happens under a list_lock (slab.c).  Checked in debug builds.
+ * shrinker, which takes cache_mutex, every depot lock and every
+ * list_lock, so it may not hold any of them; any allocation may trade
+ * magazines with a depot and takes a zone lock, and none happens under a
+ * depot lock or a list_lock (depot.c, slab.c).  Checked in debug builds.
  */
 static inline void might_alloc(gfp_t gfp)
 {
@@ -79,7 +80,7 @@ static inline void might_alloc(gfp_t gfp)
 		lock_assert_none_from(LOCK_RANK_CACHE,
 				      "an allocation that may reclaim");
 	else
-		lock_assert_none_from(LOCK_RANK_LIST, "an allocation");
+		lock_assert_none_from(LOCK_RANK_DEPOT, "an allocation");
 }
 void *page_address(const struct page *page);
 
@@ -103,7 +104,8 @@ static inline struct page *virt_to_page(const void *addr)
 				 memory_order_acquire);
 	if (unlikely(!c))
 		return NULL;
-	return &c->pages[(a - (uintptr_t)c->base) >> PAGE_SHIFT];
+	/* c->base is a & ~(CHUNK_SIZE - 1): no load of it on kfree's path */
+	return &c->pages[(a & (CHUNK_SIZE - 1)) >> PAGE_SHIFT];
 }
 
 /* virt_to_head_page - like virt_to_page, but the head of a tail's block */
@@ -233,15 +235,16 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp);
    moves caches to or from the slow path) */
 void failslab_set_notify(void (*fn)(void));
 
-/* "slab.c" - the locked back end: slabs, lists, depot, refill, flush */
+/* "slab.c" - the locked back end: slabs, lists, refill, flush */
 extern unsigned int slab_nr_cpus;             /* geometry's nr_cpu_ids */
 /* Move objects between a magazine and the slabs, taking list_lock.  A
-   refill serves one allocation (alloc_slowpath); a flush serves one free
-   (free_slowpath) only when @freeing, else it is a drain. */
+   refill serves one allocation (alloc_slowpath); a flush counts @event:
+   KMEM_FREE_SLOWPATH when it serves one free, KMEM_CPUSLAB_FLUSH for a
+   thread's magazine drained, KMEM_CPU_PARTIAL_DRAIN for the depot's. */
 unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 			 gfp_t gfp);          /* 0 on failure, errno set */
 void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
-		bool freeing);
+		enum kmem_cache_event event);
 /* One object without touching any magazine: debug caches, and the
    magazines' own memory.  @caller is recorded under SLAB_STORE_USER. */
 void *slab_alloc_nomag(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
@@ -250,8 +253,8 @@ void slab_free_nomag(struct kmem_cache *s, void *obj, unsigned long caller);
 void slab_free_owned(struct kmem_cache *s, struct page *slab, void *obj,
 		      unsigned long caller);
 struct kmem_cache *virt_to_cache(const void *obj);       /* NULL if none */
-/* Drain the depot and release every empty slab; *empty: none is left.
-   Returns the pages given back. */
+/* Release every empty slab; *empty: none is left.  Returns the pages
+   given back. */
 unsigned long slab_shrink(struct kmem_cache *s, bool *empty);
 /* The same, then name every object still allocated; true when any is */
 bool slab_shutdown(struct kmem_cache *s);
@@ -272,16 +275,41 @@ static inline struct page *slab_owner(struct kmem_cache *s, const void *obj)
 	return slab;
 }
 
+/* "depot.c" - each cache's depot of full and empty magazines */
+void depot_init(struct kmem_cache *s);         /* its lock */
+void depot_fork_lock(void);                    /* for fork.c */
+void depot_fork_unlock(void);
+/* Where the magazine layer's own memory comes from (kmalloc_nomag and
+   kfree_nomag), and taking it: never zeroed, looping nor from DMA */
+void depot_set_array_alloc(void *(*alloc)(size_t, gfp_t),
+			   void (*free)(const void *));
+void *depot_array_alloc(size_t size, gfp_t gfp);   /* NULL on failure */
+void depot_array_free(const void *p);              /* NULL ignored */
+struct magazine *depot_new_magazine(unsigned int size, gfp_t gfp);
+void depot_free_magazine(struct magazine *m);      /* NULL ignored */
+/* Trade an empty *mag for a full one, or a full one for an empty one;
+   false when the depot cannot */
+bool depot_trade_empty(struct kmem_cache *s, struct magazine **mag);
+bool depot_trade_full(struct kmem_cache *s, struct magazine **mag);
+bool depot_put_full(struct kmem_cache *s, struct magazine *m);
+unsigned long depot_drain(struct kmem_cache *s);   /* objects flushed */
+void depot_resize(struct kmem_cache *s, unsigned int mag_size,
+		  unsigned int max_full);
+unsigned long depot_objects(struct kmem_cache *s); /* Locked. */
+void depot_walk(struct kmem_cache *s, void (*fn)(void *obj, void *arg),
+		void *arg);                    /* Locked. */
+void depot_add_events(struct kmem_cache *s, unsigned long *ev);
+
 /* "magazine.c" - per-thread caches */
 void *mag_alloc(struct kmem_cache *s, gfp_t gfp);  /* fast path, or refill */
 void mag_free(struct kmem_cache *s, void *obj);     /* fast path, or flush */
 void mag_drain_self(struct kmem_cache *s);   /* the calling thread's */
-void mag_drain_all(struct kmem_cache *s);    /* every thread's; quiescent */
-void mag_set_defaults(struct kmem_cache *s); /* limit/batchcount/shared */
+void mag_drain_all(struct kmem_cache *s);    /* every thread's and the
+                                                depot; quiescent */
+void mag_set_defaults(struct kmem_cache *s); /* tunables and depot size */
 int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared);
 void mag_sum_hits(struct kmem_cache *s, unsigned long *alloc_hit,
 		  unsigned long *free_hit);
-void mag_free_depot(struct kmem_cache *s);   /* destroy: an empty depot */
 /*
  * Draining idle threads' magazines, under cache_mutex: mag_claim_idle
  * claims every other thread and keeps the claims of those outside
@@ -299,9 +327,6 @@ unsigned int mag_walk_idle(struct kmem_cache *s,
 			   void (*fn)(void *obj, void *arg), void *arg);
 void mag_fork_child(void);                     /* for fork.c */
 void mag_init(void);                         /* the constructor, once */
-/* Where magazines' own memory comes from (kmalloc_nomag/kfree_nomag) */
-void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
-			 void (*free)(const void *));
 
 /* "cache.c" - cache lifetime, statistics, the public fast path */
 struct kmem_cache *cache_create(const char *name, size_t size, size_t align,

@@ -5,10 +5,12 @@
  * Design.  As in the kernel, kmalloc is a thin layer over kmem_caches: one
  * cache per size class (8, 16, 32, 64, 96, 128, 192, 256, 512, 1k, 2k, 4k,
  * 8k bytes), and a second set with SLAB_CACHE_DMA for __GFP_DMA, all made by
- * kmalloc_init() when the allocator starts.  The class of a size is found in
- * O(1): a table indexed by (size - 1) / 8 up to 192 bytes (where the 96 and
- * 192 classes break the powers of two), fls() above.  Class indices are the
- * kernel's: 1 is 96, 2 is 192, 3..13 are 8..8k.
+ * kmalloc_init() when the allocator starts.  The class of a size is one
+ * load: a table of 1024 bytes indexed by (size - 1) / 8, for every size up
+ * to KMALLOC_MAX_CACHE_SIZE, filled by kmalloc_init (the kernel's
+ * size_index stops at 192 bytes and takes fls() above; the table spares
+ * kmalloc that branch and bit scan).  Class indices are the kernel's: 1
+ * is 96, 2 is 192, 3..13 are 8..8k.
  *
  * Requests above KMALLOC_MAX_CACHE_SIZE skip the caches and take a block of
  * pages from the page allocator; its head page is marked PG_large and
@@ -16,8 +18,9 @@
  * page's flags (PG_slab or PG_large); ksize likewise.
  *
  * The caches are created once and never destroyed, so kmalloc_caches[][]
- * needs no lock: it is written before any other thread can call kmalloc
- * (the library constructor runs kmalloc_init once) and only read afterwards.
+ * and size_index[] need no lock: they are written before any other thread
+ * can call kmalloc (the library constructor runs kmalloc_init once) and
+ * only read afterwards.
  */
 
 #include "mm/internal.h"
@@ -44,28 +47,29 @@ static const unsigned int kmalloc_size[NR_KMALLOC_INDEX] = {
 	0, 96, 192, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
 };
 
-/* Class index of sizes 1..192, by (size - 1) / 8. */
-static const uint8_t size_index[24] = {
-	3,	/*   8 */
-	4,	/*  16 */
-	5, 5,	/*  24,  32 */
-	6, 6, 6, 6,		/*  40 ..  64 */
-	1, 1, 1, 1,		/*  72 ..  96 */
-	7, 7, 7, 7,		/* 104 .. 128 */
-	2, 2, 2, 2, 2, 2, 2, 2,	/* 136 .. 192 */
-};
-
-static inline unsigned int fls_long(unsigned long x)
-{
-	return x ? (unsigned int)(8 * sizeof(x)) - __builtin_clzl(x) : 0;
-}
+/* Class index of sizes 1..KMALLOC_MAX_CACHE_SIZE, by (size - 1) / 8.
+   Written by kmalloc_init only. */
+static uint8_t size_index[KMALLOC_MAX_CACHE_SIZE / KMALLOC_MIN_ALIGN];
 
 /* The class index of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
 static inline unsigned int kmalloc_index(size_t size)
 {
-	if (size <= 192)
-		return size_index[(size - 1) / 8];
-	return fls_long(size - 1);
+	return size_index[(size - 1) / KMALLOC_MIN_ALIGN];
+}
+
+/* The smallest class that holds @size bytes: 96 and 192 where they are
+   smaller than the next power of two */
+static unsigned int class_of(unsigned int size)
+{
+	unsigned int i = KMALLOC_SHIFT_LOW;
+
+	if (size > 64 && size <= 96)
+		return 1;
+	if (size > 128 && size <= 192)
+		return 2;
+	while (kmalloc_size[i] < size)
+		i++;
+	return i;
 }
 
 static inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
@@ -98,6 +102,8 @@ void kmalloc_init(void)
 	char name[KMEM_CACHE_NAME_MAX + 1];
 	unsigned int type, i;
 
+	for (i = 0; i < sizeof(size_index); i++)
+		size_index[i] = (uint8_t)class_of((i + 1) * KMALLOC_MIN_ALIGN);
 	for (type = 0; type < NR_KMALLOC_TYPES; type++) {
 		for (i = KMALLOC_SHIFT_LOW; i < NR_KMALLOC_INDEX; i++) {
 			make_name(name, sizeof(name), prefix[type],
@@ -118,7 +124,7 @@ void kmalloc_init(void)
 			}
 		}
 	}
-	mag_set_array_alloc(kmalloc_nomag, kfree_nomag);
+	depot_set_array_alloc(kmalloc_nomag, kfree_nomag);
 }
 
 /* ------------------------------------------------------------------ */

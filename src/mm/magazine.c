@@ -2,53 +2,61 @@
 /* magazine.c - per-thread object caches (the SLAB allocator's array_cache) */
 
 /*
- * Each thread keeps, for each cache it has used, a magazine: a LIFO stack
- * of up to `limit` free objects indexed by the cache's small integer id in
- * a __thread array.  kmem_cache_alloc pops entry[--avail] and
- * kmem_cache_free pushes, with no lock and no atomic read-modify-write: the
- * only shared state the fast path reads is s->gen, with a relaxed load.
- * Those hit paths (mag_pop_fast, mag_push_fast) are inline in fastpath.h,
- * so that kmem_cache_alloc, kmem_cache_free and kfree run them without a
- * call; what they miss comes here.
- * An empty magazine is refilled with `batchcount` objects (slab_refill: the
- * depot first, then partial and empty slabs, then a new slab); a full one
- * flushes its `batchcount` oldest objects (slab_flush: into the depot while
- * it has room, else back to their slabs).  The depot is the cache's shared
- * array of shared * batchcount objects between magazines and slabs.
+ * Each thread keeps, for each cache it has used, an array_cache of two
+ * magazines, Bonwick's loaded and previous ones, indexed by the cache's
+ * small integer id in a __thread array.  kmem_cache_alloc pops
+ * entry[--avail] of the loaded magazine and kmem_cache_free pushes, with
+ * no lock and no atomic read-modify-write: the only shared state the fast
+ * path reads is s->gen, with a relaxed load.  Those hit paths
+ * (mag_pop_fast, mag_push_fast) are inline in fastpath.h, so that
+ * kmem_cache_alloc, kmem_cache_free and kfree run them without a call;
+ * what they miss comes here.
  *
- * No thread may touch another's magazine while that thread may be using
- * it.  Tuning, kmem_cache_shrink and reclaim bump s->gen and drain the
- * caller's own magazine (and the depot): every other thread notices the new
- * gen on its next call for that cache, flushes its magazine and sets it up
- * again with the current tunables.  kmem_cache_shrink and reclaim also
- * empty at once the magazines of every thread that is outside magazine
- * code, as the kernel drains per-cpu caches by IPI before it gives up:
- * each thread marks itself busy while inside (mag_enter, on every fast
- * path: two stores and a load, no fence), and a reclaimer under cache_mutex
- * claims every thread, runs one membarrier, and drains those it saw idle
- * before it lets them go; a thread that finds itself claimed takes the
- * locked path for that one call (the handshake is in fastpath.h).  A
- * thread busy at that moment keeps its magazines and flushes them at its
- * next call, as before; without membarrier (kernels before 4.14, a fork
- * child) every thread does.  Objects in magazines count as active, as
- * objects in per-cpu arrays did under the kernel's SLAB.  A thread's exit
- * (its own, from the pthread key destructor) and kmem_cache_destroy, whose
- * caller guarantees that nobody uses the cache any more, also reach into
- * magazines, under cache_mutex.
+ * An allocation that finds the loaded magazine empty swaps it with the
+ * previous one if that is full; else it trades an empty one for a full
+ * one with the cache's depot (depot.c), two pointer moves under the
+ * depot's lock; else it refills the loaded magazine with `batchcount`
+ * objects from the slabs (slab_refill).  A free that finds it full swaps
+ * it with the previous one if that is empty; else trades a full one for
+ * an empty one with the depot; else flushes its `batchcount` oldest
+ * objects back to their slabs (slab_flush).  So a thread that allocates
+ * and frees in batches larger than its magazines moves whole magazines,
+ * and touches slabs only when the depot runs dry or over.
  *
- * Magazines and the slot arrays come from the allocator kmalloc.c gives
- * mag_set_array_alloc (kmalloc_nomag, which never goes through a magazine,
+ * No thread may touch another's magazines while that thread may be using
+ * them.  Tuning, kmem_cache_shrink and reclaim bump s->gen and drain the
+ * caller's own magazines (and the depot): every other thread notices the
+ * new gen on its next call for that cache, flushes its magazines and sets
+ * them up again with the current tunables.  kmem_cache_shrink and reclaim
+ * also empty at once the magazines of every thread that is outside
+ * magazine code, as the kernel drains per-cpu caches by IPI before it
+ * gives up: each thread marks itself busy while inside (mag_enter, on
+ * every fast path: two stores and a load, no fence), and a reclaimer
+ * under cache_mutex claims every thread, runs one membarrier, and drains
+ * those it saw idle before it lets them go; a thread that finds itself
+ * claimed takes the locked path for that one call (the handshake is in
+ * fastpath.h).  A thread busy at that moment keeps its magazines and
+ * flushes them at its next call, as before; without membarrier (kernels
+ * before 4.14, a fork child) every thread does.  Objects in magazines
+ * count as active, as objects in per-cpu arrays did under the kernel's
+ * SLAB.  A thread's exit (its own, from the pthread key destructor) and
+ * kmem_cache_destroy, whose caller guarantees that nobody uses the cache
+ * any more, also reach into magazines, under cache_mutex.
+ *
+ * Magazines, array_caches and the slot arrays come from depot.c's
+ * depot_array_alloc (kmalloc_nomag, which never goes through a magazine,
  * so setting one up cannot recurse).  When one cannot be had, the
  * allocation or free takes the locked path for that one object.
  *
  * Locks (their order: enum lock_rank, src/lock.h): cache.c's cache_mutex,
- * then a cache's list_lock.  cache_mutex protects every cache's thread_acs
- * list, each magazine's list and slot, the owners' slot arrays while they
- * are replaced or cleared by another thread (destroy) - the owner reads
- * its own slots without it - and the list of threads with its claims: one
- * reclaimer at a time.  list_lock protects the depot and the tunables'
- * snapshot a thread takes when (re)setting up its magazine.  Nothing
- * allocates under cache_mutex: reclaim takes it (might_alloc checks).
+ * then a cache's depot lock (depot.c), then its list_lock.  cache_mutex
+ * protects every cache's thread_acs list, each array_cache's list and
+ * slot, the owners' slot arrays while they are replaced or cleared by
+ * another thread (destroy) - the owner reads its own slots without it -
+ * and the list of threads with its claims: one reclaimer at a time.
+ * list_lock protects the tunables' snapshot a thread takes when (re)setting
+ * up its magazines.  Nothing allocates under cache_mutex: reclaim takes it
+ * (might_alloc checks).
  */
 
 #include "internal.h"
@@ -71,47 +79,27 @@ void mag_init(void)
 }
 
 static pthread_key_t exit_key;           /* its destructor retires mag_tls */
-
-/*
- * Where magazines, depots and slot arrays come from: set once by the
- * library constructor before any cache has a magazine (cache.c's
- * mag_set_defaults runs first, but nothing allocates one until the first
- * kmem_cache_alloc), read-only afterwards.
- */
-static void *(*array_alloc)(size_t size, gfp_t gfp);
-static void (*array_free)(const void *p);
-
-void mag_set_array_alloc(void *(*alloc)(size_t, gfp_t),
-			 void (*free)(const void *))
-{
-	array_alloc = alloc;
-	array_free = free;
-}
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
-/* Flush the @n oldest objects of @ac (serving a free when @freeing), keep
-   the rest, and clear the slots left behind, as mag_pop_fast does. */
-static void flush(struct array_cache *ac, unsigned int n, bool freeing)
-{
-	slab_flush(ac->cache, ac->entry, n, freeing);
-	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
-	ac->avail -= n;
-	memset(ac->entry + ac->avail, 0, n * sizeof(void *));
-}
+/* What the depot of a cache that fits a page may hold, at most: eight
+   full magazines per CPU, but no more than DEPOT_BYTES of objects, and
+   at least two magazines */
+#define DEPOT_PER_CPU 8
+#define DEPOT_BYTES   (512u << 10)
 
-/* How a magazine's own memory is asked for: not zeroed, never looping,
-   silent, and from the Normal zone whatever zone the objects come from */
-static gfp_t mag_gfp(gfp_t gfp)
-{
-	return (gfp & ~(__GFP_ZERO | __GFP_NOFAIL | __GFP_DMA)) | __GFP_NOWARN;
-}
-
+/*
+ * The kernel SLAB's enable_cpucache limits by slot size; the depot as
+ * above (none for objects larger than a page, as SLAB had no shared array
+ * for them).  Before @s is published, or under its depot lock and
+ * list_lock with nothing in its magazines (cache_apply_debug).
+ */
 void mag_set_defaults(struct kmem_cache *s)
 {
-	unsigned int limit;
+	unsigned int limit, shared = 0;
 
 	if (kmem_cache_debug(s)) {
 		s->limit = s->batchcount = s->shared = 0;
+		s->depot.mag_size = s->depot.max_full = 0;
 		return;
 	}
 	if (s->size > 131072)
@@ -124,106 +112,88 @@ void mag_set_defaults(struct kmem_cache *s)
 		limit = 54;
 	else
 		limit = 120;
+	if (s->size <= PAGE_SIZE) {
+		shared = MIN(DEPOT_PER_CPU * MAX(slab_nr_cpus, 1u),
+			     DEPOT_BYTES / (limit * s->size));
+		shared = MIN(MAX(shared, 2u), (unsigned int)KMEM_CACHE_SHARED_MAX);
+	}
 	s->limit = limit;
 	s->batchcount = (limit + 1) / 2;
-	s->shared = (s->size <= PAGE_SIZE && slab_nr_cpus > 1) ? 8 : 0;
+	s->shared = shared;
+	s->depot.mag_size = limit;
+	s->depot.max_full = shared;
 }
 
 /* ------------------------------------------------------------------ */
-/* The depot                                                           */
+/* A thread's magazines                                                */
 
-static struct array_cache *new_array(struct kmem_cache *s, unsigned int limit,
-				     gfp_t gfp)
+/* Flush the @n oldest objects of @ac's loaded magazine, counting @event,
+   keep the rest, and clear the slots left behind, as mag_pop_fast does. */
+static void flush(struct array_cache *ac, unsigned int n,
+		  enum kmem_cache_event event)
 {
-	size_t bytes = sizeof(struct array_cache) +
-		       (size_t)limit * sizeof(void *);
-	struct array_cache *ac = array_alloc(bytes, mag_gfp(gfp));
+	slab_flush(ac->cache, ac->entry, n, event);
+	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
+	ac->avail -= n;
+	memset(ac->entry + ac->avail, 0, n * sizeof(void *));
+}
+
+/* Drain both magazines of @ac into the slabs (a flush per magazine) */
+static void empty_mags(struct array_cache *ac)
+{
+	if (ac->avail)
+		flush(ac, ac->avail, KMEM_CPUSLAB_FLUSH);
+	if (ac->prev_avail) {
+		slab_flush(ac->cache, ac->prev->round, ac->prev_avail,
+			   KMEM_CPUSLAB_FLUSH);
+		memset(ac->prev->round, 0, ac->prev_avail * sizeof(void *));
+		ac->prev_avail = 0;
+	}
+}
+
+/* Exchange the loaded and the previous magazine */
+static void swap_mags(struct array_cache *ac)
+{
+	struct magazine *m = ac->loaded;
+	unsigned int n = ac->avail;
+
+	ac->loaded = ac->prev;
+	ac->avail = ac->prev_avail;
+	ac->entry = ac->loaded->round;
+	ac->prev = m;
+	ac->prev_avail = n;
+}
+
+static void free_ac(struct array_cache *ac)
+{
+	if (!ac)
+		return;
+	depot_free_magazine(ac->loaded);
+	depot_free_magazine(ac->prev);
+	depot_array_free(ac);
+}
+
+/* A thread's array_cache of @s with two empty magazines of @limit */
+static struct array_cache *new_ac(struct kmem_cache *s, unsigned int limit,
+				  gfp_t gfp)
+{
+	struct array_cache *ac = depot_array_alloc(sizeof(*ac), gfp);
 
 	if (!ac)
 		return NULL;
-	memset(ac, 0, bytes);           /* empty slots hold no pointers */
+	memset(ac, 0, sizeof(*ac));
+	ac->loaded = depot_new_magazine(limit, gfp);
+	ac->prev = depot_new_magazine(limit, gfp);
+	if (!ac->loaded || !ac->prev) {
+		free_ac(ac);
+		return NULL;
+	}
+	ac->entry = ac->loaded->round;
 	ac->limit = limit;
 	ac->cache = s;
 	INIT_LIST_HEAD(&ac->list);
 	return ac;
 }
-
-/*
- * Make @nd (NULL for none) the depot of @s, moving the hottest objects of
- * the old one into it.  Locked.  Returns the old depot, whose entry[0, *left)
- * the caller must flush after dropping the lock.
- */
-static struct array_cache *swap_depot(struct kmem_cache *s,
-				      struct array_cache *nd,
-				      unsigned int *left)
-{
-	struct array_cache *od = s->depot;
-	unsigned int n = 0;
-
-	lock_assert_held(&s->list_lock);
-	*left = 0;
-	if (od) {
-		n = nd ? MIN(od->avail, nd->limit) : 0;
-		if (n)
-			memcpy(nd->entry, od->entry + od->avail - n,
-			       n * sizeof(void *));
-		*left = od->avail - n;
-		od->avail = 0;
-	}
-	if (nd)
-		nd->avail = n;
-	s->depot = nd;
-	return od;
-}
-
-static void retire_depot(struct kmem_cache *s, struct array_cache *od,
-			 unsigned int left)
-{
-	if (od && left)
-		slab_flush(s, od->entry, left, false);
-	array_free(od);
-}
-
-void mag_free_depot(struct kmem_cache *s)
-{
-	struct array_cache *od;
-	unsigned int left;
-
-	mutex_lock(&s->list_lock);
-	od = swap_depot(s, NULL, &left);
-	mutex_unlock(&s->list_lock);
-	retire_depot(s, od, left);
-}
-
-/* Give @s the depot its tunables ask for, if it has not got it yet. */
-static void fit_depot(struct kmem_cache *s, gfp_t gfp)
-{
-	struct array_cache *nd = NULL, *od;
-	unsigned int want, have, left;
-
-	mutex_lock(&s->list_lock);
-	want = s->shared * s->batchcount;
-	have = s->depot ? s->depot->limit : 0;
-	mutex_unlock(&s->list_lock);
-	if (want == have)
-		return;
-	if (want && !(nd = new_array(s, want, gfp)))
-		return;                 /* go on without; try again later */
-
-	mutex_lock(&s->list_lock);
-	if (s->shared * s->batchcount != want ||
-	    (s->depot ? s->depot->limit : 0) == want) {
-		mutex_unlock(&s->list_lock);
-		array_free(nd);
-		return;
-	}
-	od = swap_depot(s, nd, &left);
-	mutex_unlock(&s->list_lock);
-	retire_depot(s, od, left);
-}
-
-/* ------------------------------------------------------------------ */
-/* A thread's magazines                                                */
 
 static void thread_exit(void *unused);
 
@@ -238,7 +208,7 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 	unsigned int n = MAX(need, MAX(2 * mag_tls.nr, 16u)), i;
 	struct array_cache **na, **old;
 
-	na = array_alloc(n * sizeof(*na), mag_gfp(gfp));
+	na = depot_array_alloc(n * sizeof(*na), gfp);
 	if (!na)
 		return -ENOMEM;
 	memset(na, 0, n * sizeof(*na));
@@ -256,28 +226,40 @@ static int grow_slots(unsigned int need, gfp_t gfp)
 		list_add(&mag_tls.self.list, &threads);
 	mutex_unlock(&cache_mutex);
 
-	array_free(old);
+	depot_array_free(old);
 	pthread_once(&exit_key_once, make_exit_key);
 	pthread_setspecific(exit_key, (void *)1);
 	return 0;
 }
 
-/* Flush and free @ac, keeping its counts.  Under cache_mutex. */
-static void retire(struct array_cache *ac)
+/*
+ * Give @ac's objects back and free it, keeping its counts: its full
+ * magazines to the depot when @to_depot and it has room (a thread that
+ * exits: the next thread gets them whole), the rest to the slabs.  Under
+ * cache_mutex.
+ */
+static void retire(struct array_cache *ac, bool to_depot)
 {
 	struct kmem_cache *s = ac->cache;
 
 	lock_assert_held(&cache_mutex);
-	if (ac->avail)
-		slab_flush(s, ac->entry, ac->avail, false);
-	ac->avail = 0;
+	if (to_depot && ac->avail == ac->limit &&
+	    depot_put_full(s, ac->loaded)) {
+		ac->loaded = NULL;
+		ac->avail = 0;
+	}
+	if (to_depot && ac->prev_avail && depot_put_full(s, ac->prev)) {
+		ac->prev = NULL;
+		ac->prev_avail = 0;
+	}
+	empty_mags(ac);
 	mutex_lock(&s->list_lock);
 	s->exited_alloc_hit += ac->alloc_hit;
 	s->exited_free_hit += ac->free_hit;
 	mutex_unlock(&s->list_lock);
 	list_del(&ac->list);
 	*ac->slot = NULL;
-	array_free(ac);
+	free_ac(ac);
 }
 
 static void thread_exit(void *unused)
@@ -288,7 +270,7 @@ static void thread_exit(void *unused)
 	mutex_lock(&cache_mutex);
 	for (i = 0; i < mag_tls.nr; i++)
 		if (mag_tls.slots[i])
-			retire(mag_tls.slots[i]);
+			retire(mag_tls.slots[i], true);
 	old = mag_tls.slots;
 	mag_tls.slots = NULL;
 	mag_tls.nr = 0;
@@ -298,13 +280,13 @@ static void thread_exit(void *unused)
 		mag_tls.self.list.next = NULL;
 	}
 	mutex_unlock(&cache_mutex);
-	array_free(old);
+	depot_array_free(old);
 }
 
 /*
- * Set up this thread's magazine of @s (again) with the current tunables:
- * it has none, or its gen is stale.  The tunables and the gen they belong
- * to are read together under list_lock.  NULL when memory is short.
+ * Set up this thread's magazines of @s (again) with the current tunables:
+ * it has none, or their gen is stale.  The tunables and the gen they
+ * belong to are read together under list_lock.  NULL when memory is short.
  */
 static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 {
@@ -324,20 +306,20 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	if (ac && ac->gen == gen)
 		return ac;
 
-	if (ac && ac->avail)
-		flush(ac, ac->avail, false);
-	fit_depot(s, gfp);
+	if (ac)
+		empty_mags(ac);
 	if (ac && ac->limit == limit) {
 		ac->batchcount = batchcount;
 		ac->gen = gen;
 		return ac;
 	}
 
-	na = new_array(s, limit, gfp);
+	na = new_ac(s, limit, gfp);
 	if (!na) {
 		if (!ac)
 			return NULL;
-		/* Keep the old size until the next gen bump retries. */
+		/* Keep the old size until the next gen bump retries; the
+		   depot takes none of its magazines meanwhile. */
 		ac->batchcount = MIN(batchcount, ac->limit);
 		ac->gen = gen;
 		return ac;
@@ -347,7 +329,7 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	na->owner = &mag_tls.self;
 
 	/* ac is still mag_tls.slots[s->id], and empty: only this thread
-	   replaces it or fills it, and reclaim in new_array could only
+	   replaces it or fills it, and reclaim in new_ac could only
 	   drain it. */
 	mutex_lock(&cache_mutex);
 	if (ac) {
@@ -361,21 +343,21 @@ static struct array_cache *set_up_mag(struct kmem_cache *s, gfp_t gfp)
 	na->slot = &mag_tls.slots[s->id];
 	mag_tls.slots[s->id] = na;
 	mutex_unlock(&cache_mutex);
-	array_free(ac);
+	free_ac(ac);
 	return na;
 }
 
 /*
- * This thread's magazine of @s, set up (again) when it has none or its gen
- * is stale.  A current one is returned without a lock, as the fast path
- * uses it: its gen says that it was set up with the tunables of now (a
- * gen bumped since is noticed at the next call, as on the fast path), so
- * a refill or flush takes list_lock once, in slab.c, not twice.  NULL when
- * memory is short, and in a thread whose magazines thread_exit retired:
- * another key's destructor that allocates after it would otherwise set up
- * magazines and link the thread again, and in the last round of
- * destructors nothing would retire them before its stack, the list node,
- * went away.
+ * This thread's magazines of @s, set up (again) when it has none or their
+ * gen is stale.  Current ones are returned without a lock, as the fast
+ * path uses them: their gen says that they were set up with the tunables
+ * of now (a gen bumped since is noticed at the next call, as on the fast
+ * path), so a refill or flush takes list_lock once, in slab.c, not twice.
+ * NULL when memory is short, and in a thread whose magazines thread_exit
+ * retired: another key's destructor that allocates after it would
+ * otherwise set up magazines and link the thread again, and in the last
+ * round of destructors nothing would retire them before its stack, the
+ * list node, went away.
  */
 static struct array_cache *get_mag(struct kmem_cache *s, gfp_t gfp)
 {
@@ -400,6 +382,12 @@ static void *pop(struct array_cache *ac)
 	return obj;
 }
 
+/*
+ * The loaded magazine is empty: the previous one if it is full, else a
+ * full one from the depot for the empty previous one (Bonwick's order:
+ * the loaded one, emptied last, becomes the previous), else a batch from
+ * the slabs.
+ */
 static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 {
 	struct array_cache *ac = get_mag(s, gfp);
@@ -407,13 +395,20 @@ static void *alloc_slow(struct kmem_cache *s, gfp_t gfp)
 
 	if (!ac)
 		return slab_refill(s, &obj, 1, gfp) ? obj : NULL;
-	if (!ac->avail) {
+	if (ac->avail) {
+		mag_count(&ac->alloc_hit);
+	} else if (ac->prev_avail) {
+		swap_mags(ac);
+		mag_count(&ac->alloc_hit);
+	} else if (depot_trade_empty(s, &ac->prev)) {
+		ac->prev_avail = ac->limit;
+		swap_mags(ac);
+		ac->alloc_miss++;
+	} else {
 		ac->avail = slab_refill(s, ac->entry, ac->batchcount, gfp);
 		if (!ac->avail)
 			return NULL;
 		ac->alloc_miss++;
-	} else {
-		mag_count(&ac->alloc_hit);
 	}
 	return pop(ac);
 }
@@ -434,20 +429,32 @@ void *mag_alloc(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
+/*
+ * The loaded magazine is full: the previous one if it is empty, else an
+ * empty one from the depot for the full previous one, else a flush of the
+ * loaded one's oldest batch to the slabs.
+ */
 static void free_slow(struct kmem_cache *s, void *obj)
 {
 	/* A free never waits for memory. */
 	struct array_cache *ac = get_mag(s, GFP_NOWAIT);
 
 	if (!ac) {
-		slab_flush(s, &obj, 1, true);
+		slab_flush(s, &obj, 1, KMEM_FREE_SLOWPATH);
 		return;
 	}
-	if (ac->avail == ac->limit) {
-		flush(ac, MIN(ac->batchcount, ac->avail), true);
+	if (ac->avail < ac->limit) {
+		mag_count(&ac->free_hit);
+	} else if (!ac->prev_avail) {
+		swap_mags(ac);
+		mag_count(&ac->free_hit);
+	} else if (depot_trade_full(s, &ac->prev)) {
+		ac->prev_avail = 0;
+		swap_mags(ac);
 		ac->free_miss++;
 	} else {
-		mag_count(&ac->free_hit);
+		flush(ac, MIN(ac->batchcount, ac->avail), KMEM_FREE_SLOWPATH);
+		ac->free_miss++;
 	}
 	ac->entry[ac->avail++] = obj;
 }
@@ -460,7 +467,8 @@ void mag_free(struct kmem_cache *s, void *obj)
 		if (unlikely(!mag_push_fast(s, obj)))
 			free_slow(s, obj);
 	} else {
-		slab_flush(s, &obj, 1, true);  /* claimed */
+		/* claimed */
+		slab_flush(s, &obj, 1, KMEM_FREE_SLOWPATH);
 	}
 	mag_leave(depth);
 }
@@ -471,8 +479,8 @@ void mag_drain_self(struct kmem_cache *s)
 	unsigned int depth;
 
 	if (mag_enter(&depth) && s->id < mag_tls.nr &&
-	    (ac = mag_tls.slots[s->id]) && ac->avail)
-		flush(ac, ac->avail, false);
+	    (ac = mag_tls.slots[s->id]))
+		empty_mags(ac);
 	mag_leave(depth);
 }
 
@@ -551,10 +559,10 @@ unsigned long mag_drain_idle(struct kmem_cache *s)
 
 	lock_assert_held(&cache_mutex);
 	list_for_each_entry(ac, &s->thread_acs, list) {
-		if (!owner_idle(ac) || !ac->avail)
+		if (!owner_idle(ac))
 			continue;
-		n += ac->avail;
-		flush(ac, ac->avail, false);
+		n += ac->avail + ac->prev_avail;
+		empty_mags(ac);
 	}
 	return n;
 }
@@ -562,7 +570,7 @@ unsigned long mag_drain_idle(struct kmem_cache *s)
 /*
  * Reading needs what draining needs, no more: the owner is this thread,
  * or gone (an orphan), or claimed while idle, so that nobody writes
- * avail and entry[] meanwhile.
+ * either magazine meanwhile.
  */
 unsigned int mag_walk_idle(struct kmem_cache *s,
 			   void (*fn)(void *obj, void *arg), void *arg)
@@ -579,6 +587,8 @@ unsigned int mag_walk_idle(struct kmem_cache *s,
 		}
 		for (i = 0; i < ac->avail; i++)
 			fn(ac->entry[i], arg);
+		for (i = 0; i < ac->prev_avail; i++)
+			fn(ac->prev->round[i], arg);
 	}
 	return unseen;
 }
@@ -603,14 +613,15 @@ void mag_drain_all(struct kmem_cache *s)
 	mutex_lock(&cache_mutex);
 	while (!list_empty(&s->thread_acs))
 		retire(list_first_entry(&s->thread_acs, struct array_cache,
-					list));
+					list), false);
 	mutex_unlock(&cache_mutex);
+	depot_drain(s);
 }
 
 /**
  * kmem_cache_tune - set @s's magazine limit, batchcount and shared factor
- * Returns 0, -EINVAL (bad values, or a debug cache, which has no
- * magazines) or -ENOMEM.  May block.
+ * Returns 0 or -EINVAL (bad values, or a debug cache, which has no
+ * magazines).  Allocates nothing; may block on locks.
  */
 SCULLC_API int kmem_cache_tune(struct kmem_cache *s, int limit, int batchcount,
 			       int shared)
@@ -625,23 +636,18 @@ SCULLC_API int kmem_cache_tune(struct kmem_cache *s, int limit, int batchcount,
 
 int mag_tune(struct kmem_cache *s, int limit, int batchcount, int shared)
 {
-	unsigned int want = (unsigned int)(shared * batchcount), left;
-	struct array_cache *nd = NULL, *od;
-
-	if (want && !(nd = new_array(s, want, GFP_KERNEL)))
-		return -ENOMEM;
-
 	mutex_lock(&cache_mutex);
 	mutex_lock(&s->list_lock);
 	s->limit = (unsigned int)limit;
 	s->batchcount = (unsigned int)batchcount;
 	s->shared = (unsigned int)shared;
-	od = swap_depot(s, nd, &left);
 	atomic_fetch_add_explicit(&s->gen, CACHE_GEN_STEP, memory_order_relaxed);
 	mutex_unlock(&s->list_lock);
+	/* A magazine of the old size a thread trades before it sees the new
+	   gen is drained here; after, the depot refuses it. */
+	depot_resize(s, (unsigned int)limit, (unsigned int)shared);
 	mutex_unlock(&cache_mutex);
 
-	retire_depot(s, od, left);
 	mag_drain_self(s);
 	return 0;
 }

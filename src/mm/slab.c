@@ -14,10 +14,11 @@
  * is taken, so that other threads do not wait on the lock for the cache
  * misses of reading and writing free pointers.
  *
- * Above it, magazine.c keeps per-thread magazines and cache.c the cache's
- * lifetime and the public fast path.  slab_refill and slab_flush move
- * batches of objects between a magazine and the slabs, via the cache's
- * depot; slab_alloc_nomag and slab_free_owned move one object, for debug
+ * Above it, depot.c keeps each cache's depot of magazines, magazine.c the
+ * threads' magazines and cache.c the cache's lifetime and the public fast
+ * path.  slab_refill and slab_flush move batches of objects between a
+ * magazine and the slabs; slab_alloc_nomag and slab_free_owned move one
+ * object, for debug
  * caches (which have no magazines: every allocation and free is checked by
  * debug.c) and for the magazines' own memory.  slab_shrink and
  * slab_shutdown give empty slabs back for cache.c's shrink and destroy.
@@ -28,7 +29,7 @@
  * Locks (their order: enum lock_rank, src/lock.h): each cache's list_lock,
  * inside cache.c's cache_mutex, outside the zone locks of page_alloc.c.
  * list_lock protects a cache's partial/full/free lists, every slab's
- * freelist and inuse, the counters and the depot.  Pages are never allocated
+ * freelist and inuse and the counters.  Pages are never allocated
  * nor freed while it is held: slabs to release are unlinked under the lock
  * and given back after it is dropped, and a growing cache allocates its slab
  * unlocked and links it afterwards.
@@ -278,23 +279,6 @@ static void put(struct kmem_cache *s, struct page *slab, void *obj,
 	put_run(s, slab, obj, obj, 1, release);
 }
 
-/* Empty the depot into the slabs.  Locked. */
-static void drain_depot(struct kmem_cache *s, struct list_head *release)
-{
-	struct array_cache *d = s->depot;
-
-	lock_assert_held(&s->list_lock);
-	if (d && d->avail)
-		slab_stat(s, KMEM_CPU_PARTIAL_DRAIN);
-	while (d && d->avail) {
-		void *obj = d->entry[--d->avail];
-
-		/* no stale copy left behind: see pop() in magazine.c */
-		d->entry[d->avail] = NULL;
-		put(s, virt_to_head_page(obj), obj, release);
-	}
-}
-
 /* Unlink every empty slab onto @release.  Locked. */
 static void release_empty(struct kmem_cache *s, struct list_head *release)
 {
@@ -333,8 +317,8 @@ struct detached {
 #define REFILL_LISTS 16   /* per refill; slabs past them are walked locked */
 
 /*
- * Take @nr objects for a magazine: the depot's first, then free objects of
- * partial and empty slabs, growing the cache when there are none.  A slab
+ * Take @nr objects for a magazine: free objects of partial and empty
+ * slabs, growing the cache when there are none.  A slab
  * whose free objects all go to this refill is detached whole under the
  * lock and its free list walked after the lock is dropped: the walk reads
  * the free pointer in each object, a cache miss when another thread freed
@@ -346,18 +330,10 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 {
 	struct detached lists[REFILL_LISTS];
 	unsigned int n = 0, i, k, nlists = 0;
-	struct array_cache *d;
 	struct page *slab;
 
 	mutex_lock(&s->list_lock);
 	for (;;) {
-		d = s->depot;
-		if (d && d->avail && n < nr)
-			slab_stat(s, KMEM_ALLOC_REFILL);
-		while (d && d->avail && n < nr) {
-			objs[n++] = d->entry[--d->avail];
-			d->entry[d->avail] = NULL;  /* as in drain_depot */
-		}
 		while (n < nr && (slab = pick(s))) {
 			unsigned int free = slab->objects - slab->inuse;
 
@@ -398,7 +374,7 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 		}
 	}
 	/* Magazines pop from the top: hand slab objects out in address
-	   order, after the depot's hottest ones. */
+	   order. */
 	for (i = 0; i < n / 2; i++) {
 		void *t = objs[i];
 
@@ -409,12 +385,11 @@ unsigned int slab_refill(struct kmem_cache *s, void **objs, unsigned int nr,
 }
 
 void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
-		bool freeing)
+		enum kmem_cache_event event)
 {
 	struct list_head release = LIST_HEAD_INIT(release);
 	struct page *slab, *next;
-	struct array_cache *d;
-	unsigned int i = 0, end;
+	unsigned int i, end;
 
 	/*
 	 * Before taking the lock, link each run of objects of one slab
@@ -428,18 +403,13 @@ void slab_flush(struct kmem_cache *s, void *const *objs, unsigned int nr,
 	}
 
 	mutex_lock(&s->list_lock);
-	d = s->depot;
-	while (d && d->avail < d->limit && i < nr)
-		d->entry[d->avail++] = objs[i++];
-	if (i)
-		slab_stat(s, KMEM_CPU_PARTIAL_FREE);
-	for (; i < nr; i = end + 1) {
+	for (i = 0; i < nr; i = end + 1) {
 		for (end = i; get_freepointer(s, objs[end]); end++)
 			;
 		put_run(s, virt_to_head_page(objs[i]), objs[i], objs[end],
 			end - i + 1, &release);
 	}
-	slab_stat(s, freeing ? KMEM_FREE_SLOWPATH : KMEM_CPUSLAB_FLUSH);
+	slab_stat(s, event);
 	mutex_unlock(&s->list_lock);
 	discard_list(s, &release);
 }
@@ -554,7 +524,6 @@ unsigned long slab_shrink(struct kmem_cache *s, bool *empty)
 	struct list_head release = LIST_HEAD_INIT(release);
 
 	mutex_lock(&s->list_lock);
-	drain_depot(s, &release);
 	release_empty(s, &release);
 	s->shrinks++;
 	if (empty)
@@ -589,7 +558,6 @@ bool slab_shutdown(struct kmem_cache *s)
 	bool busy;
 
 	mutex_lock(&s->list_lock);
-	drain_depot(s, &release);
 	release_empty(s, &release);
 	busy = s->nr_partial || s->nr_full;
 	if (busy) {
@@ -704,11 +672,6 @@ SCULLC_API int kmem_cache_validate(struct kmem_cache *s)
 			 s->nr_partial, s->nr_full, s->nr_free,
 			 s->free_objects, s->total_objects, s->nr_pages,
 			 p.nr, f.nr, e.nr, nfree, total, pages);
-		errors++;
-	}
-	if (s->depot && s->depot->avail > s->depot->limit) {
-		slab_err(s, "Depot holds %u of %u", s->depot->avail,
-			 s->depot->limit);
 		errors++;
 	}
 	mutex_unlock(&s->list_lock);

@@ -146,7 +146,7 @@ static long number(const char **p, const char *end)
  * command is too long, malformed (missing or extra fields, not decimal
  * numbers, a NUL inside), names no live cache, or has values out of range
  * (limit 1..KMEM_CACHE_LIMIT_MAX, batchcount 1..limit, shared
- * 0..KMEM_CACHE_SHARED_MAX), or -ENOMEM.  The kernel ignored out-of-range
+ * 0..KMEM_CACHE_SHARED_MAX).  The kernel ignored out-of-range
  * values and returned success; this is deliberately stricter.  On error
  * nothing is changed.  May block.
  */

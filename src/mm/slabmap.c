@@ -149,15 +149,14 @@ static void mark(void *obj, void *arg)
 
 /**
  * kmem_cache_get_slabs - every slab of @s and the state of each object
- * See slab.h.  Returns 0 or -EINVAL.  Takes cache_mutex and list_lock;
- * allocates nothing.
+ * See slab.h.  Returns 0 or -EINVAL.  Takes cache_mutex, the depot lock
+ * and list_lock; allocates nothing.
  */
 SCULLC_API int kmem_cache_get_slabs(struct kmem_cache *s,
 				    struct kmem_cache_slabs *w)
 {
 	struct marking m = { s, w, KMEM_OBJ_SHARED };
 	size_t used = 0;
-	unsigned int i;
 	bool claimed;
 
 	if (!s || !w || (w->nr && !w->slab) ||
@@ -166,17 +165,18 @@ SCULLC_API int kmem_cache_get_slabs(struct kmem_cache *s,
 	w->shown = 0;
 	mutex_lock(&cache_mutex);
 	claimed = mag_claim_idle();
+	mutex_lock(s->depot.lock);
 	mutex_lock(&s->list_lock);
 	w->slabs = s->nr_partial + s->nr_full + s->nr_free;
 	if (add_list(s, w, &used, &s->partial, KMEM_SLAB_PARTIAL) &&
 	    add_list(s, w, &used, &s->full, KMEM_SLAB_FULL))
 		add_list(s, w, &used, &s->free, KMEM_SLAB_EMPTY);
 	sort_by_addr(w->slab, w->shown);
-	for (i = 0; s->depot && i < s->depot->avail; i++)
-		mark(s->depot->entry[i], &m);
+	depot_walk(s, mark, &m);
 	m.state = KMEM_OBJ_PARKED;
 	w->unseen = mag_walk_idle(s, mark, &m);
 	mutex_unlock(&s->list_lock);
+	mutex_unlock(s->depot.lock);
 	if (claimed)
 		mag_unclaim();
 	mutex_unlock(&cache_mutex);

@@ -17,10 +17,14 @@
  *               [alloc track][free track][padding] - only the object is
  *               always there; the rest depends on flags (slab_debug=).
  *   cache       struct kmem_cache: objects of one size, its slabs on
- *               partial/full/free lists, a shared array, thread magazines.
- *   magazine    struct array_cache: a thread's LIFO stack of free objects
- *               of one cache (the SLAB allocator's per-cpu array_cache).
- *   depot       the cache's shared array_cache, between magazines and slabs.
+ *               partial/full/free lists, a depot, thread magazines.
+ *   magazine    struct magazine: a LIFO stack of up to `limit` free
+ *               objects of one cache (Bonwick's magazine).
+ *   array_cache a thread's two magazines of one cache, loaded and
+ *               previous (the SLAB allocator's per-cpu array_cache, with
+ *               Bonwick's pair in it).
+ *   depot       struct depot: the cache's stacks of full and of empty
+ *               magazines, between the threads' magazines and the slabs.
  *
  * Counting objects of a cache (protected by its list_lock):
  *   total_objects == sum over its slabs of slab->objects
@@ -29,7 +33,8 @@
  *   active_objs   == total_objects - free_objects   (slabinfo's column;
  *                    objects in magazines and the depot count as active,
  *                    as they did under the kernel's SLAB)
- *   objects the users hold == active_objs - sum(magazine avail) - depot avail
+ *   objects the users hold == active_objs - sum over threads of (avail +
+ *                    prev_avail) - depot.nr_full * depot.mag_size
  *
  * Locks: the lock order is enum lock_rank (src/lock.h), the one place it
  * is written, and a debug build checks it (lock_assert_held at the top of
@@ -235,22 +240,69 @@ struct mag_thread {
 	struct list_head list;       /* every thread's; cache_mutex */
 };
 
-/* A magazine.  Only its owner thread touches avail and entry[], but for
-   a reclaimer that claimed the idle owner (struct mag_thread). */
+/*
+ * A magazine: its rounds are free objects, round[0 .. n) for n the count
+ * its holder keeps (array_cache's avail or prev_avail; a magazine in the
+ * depot is full or empty); round[n .. size) are NULL, so that no copy of
+ * a pointer handed out stays behind.  Whoever holds it (a thread's
+ * array_cache, or the depot under its lock) is the only one to touch it.
+ */
+struct magazine {
+	unsigned int size;           /* rounds it holds when full: the limit
+	                                of the cache when it was made */
+	struct magazine *next;       /* on a depot stack */
+	void *round[];
+};
+
+/*
+ * The depot (depot.c): full and empty magazines of one cache, which a
+ * thread trades whole for its own, in O(1) under the depot's lock.
+ *   nr_full <= max_full, nr_empty <= max_full
+ *   every magazine on full holds mag_size objects; on empty, none
+ *   sharedavail (slabinfo) == nr_full * mag_size
+ */
+struct depot {
+	struct mutex *lock;          /* one of depot.c's, shared */
+	/* protected by lock: */
+	struct magazine *full;       /* stack of full magazines */
+	struct magazine *empty;      /* stack of empty magazines */
+	unsigned int nr_full, nr_empty;
+	unsigned int max_full;       /* the cache's sharedfactor */
+	unsigned int mag_size;       /* the cache's limit: only magazines of
+	                                this size are taken */
+	unsigned long stat[KMEM_NR_EVENTS];  /* its events (slab.c counts
+	                                        the rest in the cache's) */
+};
+
+/*
+ * A thread's magazines of one cache: the loaded one, which the fast path
+ * pops and pushes (its rounds are entry[], its count avail), and the
+ * previous one, full or empty, swapped in when the loaded one runs out or
+ * over (Bonwick's pair: a thread that allocates and frees across a
+ * magazine's edge does not go to the depot each time).  Only the owner
+ * thread touches them, but for a reclaimer that claimed the idle owner
+ * (struct mag_thread).
+ *   prev_avail == 0 || prev_avail == limit
+ */
 struct array_cache {
 	unsigned int avail;          /* objects in entry[], 0..limit */
-	unsigned int limit;          /* capacity of entry[] */
-	unsigned int batchcount;     /* objects moved per refill or flush */
+	unsigned int limit;          /* capacity of each magazine */
+	void **entry;                /* loaded->round: entry[avail - 1] is
+	                                the hottest; entry[avail .. limit)
+	                                are NULL */
+	unsigned int batchcount;     /* objects moved per slab refill or
+	                                flush */
 	unsigned int gen;            /* cache->gen when this was set up */
+	struct magazine *loaded;
+	struct magazine *prev;       /* full or empty */
+	unsigned int prev_avail;     /* objects in prev: 0 or limit */
 	struct kmem_cache *cache;
 	struct list_head list;       /* cache->thread_acs; protected by cache_mutex */
-	struct array_cache **slot;   /* the owner's pointer to this magazine */
-	struct mag_thread *owner;    /* NULL for a depot */
+	struct array_cache **slot;   /* the owner's pointer to this */
+	struct mag_thread *owner;    /* NULL: an orphan after fork */
 	unsigned long alloc_hit, alloc_miss;  /* written by the owner only,   */
 	unsigned long free_hit, free_miss;    /* read by others with relaxed  */
 	                                      /* atomic loads                 */
-	void *entry[];               /* entry[avail - 1] is the hottest;
-	                                entry[avail .. limit) are NULL */
 };
 
 struct kmem_cache {
@@ -292,7 +344,6 @@ struct kmem_cache {
 	unsigned long nr_partial, nr_full, nr_free;
 	unsigned long total_objects, free_objects;
 	unsigned long nr_pages;      /* pages of all its slabs */
-	struct array_cache *depot;   /* shared array; NULL when shared == 0 */
 	unsigned long stat[KMEM_NR_EVENTS];      /* the slow path's events
 	                                            (fast path: magazines) */
 	unsigned long stat_base[KMEM_NR_EVENTS]; /* event counts at their last
@@ -300,10 +351,13 @@ struct kmem_cache {
 	unsigned long shrinks, alloc_failed;
 	unsigned long exited_alloc_hit, exited_free_hit; /* from gone threads */
 	unsigned long internal_objs; /* of the active objects, the allocator's
-	                                own (kmalloc_nomag: magazines, depots) */
+	                                own (kmalloc_nomag: magazines, slot
+	                                arrays) */
+
+	struct depot depot;          /* its own lock */
 
 	/* protected by cache_mutex: */
-	struct list_head thread_acs; /* every thread's magazine of this cache */
+	struct list_head thread_acs; /* every thread's magazines of this cache */
 	struct list_head list;       /* slab_caches, newest first */
 };
 
