@@ -155,22 +155,33 @@ static const struct fault_file files[] = {
 	FILE("cache-filter", FA_CACHE_FILTER),
 };
 
-/**
- * fault_inject_init - fill debug/failslab/ (@dir); debugfs.c's table.
- * ns_lock held for writing.  0 or -ENOMEM.
+/*
+ * fault_inject_refresh - debug/failslab/'s fs_dir_ops.refresh: its files
+ * are made at the first lookup in it or listing of it, as slab/'s, so
+ * that a mount nobody inspects spends nothing on them.  Takes ns_lock.
  */
-int fault_inject_init(struct fs *fs, struct fs_inode *dir)
+static void fault_inject_refresh(struct fs *fs, struct fs_inode *dir)
 {
-	size_t i;
-	int ret;
+	size_t i, n = sizeof(files) / sizeof(files[0]);
+	bool done;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		ret = pseudo_add_file(fs, dir, &files[i].file, NULL);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	rwlock_rdlock(&fs->ns_lock);       /* the common case */
+	done = dir->dir.nr_entries == n;
+	rwlock_unlock(&fs->ns_lock);
+	if (done)
+		return;
+	rwlock_wrlock(&fs->ns_lock);
+	for (i = 0; i < n; i++)
+		if (!fs_dir_find(fs, dir, files[i].file.name) &&
+		    pseudo_add_file(fs, dir, &files[i].file, NULL))
+			break;       /* ENOMEM: the next lookup goes on */
+	rwlock_unlock(&fs->ns_lock);
 }
+
+/* debug/failslab/'s directory operations, for debugfs.c's table */
+const struct fs_dir_ops fault_inject_dir_ops = {
+	.refresh = fault_inject_refresh,
+};
 
 /**
  * fault_inject_mount - once the mount's caches exist, turn a cache name

@@ -665,7 +665,7 @@ int debugfs_init(struct fs *fs, struct fs_inode *root);    /* ns_lock (w) */
 void debugfs_exit(struct fs *fs);          /* at unmount, single-threaded */
 
 /* "fault_inject.c" - debug/failslab/: failslab's attributes */
-int fault_inject_init(struct fs *fs, struct fs_inode *dir); /* ns_lock (w) */
+extern const struct fs_dir_ops fault_inject_dir_ops;  /* its files */
 void fault_inject_mount(void);             /* after fs_init */
 
 #endif /* SCULLCFS_FS_H */
