@@ -50,6 +50,10 @@ enum lock_rank {
 	/* pseudo.c resize's lock: one change of size= at a time; only the
 	   allocator is called under it */
 	LOCK_RANK_FS_RESIZE,
+	/* fault_inject.c store_lock: one change of failslab's attributes
+	   at a time (read, change one, write); only the allocator is called
+	   under it */
+	LOCK_RANK_FS_FAILSLAB,
 	/* file.c emergency.lock: the copying read's static buffer, held
 	   across scull_read (a device lock) and the reply */
 	LOCK_RANK_FS_READ_EMERGENCY,

@@ -39,6 +39,9 @@ static void setup(void)
 static void teardown(void)
 {
 	failslab_set(NULL);
+	failslab_set_cache_filter(0);
+	failslab_set_verbose(0);
+	scullc_set_output(NULL, NULL);
 	ck_assert_int_eq(kmem_cache_destroy(cache), 0);
 }
 
@@ -173,6 +176,117 @@ START_TEST(cache_filter_affects_only_that_cache)
 	ck_assert_uint_eq(attempt(other, GFP_KERNEL, NULL, 50), 50);
 	failslab_set(NULL);
 	ck_assert_int_eq(kmem_cache_destroy(other), 0);
+}
+END_TEST
+
+static bool marked(struct kmem_cache *s)
+{
+	struct kmem_cache_info info;
+
+	ck_assert_int_eq(kmem_cache_get_info(s, &info, sizeof(info)), 0);
+	return info.flags & SLAB_FAILSLAB;
+}
+
+/* the kernel's cache-filter: only caches marked SLAB_FAILSLAB fail */
+START_TEST(cache_filter_fails_only_marked_caches)
+{
+	struct kmem_cache *other = warm_cache("fs_other", 64);
+	void *p;
+
+	ck_assert(!marked(other));
+	ck_assert_int_eq(kmem_cache_set_failslab(other, 1), 0);
+	ck_assert(marked(other) && !marked(cache));
+	failslab_set_cache_filter(1);
+	set(1, 100, 0, -1, "", 1);
+	ck_assert_int_eq(failslab_get_cache_filter(), 1);   /* set kept it */
+	ck_assert_uint_eq(attempt(cache, GFP_KERNEL, NULL, 50), 0);
+	ck_assert_uint_eq(attempt(other, GFP_KERNEL, NULL, 50), 50);
+	p = kmalloc(64 * 1024, GFP_KERNEL);            /* no cache: spared */
+	ck_assert_ptr_nonnull(p);
+	kfree(p);
+	/* the mark goes at once; the filter off lets every cache fail */
+	ck_assert_int_eq(kmem_cache_set_failslab(other, 0), 0);
+	ck_assert_uint_eq(attempt(other, GFP_KERNEL, NULL, 50), 0);
+	failslab_set_cache_filter(0);
+	ck_assert_uint_eq(attempt(cache, GFP_KERNEL, NULL, 5), 5);
+	failslab_set(NULL);
+	ck_assert_int_eq(kmem_cache_destroy(other), 0);
+}
+END_TEST
+
+/* SLAB_FAILSLAB at creation, or slab_debug=A, as in the kernel */
+START_TEST(slab_debug_a_and_the_flag_mark_caches_without_debugging)
+{
+	struct kmem_cache *a, *b;
+	struct kmem_cache_info info;
+
+	ck_assert_int_eq(slab_debug_setup("A,fs_marked"), 0);
+	a = kmem_cache_create("fs_marked", 32, 0, 0, NULL);
+	b = kmem_cache_create("fs_flagged", 32, 0, SLAB_FAILSLAB, NULL);
+	ck_assert_int_eq(slab_debug_setup("-"), 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(marked(a) && marked(b));
+	kmem_cache_get_info(a, &info, sizeof(info));
+	ck_assert_uint_eq(info.flags & SLAB_DEBUG_FLAGS, 0);
+	ck_assert(!kmem_cache_debug(a));
+	ck_assert_int_eq(kmem_cache_destroy(a), 0);
+	ck_assert_int_eq(kmem_cache_destroy(b), 0);
+}
+END_TEST
+
+/* failslab_get: times and space as they are now, as the kernel's files */
+START_TEST(get_shows_times_and_space_left)
+{
+	struct failslab_attr a;
+
+	set(1, 100, 1000, 7, "", 1);     /* ten objects of 100 bytes spared */
+	attempt(cache, GFP_KERNEL, NULL, 4);
+	failslab_get(&a);
+	ck_assert_uint_eq(a.space, 600);
+	ck_assert_int_eq(a.times, 7);
+	attempt(cache, GFP_KERNEL, NULL, 8);           /* 6 spared, 2 failed */
+	failslab_get(&a);
+	ck_assert_uint_eq(a.space, 0);
+	ck_assert_int_eq(a.times, 5);
+}
+END_TEST
+
+static char reports[4096];
+static unsigned int nr_reports;
+
+static void capture(const char *msg, void *arg)
+{
+	(void)arg;
+	if (nr_reports++ == 0)
+		snprintf(reports, sizeof(reports), "%s", msg);
+}
+
+/* verbose: the kernel's fail_dump lines, at most 10 in 5 seconds */
+START_TEST(verbose_reports_failures_rate_limited)
+{
+	unsigned long start;
+
+	nr_reports = 0;
+	scullc_set_output(capture, NULL);
+	failslab_set_verbose(2);
+	ck_assert_uint_eq(failslab_get_verbose(), 2);
+	set(1, 100, 0, -1, "", 1);
+	start = os_now_ms();
+	ck_assert_uint_eq(attempt(cache, GFP_KERNEL, NULL, 30), 30);
+	ck_assert_str_eq(reports,
+		"FAULT_INJECTION: forcing a failure.\n"
+		"name failslab, interval 1, probability 100, space 0, times -1\n"
+		"cache fs_test, size 100\n");
+	/* the limit's window is 5 s: within one, 10 reports of 30 */
+	if (os_now_ms() - start < 5000)
+		ck_assert_uint_eq(nr_reports, 10);
+	else
+		ck_assert_uint_le(nr_reports, 30);
+	failslab_set_verbose(0);
+	nr_reports = 0;
+	ck_assert_uint_eq(attempt(cache, GFP_KERNEL, NULL, 5), 5);
+	ck_assert_uint_eq(nr_reports, 0);
 }
 END_TEST
 
@@ -372,6 +486,10 @@ static Suite *failslab_suite(void)
 	tcase_add_test(tc, same_seed_gives_the_same_failures);
 	tcase_add_test(tc, space_budget_delays_failure);
 	tcase_add_test(tc, cache_filter_affects_only_that_cache);
+	tcase_add_test(tc, cache_filter_fails_only_marked_caches);
+	tcase_add_test(tc, slab_debug_a_and_the_flag_mark_caches_without_debugging);
+	tcase_add_test(tc, get_shows_times_and_space_left);
+	tcase_add_test(tc, verbose_reports_failures_rate_limited);
 	tcase_add_test(tc, nofail_is_never_failed);
 	tcase_add_test(tc, ignore_gfp_reclaim_spares_blocking_allocations);
 	tcase_add_test(tc, kmalloc_is_injected_and_large_only_without_filter);

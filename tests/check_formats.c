@@ -3,13 +3,16 @@
 
 /*
  * Each format is fed a fixed state and must give, byte for byte, what the
- * kernel prints for that state: /proc/buddyinfo's lines, and the sysfs
+ * kernel prints for that state: /proc/buddyinfo's lines, the sysfs
  * attribute forms of /sys/kernel/slab, /proc/meminfo's and /proc/vmstat's
- * lines, and slab/<cache>/slab_map's.  A last case renders buddyinfo of
+ * lines, slab/<cache>/slab_map's, and the debugfs files of
+ * /sys/kernel/debug (slab's traces, failslab's attributes, and how the
+ * latter parse a write).  A last case renders buddyinfo of
  * libscullc's real page allocator after a known sequence of page
  * allocations in this fresh process.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,12 +142,58 @@ START_TEST(locations_read_as_list_locations)
 
 	reset();
 	fmt_location(&sb, &l, 2);
+	/* one age unless the sum is the minimum, as the kernel tests it */
 	l.min_age = l.max_age = 5;
+	l.sum_age = 1631 * 5;
 	l.min_pid = l.max_pid = 7;
+	fmt_location(&sb, &l, 1);
+	l.count = 1;
+	l.sum_age = 5;
 	fmt_location(&sb, &l, 1);
 	ck_assert_str_eq(buf,
 		"   1631 <not-available> age=10/20/30 pid=7-9 cpus=0-1\n"
-		"   1631 <not-available> age=5 pid=7\n");
+		"   1631 <not-available> age=5/5/5 pid=7\n"
+		"      1 <not-available> age=5 pid=7\n");
+}
+END_TEST
+
+/* a fixed set of callers, by address as kmem_cache_get_locations gives
+   them */
+static void three_callers(struct kmem_cache_location *loc)
+{
+	static const struct kmem_cache_location fixed[3] = {
+		{ .addr = 0x1000, .count = 2, .min_age = 0, .max_age = 0,
+		  .sum_age = 0, .min_pid = 40, .max_pid = 41, .cpus = 0x1 },
+		{ .addr = 0x2000, .count = 7, .min_age = 3, .max_age = 9,
+		  .sum_age = 35, .min_pid = 42, .max_pid = 42, .cpus = 0x5 },
+		{ .addr = 0x3000, .count = 2, .min_age = 8, .max_age = 8,
+		  .sum_age = 16, .min_pid = 43, .max_pid = 43, .cpus = 0x2 },
+	};
+
+	memcpy(loc, fixed, sizeof(fixed));
+}
+
+START_TEST(calls_keep_address_order_and_traces_sort_by_count)
+{
+	struct kmem_cache_location loc[3];
+
+	three_callers(loc);
+	reset();
+	fmt_locations(&sb, loc, 3, 4, false);           /* alloc_calls */
+	/* (no symbol covers these addresses: %pS shows them bare) */
+	ck_assert_str_eq(buf,
+		"      2 0x1000 age=0 pid=40-41 cpus=0\n"
+		"      7 0x2000 age=3/5/9 pid=42 cpus=0,2\n"
+		"      2 0x3000 age=8/8/8 pid=43 cpus=1\n");
+	reset();
+	fmt_locations(&sb, loc, 3, 4, true);            /* alloc_traces */
+	ck_assert_str_eq(buf,
+		"      7 0x2000 age=3/5/9 pid=42 cpus=0,2\n"
+		"      2 0x1000 age=0 pid=40-41 cpus=0\n"
+		"      2 0x3000 age=8/8/8 pid=43 cpus=1\n");
+	reset();
+	fmt_locations(&sb, loc, 0, 4, true);
+	ck_assert_str_eq(buf, "No data\n");
 }
 END_TEST
 
@@ -280,6 +329,78 @@ START_TEST(slab_map_marks_a_corrupt_free_list)
 }
 END_TEST
 
+/* debug/failslab/: every attribute of a fixed set, as the kernel's */
+START_TEST(failslab_attributes_read_as_debugfs)
+{
+	const struct failslab_attr a = {
+		.interval = 3, .probability = 25, .times = -1, .space = 4096,
+		.ignore_gfp_reclaim = 1,
+	};
+	const struct failslab_attr off = { .interval = 1 };
+	int id;
+
+	reset();
+	for (id = FA_PROBABILITY; id <= FA_CACHE_FILTER; id++)
+		fmt_fault_attr(&sb, &a, 2, 1, (enum fault_attr_id)id);
+	ck_assert_str_eq(buf, "25\n3\n-1\n4096\n2\nY\nY\n");
+	reset();
+	for (id = FA_PROBABILITY; id <= FA_CACHE_FILTER; id++)
+		fmt_fault_attr(&sb, &off, 0, 0, (enum fault_attr_id)id);
+	ck_assert_str_eq(buf, "0\n1\n0\n0\n0\nN\nN\n");
+}
+END_TEST
+
+/* writes as kstrtoull, kstrtoll and kstrtobool take them */
+START_TEST(failslab_writes_parse_as_the_kernels)
+{
+	static const struct {
+		const char *in;
+		bool sign;
+		int ret;
+		long long v;
+	} num[] = {
+		{ "100", false, 0, 100 },   { "100\n", false, 0, 100 },
+		{ "+7", false, 0, 7 },      { "0x10", false, 0, 16 },
+		{ "010", false, 0, 8 },     { "0", false, 0, 0 },
+		{ "-1", true, 0, -1 },      { "-1\n", true, 0, -1 },
+		{ "-1", false, -EINVAL, 0 }, { "", false, -EINVAL, 0 },
+		{ "\n", false, -EINVAL, 0 }, { " 1", false, -EINVAL, 0 },
+		{ "1 ", false, -EINVAL, 0 }, { "1\n\n", false, -EINVAL, 0 },
+		{ "0x", false, -EINVAL, 0 }, { "08", false, -EINVAL, 0 },
+		{ "1x", false, -EINVAL, 0 }, { "--1", true, -EINVAL, 0 },
+		{ "99999999999999999999", false, -EINVAL, 0 },
+	};
+	static const struct {
+		const char *in;
+		int ret;
+		bool v;
+	} bools[] = {
+		{ "Y", 0, true },  { "y\n", 0, true }, { "1", 0, true },
+		{ "yes", 0, true }, { "on", 0, true },  { "N", 0, false },
+		{ "0\n", 0, false }, { "off", 0, false }, { "no", 0, false },
+		{ "", -EINVAL, false }, { "o", -EINVAL, false },
+		{ "2", -EINVAL, false }, { "x", -EINVAL, false },
+		{ " Y", -EINVAL, false },
+	};
+	long long v;
+	bool b;
+	size_t i;
+
+	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++) {
+		v = 0;
+		ck_assert_msg(fmt_parse_number(num[i].in, strlen(num[i].in),
+					       num[i].sign, &v) == num[i].ret &&
+			      v == num[i].v, "\"%s\"", num[i].in);
+	}
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		b = false;
+		ck_assert_msg(fmt_parse_bool(bools[i].in, strlen(bools[i].in),
+					     &b) == bools[i].ret &&
+			      b == bools[i].v, "\"%s\"", bools[i].in);
+	}
+}
+END_TEST
+
 static Suite *formats_suite(void)
 {
 	Suite *s = suite_create("formats");
@@ -287,6 +408,7 @@ static Suite *formats_suite(void)
 	TCase *sysfs = tcase_create("Sysfs");
 	TCase *proc = tcase_create("Meminfo");
 	TCase *map = tcase_create("SlabMap");
+	TCase *debugfs = tcase_create("Debugfs");
 
 	tcase_add_test(buddy, buddyinfo_lines_are_the_kernels);
 	tcase_add_test(buddy, buddyinfo_of_the_allocator_follows_its_pages);
@@ -294,6 +416,7 @@ static Suite *formats_suite(void)
 	tcase_add_test(sysfs, node_counts_carry_n0_unless_zero);
 	tcase_add_test(sysfs, cpu_lists_are_ranges);
 	tcase_add_test(sysfs, locations_read_as_list_locations);
+	tcase_add_test(sysfs, calls_keep_address_order_and_traces_sort_by_count);
 	tcase_add_test(sysfs, symbols_read_as_pS);
 	suite_add_tcase(s, sysfs);
 	tcase_add_test(proc, meminfo_lines_are_the_kernels);
@@ -303,6 +426,9 @@ static Suite *formats_suite(void)
 	tcase_add_test(map, slab_map_lines_show_slots_and_free_list);
 	tcase_add_test(map, slab_map_marks_a_corrupt_free_list);
 	suite_add_tcase(s, map);
+	tcase_add_test(debugfs, failslab_attributes_read_as_debugfs);
+	tcase_add_test(debugfs, failslab_writes_parse_as_the_kernels);
+	suite_add_tcase(s, debugfs);
 	return s;
 }
 

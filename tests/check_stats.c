@@ -481,6 +481,11 @@ START_TEST(locations_aggregate_allocated_objects_by_caller)
 	ck_assert_int_eq(n, 1);
 	ck_assert_uint_eq(loc[0].addr, 0);
 	ck_assert_uint_eq(loc[0].count, 6);
+	/* and, as the kernel's, only the first counts in ages and ids: the
+	   line shows one age, not an average of nothing */
+	ck_assert_uint_eq(loc[0].sum_age, loc[0].min_age);
+	ck_assert_uint_eq(loc[0].max_age, loc[0].min_age);
+	ck_assert_int_eq(loc[0].max_pid, 0);
 
 	/* freed objects are not listed */
 	for (i = 0; i < 4; i++)

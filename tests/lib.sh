@@ -190,3 +190,14 @@ ks() {
 	unshare -m bash -c 'mount --bind "$1" /sys/kernel/slab && shift && exec "$@"' \
 		ks "$MNT/slab" "$KSLABINFO" "$@"
 }
+
+# ksd HIDE ARGS...: the same with $MNT/debug over /sys/kernel/debug too;
+# HIDE, if not empty, names a file of slab/ that /dev/null covers (to
+# show that the program read debug/ and not what it falls back to)
+ksd() {
+	unshare -m --propagation private bash -c '
+		mount --bind "$1/slab" /sys/kernel/slab &&
+		mount --bind "$1/debug" /sys/kernel/debug &&
+		{ [ -z "$2" ] || mount --bind /dev/null "/sys/kernel/slab/$2"; } &&
+		shift 2 && exec "$@"' ksd "$MNT" "$1" "$KSLABINFO" "${@:2}"
+}

@@ -16,7 +16,11 @@
 #define __get_free_pages scullc___get_free_pages
 #define failslab_failures scullc_failslab_failures
 #define failslab_get scullc_failslab_get
+#define failslab_get_cache_filter scullc_failslab_get_cache_filter
+#define failslab_get_verbose scullc_failslab_get_verbose
 #define failslab_set scullc_failslab_set
+#define failslab_set_cache_filter scullc_failslab_set_cache_filter
+#define failslab_set_verbose scullc_failslab_set_verbose
 #define failslab_setup scullc_failslab_setup
 #define free_pages scullc_free_pages
 #define get_zeroed_page scullc_get_zeroed_page
@@ -39,6 +43,7 @@
 #define kmem_cache_get_slabs scullc_kmem_cache_get_slabs
 #define kmem_cache_get_stats scullc_kmem_cache_get_stats
 #define kmem_cache_name scullc_kmem_cache_name
+#define kmem_cache_set_failslab scullc_kmem_cache_set_failslab
 #define kmem_cache_shrink scullc_kmem_cache_shrink
 #define kmem_cache_size scullc_kmem_cache_size
 #define kmem_cache_tune scullc_kmem_cache_tune

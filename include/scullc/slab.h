@@ -29,6 +29,8 @@ typedef struct kmem_cache kmem_cache_t;        /* for LDD3-era code */
 #define SLAB_CACHE_DMA           0x00004000UL  /* slabs come from the DMA zone */
 #define SLAB_STORE_USER          0x00010000UL  /* slab_debug=U */
 #define SLAB_PANIC               0x00040000UL  /* abort if creation fails */
+#define SLAB_FAILSLAB            0x02000000UL  /* failslab's cache filter lets
+                                                  it fail (slab_debug=A) */
 
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 			  SLAB_POISON | SLAB_STORE_USER)
@@ -384,8 +386,8 @@ int slabinfo_write(const char *buf, size_t len);
  *   "FZPU"              those checks on every cache created from now on
  *   "FZ,cache1,cache2"  only on the named caches ('*' globs allowed)
  *   "-"                 none; "" or "FZPU" letters as the kernel takes them
- * Letters: F consistency checks, Z red zones, P poisoning, U owner tracking
- * (O and T are accepted and ignored).  Several blocks may be joined by ';'.
+ * Letters: F consistency checks, Z red zones, P poisoning, U owner tracking,
+ * A the SLAB_FAILSLAB mark (O and T are accepted and ignored).  Several blocks may be joined by ';'.
  * Read from the environment variable SCULLC_SLAB_DEBUG at start-up.
  * Returns 0 or -EINVAL.  Applies to caches created afterwards, and to the
  * existing caches nothing has allocated from yet (as the kernel's boot
@@ -434,6 +436,26 @@ int failslab_set(const struct failslab_attr *attr);
 int failslab_setup(const char *str);
 void failslab_get(struct failslab_attr *attr);
 unsigned long failslab_failures(void);       /* failures injected so far */
+
+/*
+ * The kernel's cache filter, beside the name filter of failslab_attr:
+ * while it is on, only caches marked SLAB_FAILSLAB (at creation, by
+ * slab_debug=A, or by kmem_cache_set_failslab) can fail, and no large
+ * kmalloc.  failslab_set leaves it as it is.  Since SCULLC_0.2.
+ */
+void failslab_set_cache_filter(int on);
+int failslab_get_cache_filter(void);
+/* kmem_cache_set_failslab - mark @cache SLAB_FAILSLAB (@on) or clear the
+   mark, at once; kmem_cache_get_info's flags show it.  Returns 0. */
+int kmem_cache_set_failslab(struct kmem_cache *cache, int on);
+/*
+ * The kernel's fault_attr verbose: 0 quiet (the library's default), 1 a
+ * report of each failure ("FAULT_INJECTION: forcing a failure." and the
+ * attributes), 2 also the cache and the size; at most 10 reports in 5
+ * seconds, as the kernel's rate limit.  Since SCULLC_0.2.
+ */
+void failslab_set_verbose(unsigned long level);
+unsigned long failslab_get_verbose(void);
 
 /*
  * scullc_set_output - where the library's reports go: slab_debug=

@@ -37,6 +37,8 @@ struct debugfs_subtree {
 
 /* The subsystems of debug/, in the order a listing shows them. */
 static const struct debugfs_subtree subtrees[] = {
+	{ "failslab", &fault_inject_dir_ops, NULL, NULL },   /* fault_inject.c */
+	{ "slab", &slab_debugfs_dir_ops, NULL, NULL },   /* slab_tree.c */
 	{ NULL, NULL, NULL, NULL }         /* the end */
 };
 

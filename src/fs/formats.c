@@ -9,14 +9,18 @@
  * alloc_calls/free_calls, a symbol as %pS and a CPU list as %*pbl;
  * /proc/meminfo's lines (fs/proc/meminfo.c) and /proc/vmstat's
  * (mm/vmstat.c), those that are true of libscullc; and slab/<cache>/slabs,
- * which has no kernel counterpart (scullcfs-slabinfo(5) describes it).
+ * which has no kernel counterpart (scullcfs-slabinfo(5) describes it);
+ * and the fault-injection attributes of debugfs, and their parsers.
  */
 
 #define _GNU_SOURCE
 #include "fs/formats.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
 #include <link.h>
+#include <stdlib.h>
 #include <string.h>
 
 /**
@@ -96,8 +100,11 @@ void fmt_cpulist(struct sbuf *sb, unsigned long cpus)
 
 /**
  * fmt_location - one line of alloc_calls or free_calls, as SLUB's
- * list_locations: count, caller, ages (min/avg/max, or one), thread ids
- * (a range, or one), and the CPUs when the machine has more than one
+ * list_locations, or of alloc_traces or free_traces, as its
+ * slab_debugfs_show (without a stack depot: the same line): count,
+ * caller, ages (min/avg/max, or one when their sum is the minimum, as the
+ * kernel tests it: one object, or all of age 0), thread ids (a range, or
+ * one), and the CPUs when the machine has more than one
  */
 void fmt_location(struct sbuf *sb, const struct kmem_cache_location *l,
 		  long online_cpus)
@@ -107,7 +114,7 @@ void fmt_location(struct sbuf *sb, const struct kmem_cache_location *l,
 		fmt_symbol(sb, l->addr);
 	else
 		sbuf_printf(sb, "<not-available>");
-	if (l->min_age != l->max_age)
+	if (l->sum_age != l->min_age)
 		sbuf_printf(sb, " age=%lu/%lu/%lu", l->min_age,
 			    l->count ? l->sum_age / l->count : 0,
 			    l->max_age);
@@ -209,4 +216,131 @@ void fmt_slab(struct sbuf *sb, const struct kmem_cache_slab *r)
 		    r->inuse, r->objects, (int)r->objects, r->map);
 	freelist_runs(sb, r->freelist, r->listed);
 	sbuf_printf(sb, r->corrupt ? " corrupt\n" : "\n");
+}
+
+/* by_count - most objects first; equal counts by address, so that the
+   order is one (the kernel's sort leaves it to its heap sort) */
+static int by_count(const void *a, const void *b)
+{
+	const struct kmem_cache_location *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/**
+ * fmt_locations - the @n locations @loc (as kmem_cache_get_locations
+ * gives them, by address) one line each, or "No data" when there are
+ * none: in that order for alloc_calls and free_calls, or, @sort_by_count,
+ * sorted in place most objects first, as alloc_traces and free_traces
+ */
+void fmt_locations(struct sbuf *sb, struct kmem_cache_location *loc,
+		   size_t n, long online_cpus, bool sort_by_count)
+{
+	size_t i;
+
+	if (sort_by_count && n > 1)
+		qsort(loc, n, sizeof(*loc), by_count);
+	for (i = 0; i < n; i++)
+		fmt_location(sb, &loc[i], online_cpus);
+	if (n == 0)
+		sbuf_printf(sb, "No data\n");
+}
+
+/**
+ * fmt_fault_attr - failslab's attribute @id as the kernel's debugfs
+ * shows it (lib/fault-inject.c): numbers as debugfs_create_ulong's
+ * "%llu" or debugfs_create_atomic_t's "%lld", booleans as
+ * debugfs_create_bool's "Y" or "N"; @a, @verbose and @cache_filter are
+ * failslab's attributes
+ */
+void fmt_fault_attr(struct sbuf *sb, const struct failslab_attr *a,
+		    unsigned long verbose, int cache_filter,
+		    enum fault_attr_id id)
+{
+	switch (id) {
+	case FA_PROBABILITY:
+		sbuf_printf(sb, "%u\n", a->probability);
+		break;
+	case FA_INTERVAL:
+		sbuf_printf(sb, "%lu\n", a->interval);
+		break;
+	case FA_TIMES:
+		sbuf_printf(sb, "%ld\n", a->times);
+		break;
+	case FA_SPACE:
+		sbuf_printf(sb, "%lu\n", a->space);
+		break;
+	case FA_VERBOSE:
+		sbuf_printf(sb, "%lu\n", verbose);
+		break;
+	case FA_IGNORE_GFP_WAIT:
+		sbuf_printf(sb, "%c\n", a->ignore_gfp_reclaim ? 'Y' : 'N');
+		break;
+	case FA_CACHE_FILTER:
+		sbuf_printf(sb, "%c\n", cache_filter ? 'Y' : 'N');
+		break;
+	}
+}
+
+/*
+ * fmt_parse_number - @buf[0..@len) as kstrtoull (or kstrtoll when
+ * @sign) takes it: base 0, an optional '+' (or '-' when @sign), no white
+ * space but one trailing newline.  0 or -EINVAL.
+ */
+int fmt_parse_number(const char *buf, size_t len, bool sign,
+		     long long *out)
+{
+	char num[32], *end;
+	bool neg = false;
+	unsigned long long v;
+	size_t i = 0;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, buf, len);
+	num[len] = '\0';
+	if (num[i] == '+')
+		i++;
+	else if (sign && num[i] == '-')
+		neg = true, i++;
+	if (num[i] < '0' || num[i] > '9')    /* strtoull would skip space
+						and take a sign */
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(num + i, &end, 0);
+	if (errno || *end || v > (unsigned long long)LLONG_MAX + neg)
+		return -EINVAL;
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return 0;
+}
+
+/* fmt_parse_bool - @buf as kstrtobool: y Y t T 1 / n N f F 0 by the
+   first byte, "on" / "off" by the first two.  0 or -EINVAL. */
+int fmt_parse_bool(const char *buf, size_t len, bool *out)
+{
+	if (!len)
+		return -EINVAL;
+	switch (buf[0]) {
+	case 'y': case 'Y': case 't': case 'T': case '1':
+		*out = true;
+		return 0;
+	case 'n': case 'N': case 'f': case 'F': case '0':
+		*out = false;
+		return 0;
+	case 'o': case 'O':
+		if (len < 2)
+			return -EINVAL;
+		if (buf[1] == 'n' || buf[1] == 'N')
+			*out = true;
+		else if (buf[1] == 'f' || buf[1] == 'F')
+			*out = false;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
 }

@@ -654,12 +654,18 @@ void pseudo_evict(struct fs *fs, struct fs_inode *victims);  /* no lock */
 void *fs_report_alloc(size_t size);
 void fs_report_free(void *p);
 
-/* "slab_tree.c" - slab/: SLUB's /sys/kernel/slab for libscullc's caches */
+/* "slab_tree.c" - slab/ and debug/slab/: SLUB's sysfs and debugfs trees */
 int slab_tree_init(struct fs *fs, struct fs_inode *root);  /* ns_lock (w) */
 void slab_tree_exit(struct fs *fs);        /* at unmount, single-threaded */
+/* debug/slab/'s directory: one per cache with owner tracking */
+extern const struct fs_dir_ops slab_debugfs_dir_ops;
 
 /* "debugfs.c" - debug/: the kernel's debugfs layout */
 int debugfs_init(struct fs *fs, struct fs_inode *root);    /* ns_lock (w) */
 void debugfs_exit(struct fs *fs);          /* at unmount, single-threaded */
+
+/* "fault_inject.c" - debug/failslab/: failslab's attributes */
+extern const struct fs_dir_ops fault_inject_dir_ops;  /* its files */
+void fault_inject_mount(void);             /* after fs_init */
 
 #endif /* SCULLCFS_FS_H */

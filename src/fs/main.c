@@ -255,6 +255,7 @@ static int run(struct fuse_args *args, struct fs *fs,
 			strerror(-ret));
 		return 1;
 	}
+	fault_inject_mount();        /* failslab='s cache, now it exists */
 	ret = 1;
 	se = fuse_session_new(args, &ll_ops, sizeof(ll_ops), fs);
 	if (!se)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* slab_tree.c - slab/: SLUB's /sys/kernel/slab for libscullc's caches */
+/* slab_tree.c - slab/ and debug/slab/: SLUB's sysfs and debugfs trees */
 
 /*
  * Design.  The root directory slab/ holds one directory per cache, named
@@ -39,6 +39,12 @@
  * One file is ours alone: slab_map, every slab and its objects (SLUB's
  * "slabs" is a count, which the kernel's tools read).
  *
+ * debug/slab/ (debugfs.c's table names slab_debugfs_dir_ops) is a second
+ * tree of the same kind: one directory per cache with owner tracking,
+ * holding alloc_traces and free_traces as SLUB's debugfs does, the same
+ * callers as alloc_calls and free_calls, most objects first.  Each tree
+ * is a struct cache_tree; the records of both are on fs->slab_caches.
+ *
  * Lock order: enum lock_rank (lock.h) - fs->ns_lock (write, refresh
  * only), then the allocator's locks.  Nothing allocates inside
  * kmem_cache_for_each while ns_lock is held: refresh gathers the names
@@ -53,11 +59,26 @@
 #include <string.h>
 #include <unistd.h>
 
-/* One cache as the tree knows it. */
+struct slab_attr;
+
+/*
+ * A tree of one directory per cache: slab/ (every cache, the sysfs
+ * attributes and the statistics counters) or debug/slab/ (the caches
+ * with owner tracking, SLUB's debugfs files).
+ */
+struct cache_tree {
+	const struct slab_attr *attrs;   /* each cache directory's files */
+	size_t nr_attrs;
+	bool events;                     /* and one file per counter */
+	unsigned long need;              /* only caches with these flags */
+};
+
+/* One cache as a tree knows it. */
 struct slab_cache {
 	struct list_head list;       /* fs->slab_caches; ns_lock */
-	struct fs_inode *dir;        /* its directory in slab/, or NULL once
-					the cache is gone; ns_lock */
+	const struct cache_tree *tree;   /* the tree it is in; fixed */
+	struct fs_inode *dir;        /* its directory in the tree, or NULL
+					once the cache is gone; ns_lock */
 	bool populated;              /* dir holds all its files; ns_lock */
 	char name[KMEM_CACHE_NAME_MAX + 1];
 };
@@ -227,6 +248,22 @@ static int store_event(struct kmem_cache *s, const struct slab_attr *a,
 	return kmem_cache_clear_event(s, (unsigned int)a->field);
 }
 
+/*
+ * store_failslab - "1" marks the cache for failslab's cache-filter, "0"
+ * clears the mark (each with an optional newline), as the kernel's
+ * failslab_store; anything else is EINVAL, where the kernel clears it
+ */
+static int store_failslab(struct kmem_cache *s, const struct slab_attr *a,
+			  const char *buf, size_t len)
+{
+	(void)a;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 1 || (buf[0] != '0' && buf[0] != '1'))
+		return -EINVAL;
+	return kmem_cache_set_failslab(s, buf[0] == '1');
+}
+
 /* show_nothing - shrink and validate read empty */
 static void show_nothing(struct kmem_cache *s, const struct slab_attr *a,
 			 struct sbuf *sb)
@@ -257,13 +294,18 @@ static int store_validate(struct kmem_cache *s, const struct slab_attr *a,
 	return 0;
 }
 
-/* show_calls - alloc_calls or free_calls, as SLUB's list_locations */
-static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
-		       struct sbuf *sb)
+/*
+ * show_locations - the callers of @s's objects (by their last free when
+ * @a->field is 1), by caller's address or, @by_count, most objects
+ * first.  One collector (kmem_cache_get_locations) for alloc_calls and
+ * free_calls in slab/ and alloc_traces and free_traces in debug/slab/.
+ */
+static void show_locations(struct kmem_cache *s, const struct slab_attr *a,
+			   struct sbuf *sb, bool by_count)
 {
 	struct kmem_cache_location *loc = NULL;
 	size_t nr = 64;
-	int n, i;
+	int n;
 
 	for (;;) {
 		loc = fs_report_alloc(nr * sizeof(*loc));
@@ -275,10 +317,9 @@ static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
 		fs_report_free(loc);
 		nr *= 4;
 	}
-	for (i = 0; i < n; i++)
-		fmt_location(sb, &loc[i], sysconf(_SC_NPROCESSORS_ONLN));
-	if (n == 0)
-		sbuf_printf(sb, "No data\n");
+	if (n >= 0)
+		fmt_locations(sb, loc, (size_t)n, sysconf(_SC_NPROCESSORS_ONLN),
+			      by_count);
 	fs_report_free(loc);
 }
 
@@ -322,6 +363,20 @@ static void show_slab_map(struct kmem_cache *s, const struct slab_attr *a,
 	fs_report_free(buf);
 }
 
+/* show_calls - alloc_calls or free_calls, as SLUB's list_locations */
+static void show_calls(struct kmem_cache *s, const struct slab_attr *a,
+		       struct sbuf *sb)
+{
+	show_locations(s, a, sb, false);
+}
+
+/* show_traces - alloc_traces or free_traces, as SLUB's debugfs files */
+static void show_traces(struct kmem_cache *s, const struct slab_attr *a,
+			struct sbuf *sb)
+{
+	show_locations(s, a, sb, true);
+}
+
 #define INFO(f)  offsetof(struct kmem_cache_info, f)
 #define RO(n)    { .name = #n, .show = attr_show }
 #define RW(n)    { .name = #n, .show = attr_show, .store = attr_store }
@@ -336,6 +391,8 @@ static const struct slab_attr attrs[] = {
 	{ RO(cpu_slabs),       show_zero, NULL, 0, 0, false },
 	{ RO(ctor),            show_ctor, NULL, 0, 0, false },
 	{ RO(destroy_by_rcu),  show_flag, NULL, 0, 0, false },
+	{ RW(failslab),        show_flag, store_failslab, 0, SLAB_FAILSLAB,
+	  false },
 	{ RO(free_calls),      show_calls, NULL, 1, 0, true },
 	{ RO(hwcache_align),   show_flag, NULL, 0, SLAB_HWCACHE_ALIGN, false },
 	{ RO(min_partial),     show_number, NULL, INFO(min_partial), 0, false },
@@ -365,6 +422,19 @@ static const struct slab_attr attrs[] = {
 	{ RW(validate),        show_nothing, store_validate, 0, 0, false },
 };
 
+/* The files of each cache's directory in debug/slab/ */
+static const struct slab_attr traces[] = {
+	{ RO(alloc_traces),    show_traces, NULL, 0, 0, true },
+	{ RO(free_traces),     show_traces, NULL, 1, 0, true },
+};
+
+static const struct cache_tree sysfs_tree = {
+	attrs, sizeof(attrs) / sizeof(attrs[0]), true, 0
+};
+static const struct cache_tree debugfs_tree = {
+	traces, sizeof(traces) / sizeof(traces[0]), false, SLAB_STORE_USER
+};
+
 /* One file per statistics counter, named by libscullc; made at mount. */
 static struct slab_attr events[KMEM_NR_EVENTS];
 static pthread_once_t events_once = PTHREAD_ONCE_INIT;
@@ -389,16 +459,17 @@ static void events_init(void)
 /* populate - give @sc's directory the files it lacks; ns_lock (write) */
 static int populate(struct fs *fs, struct slab_cache *sc, unsigned long flags)
 {
+	const struct slab_attr *attr = sc->tree->attrs;
+	size_t i, n = sc->tree->nr_attrs;
 	const struct pseudo_file *pf;
-	size_t i, n = sizeof(attrs) / sizeof(attrs[0]);
 	int ret;
 
 	lock_assert_held_write(&fs->ns_lock);
-	for (i = 0; i < n + KMEM_NR_EVENTS; i++) {
-		pf = i < n ? &attrs[i].file : &events[i - n].file;
+	for (i = 0; i < n + (sc->tree->events ? KMEM_NR_EVENTS : 0); i++) {
+		pf = i < n ? &attr[i].file : &events[i - n].file;
 		if (!pf->name || fs_dir_find(fs, sc->dir, pf->name))
 			continue;
-		if (i < n && attrs[i].store_user_only &&
+		if (i < n && attr[i].store_user_only &&
 		    !(flags & SLAB_STORE_USER))
 			continue;
 		ret = pseudo_add_file(fs, sc->dir, pf, sc);
@@ -475,12 +546,19 @@ struct live {
 struct gather {
 	struct live *v;
 	size_t nr, cap;
+	unsigned long need;          /* only caches with these flags */
 };
 
 static int gather_one(struct kmem_cache *s, void *arg)
 {
 	struct gather *g = arg;
+	struct kmem_cache_info info;
 
+	if (g->need) {
+		get_info(s, &info);
+		if ((info.flags & g->need) != g->need)
+			return 0;
+	}
 	if (g->nr < g->cap)
 		snprintf(g->v[g->nr].name, sizeof(g->v[g->nr].name), "%s",
 			 kmem_cache_name(s));
@@ -488,9 +566,11 @@ static int gather_one(struct kmem_cache *s, void *arg)
 	return 0;
 }
 
-/* gather - the live caches into @g (fs_report_alloc'd); 0 or -ENOMEM */
-static int gather(struct gather *g)
+/* gather - the live caches of @tree into @g (fs_report_alloc'd); 0 or
+   -ENOMEM */
+static int gather(const struct cache_tree *tree, struct gather *g)
 {
+	g->need = tree->need;
 	g->cap = 64;
 	for (;;) {
 		g->nr = 0;
@@ -506,13 +586,14 @@ static int gather(struct gather *g)
 }
 
 /*
- * sync_dirs - make the directories of slab/ (@slab) those of the caches in
- * @g: new caches get one, gone ones lose theirs (to @victims).  ns_lock
- * held for writing.  0 or -ENOMEM (what was made stays, and a later
- * refresh tries again).
+ * sync_dirs - make the directories of @tree's root @slab those of the
+ * caches in @g: new caches get one, gone ones lose theirs (to @victims).
+ * ns_lock held for writing.  0 or -ENOMEM (what was made stays, and a
+ * later refresh tries again).
  */
-static int sync_dirs(struct fs *fs, struct fs_inode *slab,
-		     const struct gather *g, struct fs_inode **victims)
+static int sync_dirs(struct fs *fs, const struct cache_tree *tree,
+		     struct fs_inode *slab, const struct gather *g,
+		     struct fs_inode **victims)
 {
 	struct slab_cache *sc;
 	struct fs_dirent *de;
@@ -520,7 +601,7 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 
 	lock_assert_held_write(&fs->ns_lock);
 	list_for_each_entry(sc, &fs->slab_caches, list) {
-		if (!sc->dir)
+		if (!sc->dir || sc->tree != tree)
 			continue;
 		for (i = 0; i < g->nr; i++)
 			if (!strcmp(g->v[i].name, sc->name))
@@ -539,6 +620,7 @@ static int sync_dirs(struct fs *fs, struct fs_inode *slab,
 		if (!sc)
 			return -ENOMEM;
 		snprintf(sc->name, sizeof(sc->name), "%s", g->v[i].name);
+		sc->tree = tree;
 		sc->dir = pseudo_mkdir(fs, slab, sc->name, &cache_dir_ops);
 		if (!sc->dir) {
 			kmem_cache_free(fs->slab_dir_cache, sc);
@@ -565,14 +647,15 @@ static bool in_sync(struct fs *fs, struct fs_inode *slab,
 	return true;
 }
 
-/* slab_refresh - slab/'s fs_dir_ops.refresh: follow the live caches */
-static void slab_refresh(struct fs *fs, struct fs_inode *slab)
+/* tree_refresh - the root of @tree, @slab, follows the live caches */
+static void tree_refresh(struct fs *fs, const struct cache_tree *tree,
+			 struct fs_inode *slab)
 {
 	struct fs_inode *victims = NULL;
 	struct gather g;
 	bool same;
 
-	if (gather(&g))
+	if (gather(tree, &g))
 		return;              /* the tree stays as it was */
 	rwlock_rdlock(&fs->ns_lock);       /* the common case */
 	same = in_sync(fs, slab, &g);
@@ -582,14 +665,33 @@ static void slab_refresh(struct fs *fs, struct fs_inode *slab)
 		return;
 	}
 	rwlock_wrlock(&fs->ns_lock);
-	sync_dirs(fs, slab, &g, &victims);
+	sync_dirs(fs, tree, slab, &g, &victims);
 	rwlock_unlock(&fs->ns_lock);
 	pseudo_evict(fs, victims);
 	fs_report_free(g.v);
 }
 
+/* slab_refresh - slab/'s fs_dir_ops.refresh: every live cache */
+static void slab_refresh(struct fs *fs, struct fs_inode *slab)
+{
+	tree_refresh(fs, &sysfs_tree, slab);
+}
+
 static const struct fs_dir_ops slab_dir_ops = {
 	.refresh = slab_refresh,
+};
+
+/* debug_slab_refresh - debug/slab/'s: the caches with owner tracking,
+   as SLUB's debugfs_slab_add makes a directory only for those */
+static void debug_slab_refresh(struct fs *fs, struct fs_inode *dir)
+{
+	tree_refresh(fs, &debugfs_tree, dir);
+}
+
+/* debug/slab/'s directory operations, for debugfs.c's table: it must
+   come after slab/ (slab_tree_init makes the records' cache) */
+const struct fs_dir_ops slab_debugfs_dir_ops = {
+	.refresh = debug_slab_refresh,
 };
 
 /**

@@ -62,7 +62,8 @@ static bool memcheck;                        /* a checker watches: valgrind
                                                 without */
 
 #define SLAB_KNOWN_FLAGS (SLAB_DEBUG_FLAGS | SLAB_NO_REAP | \
-			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_PANIC)
+			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_PANIC | \
+			  SLAB_FAILSLAB)
 
 /* ------------------------------------------------------------------ */
 /* Allocation and free                                                 */
@@ -298,6 +299,8 @@ struct kmem_cache *cache_create(const char *name, size_t size, size_t align,
 	s->align = (unsigned int)align;
 	s->created_flags = flags;
 	s->flags = debug_cache_flags(name, flags);
+	atomic_init(&s->failslab, s->flags & SLAB_FAILSLAB);
+	s->flags &= ~SLAB_FAILSLAB;              /* the field says it */
 	s->ctor = ctor;
 	s->dtor = dtor;
 	err = geo_calculate_sizes(s);
@@ -587,6 +590,8 @@ SCULLC_API int kmem_cache_get_info(struct kmem_cache *s,
 	mutex_lock(&s->list_lock);
 	/* geometry too: cache_apply_debug may still change it, under both */
 	in.flags = s->flags & ~__OBJECT_POISON;
+	if (atomic_load_explicit(&s->failslab, memory_order_relaxed))
+		in.flags |= SLAB_FAILSLAB;
 	in.align = s->align;
 	in.objs_per_slab = s->oo.objects;
 	in.order = s->oo.order;
@@ -708,6 +713,11 @@ unsigned int cache_apply_debug(void)
 		unsigned long want = debug_cache_flags(s->name, s->created_flags);
 		unsigned long had = s->flags;
 
+		/* A changes no layout: it marks even a cache in use */
+		if (want & SLAB_FAILSLAB)
+			kmem_cache_set_failslab(s, 1);
+		want &= ~SLAB_FAILSLAB;
+
 		mutex_lock(s->depot.lock);
 		mutex_lock(&s->list_lock);
 		if (want != (had & ~__OBJECT_POISON) && !s->total_objects &&
@@ -776,6 +786,8 @@ __attribute__((constructor)) static void scullc_init(void)
 	s->object_size = sizeof(struct kmem_cache);
 	s->created_flags = SLAB_HWCACHE_ALIGN;
 	s->flags = debug_cache_flags(s->name, SLAB_HWCACHE_ALIGN);
+	atomic_init(&s->failslab, s->flags & SLAB_FAILSLAB);
+	s->flags &= ~SLAB_FAILSLAB;
 	if (geo_calculate_sizes(s))
 		abort();
 	mag_set_defaults(s);
@@ -789,8 +801,21 @@ __attribute__((constructor)) static void scullc_init(void)
 	failslab_init_env();
 }
 
+/**
+ * kmem_cache_set_failslab - mark @s SLAB_FAILSLAB, or clear the mark, as
+ * writing its sysfs failslab file does: while failslab's cache filter is
+ * on, only marked caches can fail.  Takes effect at once.  Returns 0.
+ * Never blocks; any thread.
+ */
+SCULLC_API int kmem_cache_set_failslab(struct kmem_cache *s, int on)
+{
+	atomic_store_explicit(&s->failslab, on != 0, memory_order_relaxed);
+	return 0;
+}
+
 /* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(kmem_cache_alloc);
+SCULLC_ALIAS(kmem_cache_set_failslab);
 SCULLC_ALIAS(kmem_cache_clear_event);
 SCULLC_ALIAS(kmem_cache_create);
 SCULLC_ALIAS(kmem_cache_create_dtor);

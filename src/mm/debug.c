@@ -116,6 +116,10 @@ static int add_location(struct kmem_cache_location *loc, size_t *n,
 		if (loc[mid].addr == t->addr) {
 			l = &loc[mid];
 			l->count++;
+			/* a track never written (an object never freed) adds
+			   its count only, as the kernel's add_location */
+			if (!t->addr && !t->when)
+				return 0;
 			l->sum_age += age;
 			l->min_age = MIN(l->min_age, age);
 			l->max_age = MAX(l->max_age, age);

@@ -3,9 +3,11 @@
 
 /*
  * slab_debug= takes the kernel's form: letters (F consistency checks, Z
- * red zones, P poisoning, U owner tracking, - none), optionally followed
- * by ",cache,..." names (a trailing '*' matches a prefix), several such
- * blocks separated by ';'; an empty string turns everything on.  The
+ * red zones, P poisoning, U owner tracking, A failslab's SLAB_FAILSLAB
+ * mark, which is no check and which cache.c keeps apart from the flags,
+ * - none), optionally followed by ",cache,..." names (a trailing '*'
+ * matches a prefix), several such blocks separated by ';'; an empty
+ * string turns everything on.  The
  * first block that names a cache gives its flags; a block without names
  * gives every other cache's.  It comes from SCULLC_SLAB_DEBUG at start-up or from
  * slab_debug_setup(); debug.c does the checking.
@@ -61,6 +63,7 @@ static int parse_letters(const char **sp, unsigned long *flags)
 		case 'z': *flags |= SLAB_RED_ZONE; break;
 		case 'p': *flags |= SLAB_POISON; break;
 		case 'u': *flags |= SLAB_STORE_USER; break;
+		case 'a': *flags |= SLAB_FAILSLAB; break;
 		case 'o': case 't': break;   /* no higher orders / trace: n/a */
 		default: return -EINVAL;
 		}
@@ -145,7 +148,7 @@ static int parse(const char *str, struct debug_config *c)
  * debug_set_config - parse a slab_debug= option string and make it the
  * setting for caches created from now on (cache.c's slab_debug_setup also
  * gives it to the caches not used yet).
- * @str: kernel syntax (see slab.h); letters F, Z, P, U, O, T, '-'.
+ * @str: kernel syntax (see slab.h); letters F, Z, P, U, A, O, T, '-'.
  *
  * Replaces the previous setting as a whole.  Returns 0, or -EINVAL for an
  * unknown letter, an empty or over-long cache name, a '*' not at the end

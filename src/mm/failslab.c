@@ -8,14 +8,18 @@
  *   injection is on                 times != 0
  *   the caller allows failure       no __GFP_NOFAIL; no blocking gfp when
  *                                   ignore_gfp_reclaim is set
- *   the cache passes the filter     "" or its name; NULL cache (large
- *                                   kmalloc) only for ""
+ *   the cache passes the filters    the name filter: "" or its name;
+ *                                   the cache filter: off, or the cache
+ *                                   is marked SLAB_FAILSLAB; a NULL
+ *                                   cache (large kmalloc) passes neither
  *   the space budget is spent       while space >= size: space -= size
  *   it is the interval-th call      ++count % interval == 0
  *   the draw says so                next_random() % 100 < probability
  *
  * Each failure decrements times when it is positive; at 0 injection turns
- * itself off.  Draws come from xorshift64* seeded with attr.seed, so the
+ * itself off.  With verbose set, each failure is reported, as the
+ * kernel's fail_dump does, after fail_lock is dropped (the report lock
+ * is the innermost), at most REPORT_BURST in REPORT_MS.  Draws come from xorshift64* seeded with attr.seed, so the
  * same attributes and the same sequence of calls fail the same calls.
  *
  * Locks (their order: enum lock_rank, src/lock.h): fail_lock, a leaf taken
@@ -39,6 +43,8 @@
 #include "quote.h"
 
 #define FAILSLAB_SEED 0x5c011cfa11ULL      /* for failslab_setup's attrs */
+#define REPORT_BURST  10                   /* the kernel's default rate */
+#define REPORT_MS     5000                 /* limit: 10 in 5 s */
 
 /* times != 0.  Relaxed is enough: it only gates the trip to fail_lock,
    under which every decision is taken again; a caller of failslab_set
@@ -56,6 +62,11 @@ static unsigned long count;                /* protected by fail_lock: calls
                                               that reached the interval */
 static uint64_t rng_state;                 /* protected by fail_lock */
 static unsigned long failures;             /* protected by fail_lock */
+static bool cache_filter;                  /* protected by fail_lock */
+static unsigned long verbose;              /* protected by fail_lock */
+static unsigned long report_start;         /* protected by fail_lock: the
+                                              rate limit's window */
+static unsigned int reports;               /* protected by fail_lock: in it */
 static void (*changed)(void);              /* told after failslab_set: set
                                               once at start-up, before any
                                               thread but the first runs */
@@ -131,23 +142,65 @@ void failslab_set_notify(void (*fn)(void))
 	changed = fn;
 }
 
-/* failslab_get - a copy of the current attributes (times as it is now). */
+/* failslab_get - a copy of the current attributes, times and space as
+   they are now (as the kernel's files show them). */
 SCULLC_API void failslab_get(struct failslab_attr *a)
 {
 	mutex_lock(&fail_lock);
 	*a = attr;
+	a->space = space_left;
 	mutex_unlock(&fail_lock);
+}
+
+/* failslab_set_cache_filter - the kernel's cache-filter: while @on, only
+   caches marked SLAB_FAILSLAB can fail.  Any thread; takes effect at
+   once. */
+SCULLC_API void failslab_set_cache_filter(int on)
+{
+	mutex_lock(&fail_lock);
+	cache_filter = on != 0;
+	mutex_unlock(&fail_lock);
+}
+
+SCULLC_API int failslab_get_cache_filter(void)
+{
+	int on;
+
+	mutex_lock(&fail_lock);
+	on = cache_filter;
+	mutex_unlock(&fail_lock);
+	return on;
+}
+
+/* failslab_set_verbose - 0 quiet, 1 report each failure, 2 with the
+   cache and size (rate-limited).  Any thread. */
+SCULLC_API void failslab_set_verbose(unsigned long level)
+{
+	mutex_lock(&fail_lock);
+	verbose = level;
+	mutex_unlock(&fail_lock);
+}
+
+/* locked_read - *@p, one of the counters fail_lock protects */
+static unsigned long locked_read(const unsigned long *p)
+{
+	unsigned long v;
+
+	mutex_lock(&fail_lock);
+	v = *p;
+	mutex_unlock(&fail_lock);
+	return v;
+}
+
+SCULLC_API unsigned long failslab_get_verbose(void)
+{
+	return locked_read(&verbose);
 }
 
 /* failslab_failures - how many allocations failslab has failed so far. */
 SCULLC_API unsigned long failslab_failures(void)
 {
-	unsigned long n;
-
-	mutex_lock(&fail_lock);
-	n = failures;
-	mutex_unlock(&fail_lock);
-	return n;
+	return locked_read(&failures);
 }
 
 /* A decimal number filling [p, end) exactly; -1 allowed when @sign. */
@@ -249,6 +302,36 @@ static bool decide(size_t size)
 	return true;
 }
 
+/* may_report - a failure's report is due under the rate limit; fail_lock
+   held */
+static bool may_report(void)
+{
+	unsigned long now = os_now_ms();
+
+	if (!verbose)
+		return false;
+	if (now - report_start >= REPORT_MS) {
+		report_start = now;
+		reports = 0;
+	}
+	return reports++ < REPORT_BURST;
+}
+
+/* report - a failure, as the kernel's fail_dump; no lock held */
+static void report(const struct failslab_attr *a, unsigned long level,
+		   struct kmem_cache *s, size_t size)
+{
+	out_begin();
+	out_printf("FAULT_INJECTION: forcing a failure.\n"
+		   "name failslab, interval %lu, probability %u, space %lu, "
+		   "times %ld\n", a->interval, a->probability, a->space,
+		   a->times);
+	if (level > 1)
+		out_printf("cache %s, size %zu\n", s ? s->name : "(kmalloc)",
+			   size);
+	out_end();
+}
+
 /**
  * should_failslab - whether to fail this allocation of @size bytes from @s
  * (NULL for a large kmalloc) with @gfp.  Callers on a fast path test
@@ -258,6 +341,8 @@ static bool decide(size_t size)
  */
 bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 {
+	struct failslab_attr now;
+	unsigned long level = 0;
 	bool fail;
 
 	if (!atomic_load_explicit(&failslab_enabled, memory_order_relaxed) ||
@@ -269,14 +354,29 @@ bool should_failslab(struct kmem_cache *s, size_t size, gfp_t gfp)
 	else if (attr.cache_filter[0] &&
 		 (!s || strcmp(attr.cache_filter, s->name)))
 		fail = false;
+	else if (cache_filter &&
+		 (!s || !atomic_load_explicit(&s->failslab,
+					      memory_order_relaxed)))
+		fail = false;
 	else
 		fail = decide(size);
+	if (fail && may_report()) {
+		level = verbose;
+		now = attr;
+		now.space = space_left;
+	}
 	mutex_unlock(&fail_lock);
+	if (level)
+		report(&now, level, s, size);
 	return fail;
 }
 
 /* the scullc_ names of the functions above (libscullc(3), "Name clashes") */
 SCULLC_ALIAS(failslab_failures);
 SCULLC_ALIAS(failslab_get);
+SCULLC_ALIAS(failslab_get_cache_filter);
+SCULLC_ALIAS(failslab_get_verbose);
+SCULLC_ALIAS(failslab_set_cache_filter);
+SCULLC_ALIAS(failslab_set_verbose);
 SCULLC_ALIAS(failslab_set);
 SCULLC_ALIAS(failslab_setup);

@@ -336,6 +336,12 @@ struct kmem_cache {
 	                                the owner rereads gen with the
 	                                tunables under list_lock */
 
+	atomic_bool failslab;        /* SLAB_FAILSLAB (never in flags): the
+	                                cache filter lets it fail.  Set at
+	                                creation, changed at any time by
+	                                kmem_cache_set_failslab; relaxed, as
+	                                failslab_enabled (failslab.c) */
+
 	struct mutex list_lock;
 	/* protected by list_lock: */
 	struct list_head partial;    /* 0 < inuse < objects */
