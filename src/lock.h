@@ -108,6 +108,9 @@ enum lock_rank {
 	/* mempool.c each pool->lock: a leaf, its holder takes nothing else
 	   (fork nests them all under pools_lock) */
 	LOCK_RANK_MEMPOOL,
+	/* trace.c trace_lock: the ring's reading end and its setup; taken
+	   alone (a reader never holds it while it waits) */
+	LOCK_RANK_TRACE,
 	/* output.c output_lock: one report at a time, formatted and handed
 	   to the output hook; taken under any of the above */
 	LOCK_RANK_OUTPUT,
