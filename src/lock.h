@@ -73,6 +73,9 @@ enum lock_rank {
 	/* pseudo.c each pseudo_open.lock: an open pseudo-file's latest
 	   snapshot; a leaf, never held while rendering or replying */
 	LOCK_RANK_FS_PSEUDO_OPEN,
+	/* tracing.c events_lock: one change of the trace events' mask at
+	   a time; a leaf */
+	LOCK_RANK_FS_TRACE,
 	/* scull.c zero_lock: the first mapping of the zero area, at mount;
 	   only mmap is called under it */
 	LOCK_RANK_SCULL_ZERO,

@@ -37,6 +37,7 @@ struct debugfs_subtree {
 
 /* The subsystems of debug/, in the order a listing shows them. */
 static const struct debugfs_subtree subtrees[] = {
+	{ "tracing", NULL, tracing_init, tracing_exit },
 	{ NULL, NULL, NULL, NULL }         /* the end */
 };
 
