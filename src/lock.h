@@ -77,6 +77,9 @@ enum lock_rank {
 	/* pseudo.c each pseudo_open.lock: an open pseudo-file's latest
 	   snapshot; a leaf, never held while rendering or replying */
 	LOCK_RANK_FS_PSEUDO_OPEN,
+	/* tracing.c events_lock: one change of the trace events' mask at
+	   a time; a leaf */
+	LOCK_RANK_FS_TRACE,
 	/* scull.c zero_lock: the first mapping of the zero area, at mount;
 	   only mmap is called under it */
 	LOCK_RANK_SCULL_ZERO,
@@ -120,6 +123,9 @@ enum lock_rank {
 	/* mempool.c each pool->lock: a leaf, its holder takes nothing else
 	   (fork nests them all under pools_lock) */
 	LOCK_RANK_MEMPOOL,
+	/* trace.c trace_lock: the ring's reading end and its setup; taken
+	   alone (a reader never holds it while it waits) */
+	LOCK_RANK_TRACE,
 	/* output.c output_lock: one report at a time, formatted and handed
 	   to the output hook; taken under any of the above */
 	LOCK_RANK_OUTPUT,

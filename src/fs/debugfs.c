@@ -39,6 +39,7 @@ struct debugfs_subtree {
 static const struct debugfs_subtree subtrees[] = {
 	{ "failslab", &fault_inject_dir_ops, NULL, NULL },   /* fault_inject.c */
 	{ "slab", &slab_debugfs_dir_ops, NULL, NULL },   /* slab_tree.c */
+	{ "tracing", NULL, tracing_init, tracing_exit },   /* tracing.c */
 	{ NULL, NULL, NULL, NULL }         /* the end */
 };
 

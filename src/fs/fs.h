@@ -336,7 +336,11 @@ enum fs_req { FS_REQS(FS_REQ_ENUM) FS_NR_REQS };
 struct fs {
 	struct fs_options opt;
 	struct fuse_session *se;     /* the session, for ll.c's hooks
-					only; set before the mount, fixed */
+					and trace_pipe's reads (has it
+					ended?); set before the mount,
+					fixed */
+	bool singlethread;           /* -s: one thread serves every
+					request; fixed */
 	/* inval_inode - make the kernel forget what it caches of @ino's
 	   attributes; set by the FUSE layer (ll.c) before the mount, NULL
 	   when the fs runs without one (tests); fixed.  Called with no
@@ -643,6 +647,9 @@ int pseudo_init(struct fs *fs, struct fs_inode *root);
 /* the building blocks, for pseudo.c and slab_tree.c; ns_lock (write) */
 int pseudo_add_file(struct fs *fs, struct fs_inode *dir,
 		    const struct pseudo_file *pf, void *data);
+int pseudo_add_special(struct fs *fs, struct fs_inode *dir, const char *name,
+		       mode_t mode, const struct fs_file_ops *fops,
+		       const struct pseudo_file *pf, void *data);
 struct fs_inode *pseudo_mkdir(struct fs *fs, struct fs_inode *parent,
 			      const char *name, const struct fs_dir_ops *dops);
 void pseudo_rmdir(struct fs *fs, struct fs_dirent *de,
@@ -667,5 +674,8 @@ void debugfs_exit(struct fs *fs);          /* at unmount, single-threaded */
 /* "fault_inject.c" - debug/failslab/: failslab's attributes */
 extern const struct fs_dir_ops fault_inject_dir_ops;  /* its files */
 void fault_inject_mount(void);             /* after fs_init */
+/* "tracing.c" - debug/tracing/: the kmem events and trace_pipe */
+int tracing_init(struct fs *fs, struct fs_inode *dir);    /* ns_lock (w) */
+void tracing_exit(struct fs *fs);          /* at unmount, single-threaded */
 
 #endif /* SCULLCFS_FS_H */

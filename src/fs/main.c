@@ -261,6 +261,7 @@ static int run(struct fuse_args *args, struct fs *fs,
 	if (!se)
 		goto out_fs;
 	fs->se = se;
+	fs->singlethread = cmd->singlethread;
 	fs->inval_inode = ll_inval_inode;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_session;

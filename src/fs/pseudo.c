@@ -638,15 +638,30 @@ static mode_t file_mode(const struct fs *fs, const struct pseudo_file *pf)
 int pseudo_add_file(struct fs *fs, struct fs_inode *dir,
 		    const struct pseudo_file *pf, void *data)
 {
+	return pseudo_add_special(fs, dir, pf->name, file_mode(fs, pf),
+				  &pseudo_fops, pf, data);
+}
+
+/**
+ * pseudo_add_special - make the fixed file @name in @dir with mode @mode
+ * and operations of its own, @fops (trace_pipe's, whose reads are not
+ * pseudo_fops' snapshots); @pf and @data go to inode->pseudo.  The
+ * caller holds ns_lock for writing.  Returns 0 or -ENOMEM.  May block
+ * for memory.
+ */
+int pseudo_add_special(struct fs *fs, struct fs_inode *dir, const char *name,
+		       mode_t mode, const struct fs_file_ops *fops,
+		       const struct pseudo_file *pf, void *data)
+{
 	struct fs_inode *inode;
 
 	lock_assert_held_write(&fs->ns_lock);
-	inode = fs_new_fixed(fs, file_mode(fs, pf), &pseudo_fops);
+	inode = fs_new_fixed(fs, mode, fops);
 	if (!inode)
 		return -ENOMEM;
 	inode->pseudo.file = pf;
 	inode->pseudo.data = data;
-	if (fs_dir_add(fs, dir, pf->name, inode)) {
+	if (fs_dir_add(fs, dir, name, inode)) {
 		fs_unhash(fs, inode);
 		fs_evict(fs, inode);
 		return -ENOMEM;

@@ -181,6 +181,31 @@ void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
 	mag_free(s, obj);
 }
 
+/*
+ * The traced variants, out of line: the public functions test the
+ * event's bit first and, when it is clear, run the same code as without
+ * tracing (a tail call to the slow path included).  As the kernel's,
+ * failed allocations are traced too (ptr 0).
+ */
+static __attribute__((noinline, cold))
+void *alloc_traced(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	void *obj = cache_alloc(s, gfp, caller);
+
+	trace_kmem_alloc(SCULLC_TRACE_KMEM_CACHE_ALLOC, caller, obj,
+			 s->object_size, s->size, gfp);
+	return obj;
+}
+
+static __attribute__((noinline, cold))
+void free_traced(struct kmem_cache *s, void *obj, unsigned long caller)
+{
+	if (obj)
+		trace_kmem_free(SCULLC_TRACE_KMEM_CACHE_FREE, caller, obj,
+				s->name);
+	cache_free(s, obj, caller);
+}
+
 /**
  * kmem_cache_alloc - take an object from @s
  * Served from the calling thread's magazine without a lock when it can be;
@@ -189,12 +214,16 @@ void cache_free_slow(struct kmem_cache *s, void *obj, unsigned long caller)
  */
 SCULLC_API void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
+	if (trace_on(SCULLC_TRACE_KMEM_CACHE_ALLOC))
+		return alloc_traced(s, gfp, _RET_IP_);
 	return cache_alloc(s, gfp, _RET_IP_);
 }
 
 /** kmem_cache_zalloc - kmem_cache_alloc with __GFP_ZERO */
 SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
+	if (trace_on(SCULLC_TRACE_KMEM_CACHE_ALLOC))
+		return alloc_traced(s, gfp | __GFP_ZERO, _RET_IP_);
 	return cache_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
 }
 
@@ -206,6 +235,8 @@ SCULLC_API void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
  */
 SCULLC_API void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
+	if (trace_on(SCULLC_TRACE_KMEM_CACHE_FREE))
+		return free_traced(s, obj, _RET_IP_);
 	cache_free(s, obj, _RET_IP_);
 }
 

@@ -98,6 +98,7 @@ static const struct fork_step steps[NR_STEPS] = {
 	STEP(MEMPOOL)   = { .lock_all = mempool_fork_lock,
 			    .unlock_all = mempool_fork_unlock,
 			    .child_after = mempool_fork_reinit },
+	STEP(TRACE)     = { .lock = &trace_lock, .child = trace_fork_child },
 	STEP(OUTPUT)    = { .lock = &output_lock },
 };
 

@@ -57,6 +57,53 @@ bool os_membarrier_register(void);             /* once, before os_membarrier */
 bool os_membarrier(void);                      /* a barrier on every thread's CPU */
 int os_tid(void);
 int os_cpu(void);
+unsigned long long os_now_ns(void);            /* CLOCK_MONOTONIC */
+void os_thread_name(char name[16]);            /* the thread's comm */
+/* Sleep while *word == val, at most timeout_ms (-1: no bound); wake all */
+void os_futex_wait(_Atomic unsigned int *word, unsigned int val,
+		   int timeout_ms);
+void os_futex_wake(_Atomic unsigned int *word);
+
+/* "trace.c" - the kmem trace events and their ring (scullc_trace_read) */
+/* The events recorded: a bit per enum scullc_trace_event, 0 when tracing
+   is off.  Read relaxed: one load and one predictable branch on every
+   fast path (trace_on); the slow half re-reads what it needs. */
+extern _Atomic unsigned int trace_events;
+#define trace_on(event) \
+	unlikely(atomic_load_explicit(&trace_events, memory_order_relaxed) & \
+		 (1u << (event)))
+/* Record one event; the slow halves, out of line, any context, no lock */
+void trace_kmem_alloc(enum scullc_trace_event event, unsigned long call_site,
+		      const void *ptr, size_t bytes_req, size_t bytes_alloc,
+		      gfp_t gfp);
+void trace_kmem_free(enum scullc_trace_event event, unsigned long call_site,
+		     const void *ptr, const char *cache_name);
+void trace_page(enum scullc_trace_event event, const struct page *page,
+		unsigned long pfn, unsigned int order, gfp_t gfp);
+/* What a ring entry holds, and its text: for the tests */
+struct trace_entry {
+	_Atomic unsigned long seq;   /* the ring's turn (trace.c) */
+	unsigned char type;          /* enum scullc_trace_event */
+	int pid, cpu;                /* the thread's id, its CPU then */
+	unsigned long long ts;       /* CLOCK_MONOTONIC, ns */
+	unsigned long lost;          /* events dropped just before it */
+	unsigned long call_site;     /* the caller of the API */
+	const void *ptr;             /* object, block or struct page */
+	size_t bytes_req, bytes_alloc;
+	unsigned long pfn;           /* page address >> PAGE_SHIFT */
+	unsigned int order;
+	gfp_t gfp;
+	char comm[16];               /* the thread's name */
+	char name[KMEM_CACHE_NAME_MAX + 1]; /* kmem_cache_free's cache */
+};
+extern struct mutex trace_lock;                /* fork.c holds it too */
+void trace_fork_child(void);                   /* the threads' ids change */
+/* Format @e as its trace_pipe line (and a LOST line before it when
+   e->lost), cut to SCULLC_TRACE_LINE_MAX; returns the length */
+size_t trace_format(const struct trace_entry *e, char *buf, size_t size);
+/* The kernel's show_gfp_flags text of @gfp */
+void trace_gfp_name(gfp_t gfp, char *buf, size_t size);
+#define TRACE_RING_ENTRIES 4096
 
 /* "page_alloc.c" */
 #define VA_BITS           47

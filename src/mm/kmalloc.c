@@ -217,7 +217,7 @@ static inline void poison_slack(struct kmem_cache *s, void *p, size_t size)
  * rather than the library function itself, as the kernel's _RET_IP_ does.
  */
 static inline __attribute__((always_inline))
-void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
+void *kmalloc_notrace(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (unlikely(size == 0))
 		return ZERO_SIZE_PTR;
@@ -229,6 +229,29 @@ void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 		return p;
 	}
 	return large_alloc(size, gfp);
+}
+
+/* kmalloc with its kmalloc event (failures too, as the kernel's) */
+static __attribute__((noinline, cold))
+void *kmalloc_traced(size_t size, gfp_t gfp, unsigned long caller)
+{
+	void *p = kmalloc_notrace(size, gfp, caller);
+
+	if (size)
+		trace_kmem_alloc(SCULLC_TRACE_KMALLOC, caller, p, size,
+				 size <= KMALLOC_MAX_CACHE_SIZE ?
+				 kmalloc_slab(size, gfp)->size :
+				 PAGE_SIZE << get_order(size), gfp);
+	return p;
+}
+
+/* The event's bit first: clear, the code is what it is untraced */
+static inline __attribute__((always_inline))
+void *do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
+{
+	if (trace_on(SCULLC_TRACE_KMALLOC))
+		return kmalloc_traced(size, gfp, caller);
+	return kmalloc_notrace(size, gfp, caller);
 }
 
 static inline __attribute__((always_inline))
@@ -244,7 +267,7 @@ void *do_kmalloc_array(size_t n, size_t size, gfp_t gfp, unsigned long caller)
 }
 
 static inline __attribute__((always_inline))
-void do_kfree(const void *p, unsigned long caller)
+void kfree_notrace(const void *p, unsigned long caller)
 {
 	struct page *page;
 
@@ -262,6 +285,22 @@ void do_kfree(const void *p, unsigned long caller)
 	} else {
 		large_free(page, p);
 	}
+}
+
+/* kfree with its kfree event, NULL included, as the kernel's */
+static __attribute__((noinline, cold))
+void kfree_traced(const void *p, unsigned long caller)
+{
+	trace_kmem_free(SCULLC_TRACE_KFREE, caller, p, NULL);
+	kfree_notrace(p, caller);
+}
+
+static inline __attribute__((always_inline))
+void do_kfree(const void *p, unsigned long caller)
+{
+	if (trace_on(SCULLC_TRACE_KFREE))
+		return kfree_traced(p, caller);
+	kfree_notrace(p, caller);
 }
 
 /**

@@ -15,11 +15,14 @@
 
 #include "internal.h"
 
+#include <limits.h>
+#include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -294,4 +297,51 @@ int os_cpu(void)
 	int cpu = sched_getcpu();
 
 	return cpu < 0 ? 0 : cpu;
+}
+
+/*
+ * os_now_ns - CLOCK_MONOTONIC in nanoseconds: close to the kernel's trace
+ * clock (sched_clock counts from boot too), so that a trace line's
+ * timestamp can be set beside the kernel's own.
+ */
+unsigned long long os_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL +
+	       (unsigned long long)ts.tv_nsec;
+}
+
+/* os_thread_name - the calling thread's comm (15 bytes and a NUL) */
+void os_thread_name(char name[16])
+{
+	if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
+		strcpy(name, "<...>");
+	name[15] = '\0';
+}
+
+/*
+ * os_futex_wait - sleep while *@word == @val, at most @timeout_ms (-1: no
+ * bound), or until os_futex_wake; returns at once when it differs.  A
+ * process-private futex: the word is the allocator's own.  May return
+ * early (a signal, a spurious wake-up): the caller re-checks.
+ */
+void os_futex_wait(_Atomic unsigned int *word, unsigned int val,
+		   int timeout_ms)
+{
+	struct timespec ts, *tp = NULL;
+
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tp = &ts;
+	}
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, tp, NULL, 0);
+}
+
+/* os_futex_wake - wake every thread in os_futex_wait on @word */
+void os_futex_wake(_Atomic unsigned int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }

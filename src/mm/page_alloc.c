@@ -663,6 +663,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 fail:
 	atomic_fetch_add_explicit(&page_nr_failures, 1,
 				  memory_order_relaxed);
+	/* As the kernel's, a failure is traced too (page=0) */
+	if (trace_on(SCULLC_TRACE_MM_PAGE_ALLOC))
+		trace_page(SCULLC_TRACE_MM_PAGE_ALLOC, NULL, 0, order, gfp);
 	errno = ENOMEM;
 	return NULL;
 got:
@@ -674,6 +677,10 @@ got:
 	mem_undefined(page_address(page), PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
+	if (trace_on(SCULLC_TRACE_MM_PAGE_ALLOC))
+		trace_page(SCULLC_TRACE_MM_PAGE_ALLOC, page,
+			   (unsigned long)page_address(page) >> PAGE_SHIFT,
+			   order, gfp);
 	return page;
 }
 
@@ -696,6 +703,10 @@ void __free_pages(struct page *page, unsigned int order)
 	if (order > MAX_PAGE_ORDER || !(page->flags & PG_head) ||
 	    page->order != order)
 		page_bad(page, order, "not the head of a block of that order");
+	if (trace_on(SCULLC_TRACE_MM_PAGE_FREE))
+		trace_page(SCULLC_TRACE_MM_PAGE_FREE, page,
+			   (unsigned long)page_address(page) >> PAGE_SHIFT,
+			   order, 0);
 	c = page_chunk(page);
 	z = c->zone;
 	for (i = 1; i < (1UL << order); i++) {

@@ -98,6 +98,7 @@
 #include <scullc/gfp.h>
 #include <scullc/slab.h>
 #include <scullc/mempool.h>
+#include <scullc/trace.h>
 
 #include "list.h"
 #include "lock.h"
