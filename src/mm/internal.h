@@ -375,7 +375,7 @@ unsigned int mag_walk_idle(struct kmem_cache *s,
 void mag_fork_child(void);                     /* for fork.c */
 void mag_init(void);                         /* the constructor, once */
 
-/* "cache.c" - cache lifetime, statistics, the public fast path */
+/* "cache.c" - cache lifetime, walks, the public fast path (stats.c: reads) */
 struct kmem_cache *cache_create(const char *name, size_t size, size_t align,
 				unsigned long flags, void (*ctor)(void *),
 				void (*dtor)(void *));
