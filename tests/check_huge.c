@@ -3,8 +3,8 @@
 
 /*
  * With scullc_set_huge(SCULLC_HUGE_ALWAYS) a chunk is marked MADV_HUGEPAGE
- * before it is populated, and a trim gives memory back only in wholly
- * free 2 MiB units.  What the kernel did is read from /proc/self/smaps
+ * before it is populated; a busy zone gives memory back only in wholly
+ * free 2 MiB units, and a trim splits only units mostly free.  What the kernel did is read from /proc/self/smaps
  * (AnonHugePages of the chunk's mapping) and mincore() (resident pages of
  * a unit): both count pages, neither times anything.  Where the kernel
  * offers no huge pages (THP "never" or absent) the smaps case says so on
@@ -106,29 +106,72 @@ START_TEST(a_huge_chunk_is_aligned_and_populated_with_huge_pages)
 }
 END_TEST
 
-/*
- * Single pages fill some 2 MiB units wholly.  Of those, keep one page in
- * every other one and free the rest: after a trim a kept unit is as
- * resident as before (no page of it discarded, so its huge page is not
- * split) and a wholly freed one holds nothing.
- */
-/* unit - the 2 MiB unit of @addr, numbered from @first; N or more when
-   it is too far to count (chunks are usually mapped close together) */
-static unsigned long unit(unsigned long addr, unsigned long first)
+/* Whether the mapping of /proc/self/smaps that holds @addr has @flag
+   among its VmFlags ("hg": MADV_HUGEPAGE, "nh": MADV_NOHUGEPAGE) */
+static bool vm_flag_at(unsigned long addr, const char *flag)
 {
-	return addr / HUGE - first;
+	unsigned long lo, hi;
+	bool in = false, found = false, has = false;
+	char line[512], *tok;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = lo <= addr && addr < hi;
+		} else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			found = true;
+			for (tok = strtok(line + 8, " \n"); tok;
+			     tok = strtok(NULL, " \n"))
+				has = has || strcmp(tok, flag) == 0;
+		}
+	}
+	fclose(f);
+	ck_assert_msg(found, "no mapping holds %#lx", addr);
+	return has;
 }
 
-START_TEST(a_trim_never_discards_part_of_a_unit_in_use)
+/*
+ * Single pages fill 8 chunks (32 MiB); some units keep pages and the rest
+ * is freed.  Chunks are aligned, so units 2k and 2k + 1 share one.  What
+ * each unit keeps, by its chunk:
+ *   chunk % 3 == 0  nothing in the first unit, one page in the second;
+ *   chunk % 3 == 1  half of the first unit, one page in the second;
+ *   chunk % 3 == 2  nothing.
+ * The frees pass the dirty bound (16 MiB), so the zone purges while busy:
+ * that never splits a huge page, so every unit that keeps a page is still
+ * wholly resident.  A trim (the mount gone idle) then gives back the free
+ * part of each unit with a quarter or less in use, one page kept: resident
+ * 1, and marked MADV_NOHUGEPAGE so that khugepaged does not fill it again;
+ * a unit half in use keeps its huge page whole; a free unit holds nothing.
+ * Once the last page of a split unit is freed, a trim discards the unit
+ * whole and marks it MADV_HUGEPAGE again.
+ */
+enum keep { KEEP_NONE, KEEP_ONE, KEEP_HALF };
+
+static enum keep keeps(unsigned long abs_unit)
 {
-	enum { N = 4 * CHUNK_PAGES };
+	switch ((abs_unit / 2) % 3) {
+	case 0:
+		return abs_unit & 1 ? KEEP_ONE : KEEP_NONE;
+	case 1:
+		return abs_unit & 1 ? KEEP_ONE : KEEP_HALF;
+	default:
+		return KEEP_NONE;
+	}
+}
+
+START_TEST(a_trim_splits_only_units_mostly_free)
+{
+	enum { N = 8 * CHUNK_PAGES };
 	unsigned long *pages = calloc(N, sizeof(*pages));
 	unsigned short *n = calloc(N, sizeof(*n));   /* our pages per unit */
-	unsigned long first = ULONG_MAX, i, u, kept = 0, freed = 0;
+	unsigned long first = ULONG_MAX, i, u, off, seen[3] = { 0, 0, 0 };
 
 	ck_assert_ptr_nonnull(pages);
 	ck_assert_ptr_nonnull(n);
 	ck_assert_int_eq(scullc_set_huge(SCULLC_HUGE_ALWAYS), 0);
+	page_trim();
 	for (i = 0; i < N; i++) {
 		pages[i] = __get_free_page(GFP_KERNEL);
 		ck_assert_uint_ne(pages[i], 0);
@@ -136,32 +179,68 @@ START_TEST(a_trim_never_discards_part_of_a_unit_in_use)
 		first = MIN(first, pages[i] / HUGE);
 	}
 	for (i = 0; i < N; i++)
-		if ((u = unit(pages[i], first)) < N)
+		if ((u = pages[i] / HUGE - first) < N)
 			n[u]++;
-	/* of the units wholly ours, the odd ones keep their first page */
 	for (i = 0; i < N; i++) {
-		u = unit(pages[i], first);
-		if (u < N && n[u] == HUGE_PAGES && (u & 1) &&
-		    pages[i] % HUGE == 0)
+		u = pages[i] / HUGE - first;
+		off = pages[i] % HUGE / PAGE_SIZE;
+		if (u < N && n[u] == HUGE_PAGES &&
+		    ((keeps(first + u) == KEEP_ONE && off == 0) ||
+		     (keeps(first + u) == KEEP_HALF && off < HUGE_PAGES / 2)))
 			continue;
 		free_page(pages[i]);
 		pages[i] = 0;
 	}
-	page_trim();
-	for (u = 0; u < N; u++) {
-		if (n[u] != HUGE_PAGES)
-			continue;
-		if (u & 1) {
+	for (u = 0; u < N; u++)
+		if (n[u] == HUGE_PAGES && keeps(first + u) != KEEP_NONE)
 			ck_assert_uint_eq(resident((first + u) * HUGE),
 					  HUGE_PAGES);
-			kept++;
-		} else {
-			ck_assert_uint_eq(resident((first + u) * HUGE), 0);
-			freed++;
+	page_trim();
+	for (u = 0; u < N; u++) {
+		unsigned long a = (first + u) * HUGE;
+
+		if (n[u] != HUGE_PAGES)
+			continue;
+		seen[keeps(first + u)]++;
+		switch (keeps(first + u)) {
+		case KEEP_NONE:
+			ck_assert_uint_eq(resident(a), 0);
+			break;
+		case KEEP_ONE:
+			ck_assert_uint_eq(resident(a), 1);
+			if (thp_offered())
+				ck_assert(vm_flag_at(a, "nh"));
+			break;
+		case KEEP_HALF:
+			ck_assert_uint_eq(resident(a), HUGE_PAGES);
+			break;
 		}
 	}
-	ck_assert_msg(kept && freed, "%lu kept and %lu freed units: the "
-		      "allocator did not hand out whole units", kept, freed);
+	ck_assert_msg(seen[KEEP_NONE] && seen[KEEP_ONE] && seen[KEEP_HALF],
+		      "units: %lu free, %lu with one page, %lu half used: "
+		      "the allocator did not hand out whole units", seen[0],
+		      seen[1], seen[2]);
+	/* the split units' last pages go: they take huge pages again */
+	for (i = 0; i < N; i++) {
+		u = pages[i] / HUGE - first;
+		if (pages[i] && keeps(first + u) == KEEP_ONE) {
+			free_page(pages[i]);
+			pages[i] = 0;
+		}
+	}
+	page_trim();
+	for (u = 0; u < N; u++) {
+		unsigned long a = (first + u) * HUGE;
+
+		if (n[u] != HUGE_PAGES || keeps(first + u) != KEEP_ONE ||
+		    keeps(first + (u ^ 1)) != KEEP_HALF)
+			continue;
+		ck_assert_uint_eq(resident(a), 0);
+		if (thp_offered()) {
+			ck_assert(vm_flag_at(a, "hg"));
+			ck_assert(!vm_flag_at(a, "nh"));
+		}
+	}
 	for (i = 0; i < N; i++)
 		if (pages[i])
 			free_page(pages[i]);
@@ -178,7 +257,7 @@ static Suite *huge_suite(void)
 	tc = tcase_create("Huge");
 	tcase_add_test(tc, the_modes_are_kept_and_others_refused);
 	tcase_add_test(tc, a_huge_chunk_is_aligned_and_populated_with_huge_pages);
-	tcase_add_test(tc, a_trim_never_discards_part_of_a_unit_in_use);
+	tcase_add_test(tc, a_trim_splits_only_units_mostly_free);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -165,8 +165,9 @@ static inline struct page *virt_to_head_page(const void *addr)
 	return page;
 }
 
-/* Discard every dirty free page of every zone, unmap wholly free chunks;
-   the bytes given back.  No lock held (kmem_cache_shrink, scullc_purge). */
+/* Discard every dirty free page of every zone (with huge pages, of the
+   units a quarter or less in use), unmap wholly free chunks; the bytes
+   given back.  No lock held (kmem_cache_shrink, scullc_purge). */
 size_t page_trim(void);
 size_t page_dirty_bytes(void);    /* free bytes kept resident, all zones */
 /* fn frees what it can and returns the pages it gave back */

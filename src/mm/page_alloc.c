@@ -61,10 +61,13 @@
  *   removed) gives nearly all of it back at once, in large runs.
  *
  * With huge pages (scullc_set_huge) a chunk is marked MADV_HUGEPAGE before
- * it is populated, so that it is two transparent huge pages, and purge
- * discards only blocks of HUGE_ORDER and up: memory goes back in wholly
- * free 2 MiB units, and a unit partly in use keeps its huge page whole
- * (its free part stays dirty, beyond what the bound above can force).
+ * it is populated, so that it is two transparent huge pages.  Decay and
+ * the bound discard only blocks of HUGE_ORDER and up: while the zone is
+ * busy, memory goes back in wholly free 2 MiB units, and a unit partly in
+ * use keeps its huge page whole (its free part stays dirty, beyond what
+ * the bound above can force).  A trim (page_trim: the program going idle,
+ * reclaim) also splits the units a quarter or less in use, so that a few
+ * long-lived pages do not keep 2 MiB resident each (purge_pass).
  *
  * No background thread runs the decay: a process that stops allocating
  * keeps up to dirty_max resident until it calls again.  scullc_purge() (for
@@ -146,6 +149,8 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 /* Transparent huge pages (scullc_set_huge), read and written relaxed: a
    change reaches chunks mapped and purges begun after it */
 #define HUGE_ORDER      (21 - PAGE_SHIFT)       /* 2 MiB */
+#define HUGE_PAGES      (1UL << HUGE_ORDER)
+#define HUGE_SIZE       (PAGE_SIZE << HUGE_ORDER)
 _Static_assert(HUGE_ORDER <= MAX_PAGE_ORDER, "a chunk holds huge pages");
 _Atomic int page_huge_mode = SCULLC_HUGE_NEVER;        /* as set */
 static _Atomic bool huge_on;            /* the mode resolved, by init() */
@@ -201,6 +206,7 @@ static bool zone_add_chunk(struct zone *z)
 	struct chunk *_Atomic *table;
 	struct chunk *c;
 	void *base;
+	size_t i;
 
 	lock_assert_held(&z->lock);
 	table = atomic_load_explicit(&chunk_table, memory_order_relaxed);
@@ -231,6 +237,8 @@ static bool zone_add_chunk(struct zone *z)
 	c->base = base;
 	c->zone = z;
 	c->free_pages = CHUNK_PAGES;
+	for (i = 0; i < CHUNK_SIZE / HUGE_SIZE; i++)
+		c->unit_free[i] = HUGE_PAGES;
 	list_add(&c->list, &z->chunks);
 	add_free(z, &c->pages[0], MAX_PAGE_ORDER, true);
 	z->mapped += CHUNK_SIZE;
@@ -271,6 +279,37 @@ static void add_free(struct zone *z, struct page *page, unsigned int order,
 		list_add_tail(&page->lru, &z->free_area[order]);
 	}
 	z->nr_free[order]++;
+}
+
+/* The unit of the block at @page, in its chunk */
+static size_t unit_of(const struct chunk *c, const struct page *page)
+{
+	return (size_t)(page - c->pages) / HUGE_PAGES;
+}
+
+/*
+ * count_free - the block of @order at @page leaves (!@freed) or joins
+ * (@freed) its chunk's free pages, and its units'.  A block below
+ * HUGE_ORDER lies in one unit; a larger one is whole units.
+ */
+static void count_free(struct page *page, unsigned int order, bool freed)
+{
+	struct chunk *c = page_chunk(page);
+	size_t first = unit_of(c, page);
+	size_t units = order < HUGE_ORDER ? 1 : 1UL << (order - HUGE_ORDER);
+	unsigned long n = order < HUGE_ORDER ? 1UL << order : HUGE_PAGES;
+	size_t u;
+
+	if (freed)
+		c->free_pages += 1UL << order;
+	else
+		c->free_pages -= 1UL << order;
+	for (u = first; u < first + units; u++) {
+		if (freed)
+			c->unit_free[u] += n;
+		else
+			c->unit_free[u] -= n;
+	}
 }
 
 /* del_free - take a block off its free list; true when it was dirty */
@@ -350,7 +389,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 		add_free(z, page + (1UL << o), o, dirty);
 	}
 	prep_new(page, order);
-	page_chunk(page)->free_pages -= 1UL << order;
+	count_free(page, order, false);
 	if (gfp & __GFP_NOACCOUNT) {
 		page->flags |= PG_noaccount;
 		z->noaccount += PAGE_SIZE << order;
@@ -403,7 +442,7 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
 	else
 		z->used -= PAGE_SIZE << order;
 	z->pgfree += 1UL << order;
-	page_chunk(page)->free_pages += 1UL << order;
+	count_free(page, order, true);
 	page->flags = 0;
 	page->order = 0;
 	merge(z, page, order, true, dead);
@@ -415,45 +454,102 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
  * returns with z->lock held, but drops it around the madvise calls: the
  * blocks being discarded are off the free lists meanwhile (buddy false, so
  * no free merges with them), then go back clean.  A whole chunk is not
- * discarded but unmapped: merge() puts it on @dead.  With huge pages only
- * blocks of HUGE_ORDER and up are discarded: the buddy system merges a
- * wholly free aligned 2 MiB unit into one such block, so a smaller dirty
- * block lies in a huge page still partly in use, and discarding it would
- * split that page, for 4 KiB pages that a refault would take back.
+ * discarded but unmapped: merge() puts it on @dead.
+ *
+ * With huge pages the buddy system merges a wholly free aligned 2 MiB unit
+ * into a block of HUGE_ORDER or more, so a smaller dirty block lies in a
+ * huge page still partly in use, and discarding it splits that page.  So
+ * such a block is discarded only when @split (an idle trim, not the decay
+ * or the bound of a busy zone) and its unit has at most SPLIT_USED pages
+ * in use: a few long-lived slabs then no longer keep 2 MiB resident each,
+ * and a unit mostly in use keeps its huge page.  A split unit is marked
+ * MADV_NOHUGEPAGE, so that khugepaged does not collapse it whole again,
+ * and takes huge pages again once it is discarded whole.
  */
-static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
+#define SPLIT_USED (HUGE_PAGES / 4)
+
+/*
+ * collect - take @page's dirty block of order @o off the free lists into
+ * one of @lists: 0 to be discarded, 1 to be discarded and its unit marked
+ * MADV_NOHUGEPAGE (the first split of the unit), 2 to be discarded and
+ * marked MADV_HUGEPAGE again (whole units, some split before).  False,
+ * and the block stays, when it may not be discarded now.  Locked.
+ */
+static bool collect(struct zone *z, struct page *page, int o, bool split,
+		    struct list_head lists[3])
 {
-	struct list_head batch = LIST_HEAD_INIT(batch);
+	struct chunk *c = page_chunk(page);
+	size_t u = unit_of(c, page);
+	unsigned int mask, list = 0;
+
+	lock_assert_held(&z->lock);
+	if (page_huge() && o < HUGE_ORDER) {
+		if (!split || HUGE_PAGES - c->unit_free[u] > SPLIT_USED)
+			return false;
+		if (!(c->unit_split & (1u << u)))
+			list = 1;
+		c->unit_split |= (unsigned char)(1u << u);
+	} else if (page_huge()) {
+		mask = ((1u << (1u << (o - HUGE_ORDER))) - 1) << u;
+		if (c->unit_split & mask)
+			list = 2;
+		c->unit_split &= (unsigned char)~mask;
+	}
+	del_free(z, page, (unsigned int)o);
+	page->order = (unsigned int)o;
+	list_add_tail(&page->lru, &lists[list]);
+	return true;
+}
+
+static size_t purge_pass(struct zone *z, size_t goal, bool split,
+			 struct list_head *dead)
+{
+	struct list_head lists[3];
 	struct page *page, *tmp;
 	size_t bytes = 0;
+	unsigned int i;
 	int o;
 
 	lock_assert_held(&z->lock);
+	for (i = 0; i < 3; i++)
+		INIT_LIST_HEAD(&lists[i]);
 	/* Dirty blocks head each list (add_free): stop at the first clean */
-	for (o = MAX_PAGE_ORDER; o >= (page_huge() ? HUGE_ORDER : 0) &&
-	     z->dirty > goal; o--)
+	for (o = MAX_PAGE_ORDER;
+	     o >= (page_huge() && !split ? HUGE_ORDER : 0) && z->dirty > goal;
+	     o--)
 		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
 			if (!(page->flags & PG_dirty))
 				break;
-			del_free(z, page, (unsigned int)o);
-			page->order = (unsigned int)o;
-			list_add_tail(&page->lru, &batch);
+			if (!collect(z, page, o, split, lists))
+				continue;
 			bytes += PAGE_SIZE << o;
 			if (z->dirty <= goal)
 				break;
 		}
-	if (list_empty(&batch))
+	if (!bytes)
 		return 0;
 	mutex_unlock(&z->lock);
-	list_for_each_entry(page, &batch, lru)
-		if (page->order < MAX_PAGE_ORDER)
-			os_discard(page_address(page),
-				   PAGE_SIZE << page->order);
+	for (i = 0; i < 3; i++)
+		list_for_each_entry(page, &lists[i], lru) {
+			void *addr = page_address(page);
+
+			if (page->order == MAX_PAGE_ORDER)
+				continue;         /* unmapped by merge() */
+			os_discard(addr, PAGE_SIZE << page->order);
+			if (i == 1)
+				os_advise_huge((void *)((uintptr_t)addr &
+							~(HUGE_SIZE - 1)),
+					       HUGE_SIZE, false);
+			else if (i == 2)
+				os_advise_huge(addr, PAGE_SIZE << page->order,
+					       true);
+		}
 	mutex_lock(&z->lock);
-	list_for_each_entry_safe(page, tmp, &batch, lru) {
-		list_del(&page->lru);
-		merge(z, page, page->order, false, dead);
-	}
+	for (i = 0; i < 3; i++)
+		list_for_each_entry_safe(page, tmp, &lists[i], lru) {
+			list_del(&page->lru);
+			merge(z, page, page->order, false, dead);
+		}
 	return bytes;
 }
 
@@ -465,14 +561,15 @@ static size_t purge_pass(struct zone *z, size_t goal, struct list_head *dead)
  * stream of frees cannot keep the caller here.  Under z->lock.
  */
 #define PURGE_PASSES 4
-static size_t purge(struct zone *z, size_t goal, struct list_head *dead)
+static size_t purge(struct zone *z, size_t goal, bool split,
+		    struct list_head *dead)
 {
 	size_t bytes = 0, n;
 	unsigned int pass;
 
 	lock_assert_held(&z->lock);
 	for (pass = 0; pass < PURGE_PASSES && z->dirty > goal; pass++) {
-		n = purge_pass(z, goal, dead);
+		n = purge_pass(z, goal, split, dead);
 		if (!n)
 			break;
 		bytes += n;
@@ -497,7 +594,7 @@ static void decay(struct zone *z, unsigned long now, struct list_head *dead)
 	idle = z->dirty_low;
 	assert(idle <= z->dirty);
 	if (idle)
-		purge(z, z->dirty - idle, dead);
+		purge(z, z->dirty - idle, false, dead);
 	z->dirty_low = z->dirty;
 }
 
@@ -540,7 +637,7 @@ size_t page_trim(void)
 	page_alloc_init();
 	for (i = 0; i < NR_ZONES; i++) {
 		mutex_lock(&page_zones[i].lock);
-		bytes += purge(&page_zones[i], 0, &dead);
+		bytes += purge(&page_zones[i], 0, true, &dead);
 		page_zones[i].dirty_low = page_zones[i].dirty;
 		mutex_unlock(&page_zones[i].lock);
 	}
@@ -730,7 +827,7 @@ void __free_pages(struct page *page, unsigned int order)
 	free_one(z, page, order, &dead);
 	decay(z, now, &dead);
 	if (z->dirty > dirty_max(z))
-		purge(z, dirty_max(z) / 2, &dead);
+		purge(z, dirty_max(z) / 2, false, &dead);
 	mutex_unlock(&z->lock);
 	pthread_cond_broadcast(&z->freed);
 	unmap_dead(&dead);

@@ -182,6 +182,10 @@ struct chunk {
 	struct zone *zone;
 	struct list_head list;       /* zone->chunks, protected by zone->lock */
 	unsigned long free_pages;    /* pages of it on free lists */
+	/* of them, in each 2 MiB unit (a huge page); zone->lock */
+	unsigned short unit_free[CHUNK_SIZE >> 21];
+	unsigned char unit_split;    /* bit u: unit u was split by a purge
+	                                and marked MADV_NOHUGEPAGE; zone->lock */
 	struct page pages[CHUNK_PAGES];
 };
 
