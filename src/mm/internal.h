@@ -113,6 +113,37 @@ void page_alloc_init(void);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);  /* NULL, errno */
 void __free_pages(struct page *page, unsigned int order);
 
+/* The power of two that holds a struct chunk (a compile-time constant) */
+#define DESC_SIZE       (1UL << (64 - __builtin_clzl(sizeof(struct chunk) - 1)))
+/* A transparent huge page: a unit of a chunk */
+#define HUGE_ORDER      (21 - PAGE_SHIFT)       /* 2 MiB */
+#define HUGE_PAGES      (1UL << HUGE_ORDER)
+#define HUGE_SIZE       (PAGE_SIZE << HUGE_ORDER)
+_Static_assert(HUGE_ORDER <= MAX_PAGE_ORDER, "a chunk holds huge pages");
+
+/* The chunk whose descriptor holds @page: its address rounded down */
+static inline struct chunk *page_chunk(const struct page *page)
+{
+	return (struct chunk *)ALIGN_DOWN((uintptr_t)page, DESC_SIZE);
+}
+
+/* The unit of the block at @page, in its chunk @c */
+static inline size_t page_unit(const struct chunk *c, const struct page *page)
+{
+	return (size_t)(page - c->pages) / HUGE_PAGES;
+}
+
+/* The buddy lists, for purge.c; all under the zone's lock */
+bool page_del_free(struct zone *z, struct page *page, unsigned int order);
+void page_merge(struct zone *z, struct page *page, unsigned int order,
+		bool dirty, struct list_head *dead);
+void page_unmap_dead(struct list_head *dead);  /* no lock held */
+
+/* "purge.c" - under the zone's lock; chunks to unmap go on @dead */
+size_t page_purge(struct zone *z, size_t goal, bool split,
+		  struct list_head *dead);
+void page_decay(struct zone *z, unsigned long now, struct list_head *dead);
+
 /*
  * might_alloc - an allocation with @gfp is about to run (the kernel's
  * might_alloc).  One that may reclaim (__GFP_DIRECT_RECLAIM) runs the

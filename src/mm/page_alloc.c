@@ -40,9 +40,10 @@
  *   zone->dirty == PAGE_SIZE * sum over free blocks flagged PG_dirty of
  *                  2^order   (a merged block is dirty if a part was)
  *
- * Two rules give dirty memory back, both through purge(), which discards
- * (madvise) the biggest dirty blocks first and unmaps whole free chunks,
- * so that memory goes back in long contiguous runs and few system calls:
+ * Two rules give dirty memory back, both through page_purge() (purge.c),
+ * which discards (madvise) the biggest dirty blocks first and unmaps whole
+ * free chunks, so that memory goes back in long contiguous runs and few
+ * system calls:
  *
  * - Decay.  Time is cut into epochs of DECAY_MS.  zone->dirty_low is the
  *   least zone->dirty has been since the epoch began: that many dirty
@@ -109,8 +110,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The power of two that holds a struct chunk (a compile-time constant) */
-#define DESC_SIZE       (1UL << (64 - __builtin_clzl(sizeof(struct chunk) - 1)))
 #define NOFAIL_SLICE_MS 50
 
 _Static_assert(sizeof(unsigned long) == 8, "DESC_SIZE assumes LP64");
@@ -148,10 +147,6 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /* Transparent huge pages (scullc_set_huge), read and written relaxed: a
    change reaches chunks mapped and purges begun after it */
-#define HUGE_ORDER      (21 - PAGE_SHIFT)       /* 2 MiB */
-#define HUGE_PAGES      (1UL << HUGE_ORDER)
-#define HUGE_SIZE       (PAGE_SIZE << HUGE_ORDER)
-_Static_assert(HUGE_ORDER <= MAX_PAGE_ORDER, "a chunk holds huge pages");
 _Atomic int page_huge_mode = SCULLC_HUGE_NEVER;        /* as set */
 static _Atomic bool huge_on;            /* the mode resolved, by init() */
 
@@ -163,11 +158,6 @@ bool page_huge(void)
 
 /* ------------------------------------------------------------------ */
 /* Pages and chunks                                                    */
-
-static inline struct chunk *page_chunk(const struct page *page)
-{
-	return (struct chunk *)ALIGN_DOWN((uintptr_t)page, DESC_SIZE);
-}
 
 /**
  * page_address - the address of the memory @page describes
@@ -192,7 +182,6 @@ void page_bad(const struct page *page, unsigned int order,
 	abort();
 }
 
-#define DECAY_MS        1000UL          /* the decay epoch */
 #define DIRTY_MIN       (16UL << 20)    /* the bound of dirty bytes, ... */
 #define DIRTY_SHIFT     2               /* ... or used / 4 when more */
 
@@ -281,12 +270,6 @@ static void add_free(struct zone *z, struct page *page, unsigned int order,
 	z->nr_free[order]++;
 }
 
-/* The unit of the block at @page, in its chunk */
-static size_t unit_of(const struct chunk *c, const struct page *page)
-{
-	return (size_t)(page - c->pages) / HUGE_PAGES;
-}
-
 /*
  * count_free - the block of @order at @page leaves (!@freed) or joins
  * (@freed) its chunk's free pages, and its units'.  A block below
@@ -295,7 +278,7 @@ static size_t unit_of(const struct chunk *c, const struct page *page)
 static void count_free(struct page *page, unsigned int order, bool freed)
 {
 	struct chunk *c = page_chunk(page);
-	size_t first = unit_of(c, page);
+	size_t first = page_unit(c, page);
 	size_t units = order < HUGE_ORDER ? 1 : 1UL << (order - HUGE_ORDER);
 	unsigned long n = order < HUGE_ORDER ? 1UL << order : HUGE_PAGES;
 	size_t u;
@@ -312,8 +295,9 @@ static void count_free(struct page *page, unsigned int order, bool freed)
 	}
 }
 
-/* del_free - take a block off its free list; true when it was dirty */
-static bool del_free(struct zone *z, struct page *page, unsigned int order)
+/* page_del_free - take a block off its free list; true when it was
+   dirty.  Locked (purge.c too). */
+bool page_del_free(struct zone *z, struct page *page, unsigned int order)
 {
 	bool dirty = page->flags & PG_dirty;
 
@@ -382,7 +366,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 		o = MAX_PAGE_ORDER;
 	}
 	page = list_first_entry(&z->free_area[o], struct page, lru);
-	dirty = del_free(z, page, o);
+	dirty = page_del_free(z, page, o);
 	/* Keep the lower half, give the upper halves back */
 	while (o > order) {
 		o--;
@@ -401,14 +385,14 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 }
 
 /*
- * merge - put a free block on @z's lists, merged with its free buddies
+ * page_merge - put a free block on @z's lists, merged with its free buddies
  * (dirty when it or any buddy merged into it is).  A whole free chunk
  * that is dirty stays, for reuse, until purge; a clean one (purge's own)
  * is unhooked and added to @dead, for the caller to unmap once the lock
  * is dropped.
  */
-static void merge(struct zone *z, struct page *page, unsigned int order,
-		  bool dirty, struct list_head *dead)
+void page_merge(struct zone *z, struct page *page, unsigned int order,
+		bool dirty, struct list_head *dead)
 {
 	struct chunk *c = page_chunk(page);
 	unsigned long idx = (unsigned long)(page - c->pages);
@@ -420,7 +404,7 @@ static void merge(struct zone *z, struct page *page, unsigned int order,
 
 		if (!buddy->buddy || buddy->order != order)
 			break;
-		dirty |= del_free(z, buddy, order);
+		dirty |= page_del_free(z, buddy, order);
 		idx &= ~(1UL << order);
 		order++;
 	}
@@ -445,161 +429,11 @@ static void free_one(struct zone *z, struct page *page, unsigned int order,
 	count_free(page, order, true);
 	page->flags = 0;
 	page->order = 0;
-	merge(z, page, order, true, dead);
+	page_merge(z, page, order, true, dead);
 }
 
-/*
- * purge_pass - discard dirty free blocks of @z, biggest first, until at
- * most @goal bytes are dirty; returns the bytes discarded.  Called and
- * returns with z->lock held, but drops it around the madvise calls: the
- * blocks being discarded are off the free lists meanwhile (buddy false, so
- * no free merges with them), then go back clean.  A whole chunk is not
- * discarded but unmapped: merge() puts it on @dead.
- *
- * With huge pages the buddy system merges a wholly free aligned 2 MiB unit
- * into a block of HUGE_ORDER or more, so a smaller dirty block lies in a
- * huge page still partly in use, and discarding it splits that page.  So
- * such a block is discarded only when @split (an idle trim, not the decay
- * or the bound of a busy zone) and its unit has at most SPLIT_USED pages
- * in use: a few long-lived slabs then no longer keep 2 MiB resident each,
- * and a unit mostly in use keeps its huge page.  A split unit is marked
- * MADV_NOHUGEPAGE, so that khugepaged does not collapse it whole again,
- * and takes huge pages again once it is discarded whole.
- */
-#define SPLIT_USED (HUGE_PAGES / 4)
-
-/*
- * collect - take @page's dirty block of order @o off the free lists into
- * one of @lists: 0 to be discarded, 1 to be discarded and its unit marked
- * MADV_NOHUGEPAGE (the first split of the unit), 2 to be discarded and
- * marked MADV_HUGEPAGE again (whole units, some split before).  False,
- * and the block stays, when it may not be discarded now.  Locked.
- */
-static bool collect(struct zone *z, struct page *page, int o, bool split,
-		    struct list_head lists[3])
-{
-	struct chunk *c = page_chunk(page);
-	size_t u = unit_of(c, page);
-	unsigned int mask, list = 0;
-
-	lock_assert_held(&z->lock);
-	if (page_huge() && o < HUGE_ORDER) {
-		if (!split || HUGE_PAGES - c->unit_free[u] > SPLIT_USED)
-			return false;
-		if (!(c->unit_split & (1u << u)))
-			list = 1;
-		c->unit_split |= (unsigned char)(1u << u);
-	} else if (page_huge()) {
-		mask = ((1u << (1u << (o - HUGE_ORDER))) - 1) << u;
-		if (c->unit_split & mask)
-			list = 2;
-		c->unit_split &= (unsigned char)~mask;
-	}
-	del_free(z, page, (unsigned int)o);
-	page->order = (unsigned int)o;
-	list_add_tail(&page->lru, &lists[list]);
-	return true;
-}
-
-static size_t purge_pass(struct zone *z, size_t goal, bool split,
-			 struct list_head *dead)
-{
-	struct list_head lists[3];
-	struct page *page, *tmp;
-	size_t bytes = 0;
-	unsigned int i;
-	int o;
-
-	lock_assert_held(&z->lock);
-	for (i = 0; i < 3; i++)
-		INIT_LIST_HEAD(&lists[i]);
-	/* Dirty blocks head each list (add_free): stop at the first clean */
-	for (o = MAX_PAGE_ORDER;
-	     o >= (page_huge() && !split ? HUGE_ORDER : 0) && z->dirty > goal;
-	     o--)
-		list_for_each_entry_safe(page, tmp, &z->free_area[o], lru) {
-			if (!(page->flags & PG_dirty))
-				break;
-			if (!collect(z, page, o, split, lists))
-				continue;
-			bytes += PAGE_SIZE << o;
-			if (z->dirty <= goal)
-				break;
-		}
-	if (!bytes)
-		return 0;
-	mutex_unlock(&z->lock);
-	for (i = 0; i < 3; i++)
-		list_for_each_entry(page, &lists[i], lru) {
-			void *addr = page_address(page);
-
-			if (page->order == MAX_PAGE_ORDER)
-				continue;         /* unmapped by merge() */
-			os_discard(addr, PAGE_SIZE << page->order);
-			if (i == 1)
-				os_advise_huge((void *)((uintptr_t)addr &
-							~(HUGE_SIZE - 1)),
-					       HUGE_SIZE, false);
-			else if (i == 2)
-				os_advise_huge(addr, PAGE_SIZE << page->order,
-					       true);
-		}
-	mutex_lock(&z->lock);
-	for (i = 0; i < 3; i++)
-		list_for_each_entry_safe(page, tmp, &lists[i], lru) {
-			list_del(&page->lru);
-			merge(z, page, page->order, false, dead);
-		}
-	return bytes;
-}
-
-/*
- * purge - purge_pass until at most @goal bytes are dirty.  A discarded
- * block that merges with a dirty buddy makes the merged block dirty again
- * (one flag per block), and frees may come in while the lock is dropped:
- * a few more passes catch them, but no more than PURGE_PASSES, so that a
- * stream of frees cannot keep the caller here.  Under z->lock.
- */
-#define PURGE_PASSES 4
-static size_t purge(struct zone *z, size_t goal, bool split,
-		    struct list_head *dead)
-{
-	size_t bytes = 0, n;
-	unsigned int pass;
-
-	lock_assert_held(&z->lock);
-	for (pass = 0; pass < PURGE_PASSES && z->dirty > goal; pass++) {
-		n = purge_pass(z, goal, split, dead);
-		if (!n)
-			break;
-		bytes += n;
-	}
-	return bytes;
-}
-
-/*
- * decay - if the epoch began DECAY_MS or more before @now, discard the
- * dirty bytes it never needed (dirty_low) and begin another.  The epoch
- * moves on before purge drops the lock, so that one caller purges for
- * it.  Under z->lock.
- */
-static void decay(struct zone *z, unsigned long now, struct list_head *dead)
-{
-	size_t idle;
-
-	lock_assert_held(&z->lock);
-	if (now - z->epoch < DECAY_MS)
-		return;
-	z->epoch = now;
-	idle = z->dirty_low;
-	assert(idle <= z->dirty);
-	if (idle)
-		purge(z, z->dirty - idle, false, dead);
-	z->dirty_low = z->dirty;
-}
-
-/* unmap_dead - give back the chunks on @dead; no lock held */
-static void unmap_dead(struct list_head *dead)
+/* page_unmap_dead - give back the chunks on @dead; no lock held */
+void page_unmap_dead(struct list_head *dead)
 {
 	struct chunk *c, *tmp;
 
@@ -621,43 +455,10 @@ static struct page *try_zone(struct zone *z, unsigned int order, gfp_t gfp)
 	mutex_lock(&z->lock);
 	/* take first, then decay: what this call reuses is not idle */
 	page = rmqueue(z, order, gfp);
-	decay(z, now, &dead);
+	page_decay(z, now, &dead);
 	mutex_unlock(&z->lock);
-	unmap_dead(&dead);
+	page_unmap_dead(&dead);
 	return page;
-}
-
-/* page_trim - see internal.h; no lock held */
-size_t page_trim(void)
-{
-	struct list_head dead = LIST_HEAD_INIT(dead);
-	size_t bytes = 0;
-	unsigned int i;
-
-	page_alloc_init();
-	for (i = 0; i < NR_ZONES; i++) {
-		mutex_lock(&page_zones[i].lock);
-		bytes += purge(&page_zones[i], 0, true, &dead);
-		page_zones[i].dirty_low = page_zones[i].dirty;
-		mutex_unlock(&page_zones[i].lock);
-	}
-	unmap_dead(&dead);
-	return bytes;
-}
-
-/* page_dirty_bytes - see internal.h */
-size_t page_dirty_bytes(void)
-{
-	size_t bytes = 0;
-	unsigned int i;
-
-	page_alloc_init();
-	for (i = 0; i < NR_ZONES; i++) {
-		mutex_lock(&page_zones[i].lock);
-		bytes += page_zones[i].dirty;
-		mutex_unlock(&page_zones[i].lock);
-	}
-	return bytes;
 }
 
 /* Run the shrinker, if any, unless this thread is inside it already */
@@ -825,12 +626,12 @@ void __free_pages(struct page *page, unsigned int order)
 	lock_assert_none_from(LOCK_RANK_LIST, "__free_pages");
 	mutex_lock(&z->lock);
 	free_one(z, page, order, &dead);
-	decay(z, now, &dead);
+	page_decay(z, now, &dead);
 	if (z->dirty > dirty_max(z))
-		purge(z, dirty_max(z) / 2, false, &dead);
+		page_purge(z, dirty_max(z) / 2, false, &dead);
 	mutex_unlock(&z->lock);
 	pthread_cond_broadcast(&z->freed);
-	unmap_dead(&dead);
+	page_unmap_dead(&dead);
 }
 
 /**
