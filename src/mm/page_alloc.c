@@ -25,6 +25,7 @@
  *   zone->noaccount == PAGE_SIZE * sum over those flagged PG_noaccount
  *   zone->mapped == CHUNK_SIZE * |zone->chunks|
  *   chunk->free_pages == sum over its free blocks of 2^order
+ *   chunk->unit_free[u] == the pages of those blocks in its 2 MiB unit u
  *   zone->mapped == zone->used + zone->noaccount +
  *                   PAGE_SIZE * sum over its chunks of chunk->free_pages
  *
@@ -95,11 +96,12 @@
  * shrinker, which takes slab locks and frees pages, is called without it.
  * It protects everything in its zone: the free lists and nr_free, used,
  * mapped, limit and reserve, dirty, dirty_low and epoch, the chunk list
- * and each chunk's free_pages, every page's buddy and order (see "struct
- * page" in types.h: the merge test reads only these, never the flags
- * that a block's holder writes without this lock), and the chunk_table
- * entries of its chunks (written under it with release stores, read
- * anywhere with acquire loads).  zone.c, above this file, takes it too.
+ * and each chunk's free_pages, unit_free and unit_split, every page's
+ * buddy and order (see "struct page" in types.h: the merge test reads
+ * only these, never the flags that a block's holder writes without this
+ * lock), and the chunk_table entries of its chunks (written under it with
+ * release stores, read anywhere with acquire loads).  zone.c and purge.c
+ * take it too.
  */
 
 #include "internal.h"
