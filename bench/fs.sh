@@ -220,7 +220,7 @@ mib() { [ "$1" -ge 1024 ] && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
 plural() { [ "$1" -eq 1 ] || echo s; }
 
 fs_section() {
-	local subjects=scullcfs ours=scullcfs variant peer
+	local subjects=scullcfs ours=scullcfs variant peer ratio_peers=
 
 	for variant in $BENCH_SCULLCFS_VARIANTS; do
 		ours="$ours scullcfs:$variant"
@@ -249,13 +249,21 @@ fs_section() {
 			subject_down
 		done
 	done
+	# ratios to the peers of this run only
+	for peer in tmpfs ptll-wb pt; do
+		case " $subjects " in *" $peer "*) ratio_peers="$ratio_peers $peer" ;; esac
+	done
 	report fs "filesystem: MiB/s, IOPS or files per second; higher is better
    (null: libfuse's null example, the FUSE transport's ceiling; ptll:
    libfuse's passthrough_ll over a tmpfs; ptll-wb: with writeback cache;
    pt: libfuse's passthrough, path-based, tree workloads only)" \
-		"$subjects" "$ours" "tmpfs ptll-wb pt" "$BENCH_OUT/fs.dat"
-	plot throughput.gp "$BENCH_OUT/fs.dat" "$subjects" throughput
-	report req "requests per file: what each tree workload cost scullcfs
+		"$subjects" "$ours" "${ratio_peers# }" "$BENCH_OUT/fs.dat"
+	# the plot shows every workload relative to tmpfs
+	case " $subjects " in
+	*" tmpfs "*) plot throughput.gp "$BENCH_OUT/fs.dat" "$subjects" throughput ;;
+	*) say "bench: throughput.png not drawn: it is relative to tmpfs, not in BENCH_FS_PEERS" ;;
+	esac
+	! tree_wanted || report req "requests per file: what each tree workload cost scullcfs
    in FUSE requests, from its requests file (all of them, and each
    operation that reaches 0.1 a file in some row)" "$(req_ops)" "" ""
 }
