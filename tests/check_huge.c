@@ -19,8 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define HUGE            (2UL << 20)
-#define HUGE_PAGES      (HUGE / PAGE_SIZE)
+#define HUGE            HUGE_SIZE       /* HUGE_PAGES pages: mm/internal.h */
 
 static bool thp_offered(void)
 {
@@ -229,22 +228,92 @@ START_TEST(a_trim_splits_only_units_mostly_free)
 		}
 	}
 	page_trim();
+	seen[KEEP_ONE] = 0;
 	for (u = 0; u < N; u++) {
 		unsigned long a = (first + u) * HUGE;
 
 		if (n[u] != HUGE_PAGES || keeps(first + u) != KEEP_ONE ||
-		    keeps(first + (u ^ 1)) != KEEP_HALF)
+		    keeps((first + u) ^ 1) != KEEP_HALF)
 			continue;
+		seen[KEEP_ONE]++;
 		ck_assert_uint_eq(resident(a), 0);
 		if (thp_offered()) {
 			ck_assert(vm_flag_at(a, "hg"));
 			ck_assert(!vm_flag_at(a, "nh"));
 		}
 	}
+	ck_assert_msg(seen[KEEP_ONE], "no split unit beside a half-used one");
 	for (i = 0; i < N; i++)
 		if (pages[i])
 			free_page(pages[i]);
 	free(n);
+	free(pages);
+}
+END_TEST
+
+/*
+ * A unit discarded whole and then cut again for one page is faulted in
+ * whole (one huge page) at that page's first touch: a trim must find the
+ * rest of it resident and give it back.  Unit U is freed whole while its
+ * buddy U ^ 1 keeps a page, so that their chunk stays mapped; after a
+ * trim U is empty, then single pages are taken until one falls in U.
+ */
+START_TEST(a_unit_faulted_whole_again_is_split_again)
+{
+	enum { N = 2 * CHUNK_PAGES, MORE = 8 * CHUNK_PAGES };
+	unsigned long *pages = calloc(N, sizeof(*pages));
+	unsigned long *more = calloc(MORE, sizeof(*more));
+	unsigned short *n = calloc(N, sizeof(*n));
+	unsigned long first = ULONG_MAX, i, u, target = ULONG_MAX, got = 0;
+
+	ck_assert_ptr_nonnull(pages);
+	ck_assert_ptr_nonnull(more);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(scullc_set_huge(SCULLC_HUGE_ALWAYS), 0);
+	page_trim();
+	for (i = 0; i < N; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+		memset((void *)pages[i], 0x5c, PAGE_SIZE);
+		first = MIN(first, pages[i] / HUGE);
+	}
+	for (i = 0; i < N; i++)
+		if ((u = pages[i] / HUGE - first) < N)
+			n[u]++;
+	/* U: an even unit wholly ours whose odd buddy is wholly ours too */
+	for (u = 0; u + 1 < N && target == ULONG_MAX; u++)
+		if ((first + u) % 2 == 0 && n[u] == HUGE_PAGES &&
+		    n[u + 1] == HUGE_PAGES)
+			target = first + u;
+	ck_assert_msg(target != ULONG_MAX, "no chunk wholly handed out");
+	for (i = 0; i < N; i++) {
+		if (pages[i] / HUGE == (target ^ 1) && pages[i] % HUGE == 0)
+			continue;     /* the buddy's first page keeps the chunk */
+		free_page(pages[i]);
+		pages[i] = 0;
+	}
+	page_trim();
+	ck_assert_uint_eq(resident(target * HUGE), 0);
+	for (i = 0; i < MORE && !got; i++) {
+		more[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(more[i], 0);
+		if (more[i] / HUGE == target) {
+			memset((void *)more[i], 0x5c, PAGE_SIZE);
+			got = more[i];
+		}
+	}
+	ck_assert_msg(got, "no page of the emptied unit in %d", MORE);
+	for (i = 0; i < MORE; i++)
+		if (more[i] && more[i] != got)
+			free_page(more[i]);
+	page_trim();
+	ck_assert_uint_eq(resident(target * HUGE), 1);
+	free_page(got);
+	for (i = 0; i < N; i++)
+		if (pages[i])
+			free_page(pages[i]);
+	free(n);
+	free(more);
 	free(pages);
 }
 END_TEST
@@ -258,6 +327,7 @@ static Suite *huge_suite(void)
 	tcase_add_test(tc, the_modes_are_kept_and_others_refused);
 	tcase_add_test(tc, a_huge_chunk_is_aligned_and_populated_with_huge_pages);
 	tcase_add_test(tc, a_trim_splits_only_units_mostly_free);
+	tcase_add_test(tc, a_unit_faulted_whole_again_is_split_again);
 	suite_add_tcase(s, tc);
 	return s;
 }

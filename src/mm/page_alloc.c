@@ -352,7 +352,7 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 {
 	struct page *page;
 	unsigned int o;
-	bool dirty;
+	bool dirty, faulted;
 
 	lock_assert_held(&z->lock);
 	if (!within_limit(z, PAGE_SIZE << order, gfp)) {
@@ -369,10 +369,19 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 	}
 	page = list_first_entry(&z->free_area[o], struct page, lru);
 	dirty = page_del_free(z, page, o);
-	/* Keep the lower half, give the upper halves back */
+	/*
+	 * Keep the lower half, give the upper halves back.  A clean unit
+	 * that takes huge pages (not split by a trim) is faulted in whole at
+	 * its first touch: the halves cut in it are resident then, dirty, so
+	 * that a trim finds them.  Whole units cut off stay clean.
+	 */
+	faulted = !dirty && order < HUGE_ORDER && page_huge() &&
+		  !(page_chunk(page)->unit_split &
+		    (1u << page_unit(page_chunk(page), page)));
 	while (o > order) {
 		o--;
-		add_free(z, page + (1UL << o), o, dirty);
+		add_free(z, page + (1UL << o), o,
+			 dirty || (faulted && o < HUGE_ORDER));
 	}
 	prep_new(page, order);
 	count_free(page, order, false);

@@ -98,6 +98,11 @@ static size_t purge_pass(struct zone *z, size_t goal, bool split,
 	if (!bytes)
 		return 0;
 	mutex_unlock(&z->lock);
+	/* The units split now are marked before any block of theirs is
+	   discarded, so that khugepaged cannot fill one again between */
+	list_for_each_entry(page, &lists[1], lru)
+		os_advise_huge((void *)((uintptr_t)page_address(page) &
+					~(HUGE_SIZE - 1)), HUGE_SIZE, false);
 	for (i = 0; i < 3; i++)
 		list_for_each_entry(page, &lists[i], lru) {
 			void *addr = page_address(page);
@@ -105,11 +110,7 @@ static size_t purge_pass(struct zone *z, size_t goal, bool split,
 			if (page->order == MAX_PAGE_ORDER)
 				continue;     /* unmapped by page_merge() */
 			os_discard(addr, PAGE_SIZE << page->order);
-			if (i == 1)
-				os_advise_huge((void *)((uintptr_t)addr &
-							~(HUGE_SIZE - 1)),
-					       HUGE_SIZE, false);
-			else if (i == 2)
+			if (i == 2)
 				os_advise_huge(addr, PAGE_SIZE << page->order,
 					       true);
 		}
