@@ -131,6 +131,30 @@ static bool vm_flag_at(unsigned long addr, const char *flag)
 }
 
 /*
+ * take_units - with huge pages on and nothing cached, @count pages into
+ * @pages, each written (so resident); @n[u] counts those in unit first +
+ * u for u < @count.  Returns first, the lowest unit of any of them.
+ */
+static unsigned long take_units(unsigned long *pages, unsigned short *n,
+				unsigned long count)
+{
+	unsigned long first = ULONG_MAX, i, u;
+
+	ck_assert_int_eq(scullc_set_huge(SCULLC_HUGE_ALWAYS), 0);
+	page_trim();
+	for (i = 0; i < count; i++) {
+		pages[i] = __get_free_page(GFP_KERNEL);
+		ck_assert_uint_ne(pages[i], 0);
+		memset((void *)pages[i], 0x5c, PAGE_SIZE);
+		first = MIN(first, pages[i] / HUGE);
+	}
+	for (i = 0; i < count; i++)
+		if ((u = pages[i] / HUGE - first) < count)
+			n[u]++;
+	return first;
+}
+
+/*
  * Single pages fill 8 chunks (32 MiB); some units keep pages and the rest
  * is freed.  Chunks are aligned, so units 2k and 2k + 1 share one.  What
  * each unit keeps, by its chunk:
@@ -165,21 +189,11 @@ START_TEST(a_trim_splits_only_units_mostly_free)
 	enum { N = 8 * CHUNK_PAGES };
 	unsigned long *pages = calloc(N, sizeof(*pages));
 	unsigned short *n = calloc(N, sizeof(*n));   /* our pages per unit */
-	unsigned long first = ULONG_MAX, i, u, off, seen[3] = { 0, 0, 0 };
+	unsigned long first, i, u, off, seen[3] = { 0, 0, 0 };
 
 	ck_assert_ptr_nonnull(pages);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(scullc_set_huge(SCULLC_HUGE_ALWAYS), 0);
-	page_trim();
-	for (i = 0; i < N; i++) {
-		pages[i] = __get_free_page(GFP_KERNEL);
-		ck_assert_uint_ne(pages[i], 0);
-		memset((void *)pages[i], 0x5c, PAGE_SIZE);
-		first = MIN(first, pages[i] / HUGE);
-	}
-	for (i = 0; i < N; i++)
-		if ((u = pages[i] / HUGE - first) < N)
-			n[u]++;
+	first = take_units(pages, n, N);
 	for (i = 0; i < N; i++) {
 		u = pages[i] / HUGE - first;
 		off = pages[i] % HUGE / PAGE_SIZE;
@@ -264,22 +278,12 @@ START_TEST(a_unit_faulted_whole_again_is_split_again)
 	unsigned long *pages = calloc(N, sizeof(*pages));
 	unsigned long *more = calloc(MORE, sizeof(*more));
 	unsigned short *n = calloc(N, sizeof(*n));
-	unsigned long first = ULONG_MAX, i, u, target = ULONG_MAX, got = 0;
+	unsigned long first, i, u, target = ULONG_MAX, got = 0;
 
 	ck_assert_ptr_nonnull(pages);
 	ck_assert_ptr_nonnull(more);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(scullc_set_huge(SCULLC_HUGE_ALWAYS), 0);
-	page_trim();
-	for (i = 0; i < N; i++) {
-		pages[i] = __get_free_page(GFP_KERNEL);
-		ck_assert_uint_ne(pages[i], 0);
-		memset((void *)pages[i], 0x5c, PAGE_SIZE);
-		first = MIN(first, pages[i] / HUGE);
-	}
-	for (i = 0; i < N; i++)
-		if ((u = pages[i] / HUGE - first) < N)
-			n[u]++;
+	first = take_units(pages, n, N);
 	/* U: an even unit wholly ours whose odd buddy is wholly ours too */
 	for (u = 0; u + 1 < N && target == ULONG_MAX; u++)
 		if ((first + u) % 2 == 0 && n[u] == HUGE_PAGES &&
