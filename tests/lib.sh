@@ -51,8 +51,12 @@ skip() {
 	exit 77
 }
 
+# cleanup [STATUS]: the EXIT trap: unmount, stop the daemon, show its
+# stderr if the test failed, exit with STATUS (default $?).  A test with
+# a trap of its own calls it last with the status that trap was given:
+# an `(exit N)` before it would end the trap there (set -e).
 cleanup() {
-	local rc=$? pid
+	local rc=${1:-$?} pid
 	if [ -n "$MNT" ] && mountpoint -q "$MNT" 2>/dev/null; then
 		"$FUSERMOUNT" -u -z "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
 	fi
